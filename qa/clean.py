@@ -70,6 +70,7 @@ _DOT_LEADER = re.compile(r"(?:[·.…•]{3,}|\.{2,}|…{1,})\s*\d{1,4}\s*$")
 _TOC_TITLE = re.compile(r"^[#\s]*目\s*录\s*$")
 _TOC_ENTRY = re.compile(r"\s\d{1,4}\s*$")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
+_NUMBERED_PART = re.compile(r"(?:^|\n|#\s?)第[一二三四五六七八九十百零〇\d]+(?:篇|章|节|部分)$")
 _MD_HASH = re.compile(r"^#+\s*", re.M)
 _BLANKS = re.compile(r"\n\s*\n[\s\n]*")
 _NL_RUN = re.compile(r"\n{2,}")
@@ -107,6 +108,8 @@ def _drop_toc(text: str, omap: list[int]) -> tuple[str, list[int]]:
 
 def _gap(m: re.Match[str]) -> str:
     """Runs of ideographic or non-breaking spaces separate paragraphs in one-line plans."""
+    if _NUMBERED_PART.search(m.string, max(0, m.start() - 8), m.start()):
+        return " "
     return "\n" if any(c in "\u00a0\u3000" for c in m.group()) else m.group()
 
 
@@ -118,6 +121,8 @@ def _space(m: re.Match[str]) -> str:
     after = text[e] if e < len(text) else "\n"
     if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
         return " "
+    if after != "\n" and _NUMBERED_PART.search(text, max(0, s - 8), s):
+        return " "  # 第二章 产业发展: keep the space that separates number and title
     return ""
 
 
@@ -136,6 +141,8 @@ def _page_break(m: re.Match[str]) -> str:
         and not HEADING_START.match(next_line)
         and not HEADING_START.match(prev_line)
         and "\t" not in prev_line
+        and line_start > 0
+        and not re.search(r"(规划|纲要|计划|目标|报告)$", prev_line)
         and "\t" not in next_line
     ):
         return ""

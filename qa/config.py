@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     bm25_weight: float = 1.0
     dense_weight: float = 0.35
     rrf_k: int = 60
+    intent_weight: float = 0.2
 
     # answering
     engine: str = Field("extractive", description="extractive | llm")

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tiktoken import Encoding
 
-__all__ = ["ENCODING_NAME", "VOCABS", "count_tokens", "encoding", "ensure_offline_vocab", "truncate_to_tokens"]
+__all__ = [
+    "ENCODING_NAME",
+    "VOCABS",
+    "count_tokens",
+    "encoding",
+    "ensure_offline_vocab",
+    "truncate_to_tokens",
+]
 
 ENCODING_NAME = "o200k_base"
 DEFAULT_CACHE_DIR = Path("~/.cache/planqa/tiktoken")

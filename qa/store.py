@@ -1,0 +1,201 @@
+"""The Chroma store: chunks with their embeddings, and a manifest that makes changes atomic.
+
+Chroma has no transactions, so every document version writes its chunks under new
+ids (``doc@version:n``) and a single manifest record names the live versions. Readers
+only see chunks the manifest names; a swap is one upsert of that record, and stale
+versions are deleted after it. A crash mid-ingest leaves the old manifest in force
+and orphan chunks that the next ingest removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, Field
+
+from qa.config import Settings
+from qa.models import Chunk, Document
+
+
+class StoreError(Exception):
+    """A one-line reason the store cannot be reached or used."""
+
+
+class Manifest(BaseModel):
+    generation: int = 0
+    docs: dict[str, Document] = Field(default_factory=dict)
+    versions: dict[str, str] = Field(default_factory=dict)  # doc_id -> version
+    counts: dict[str, int] = Field(default_factory=dict)  # doc_id -> live chunks
+    chunking: str = ""
+    embedding: str = ""
+
+    def keys(self) -> list[str]:
+        return [f"{d}@{v}" for d, v in sorted(self.versions.items())]
+
+    def digest(self) -> str:
+        blob = json.dumps([self.keys(), self.chunking, self.embedding], ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def chunking_signature(settings: Settings) -> str:
+    return f"v3:t{settings.chunk_tokens}:o{settings.chunk_overlap}"
+
+
+class Store:
+    """Opens Chroma lazily (embedded under QA_HOME, or a server at QA_CHROMA_URL)."""
+
+    MANIFEST_ID = "manifest"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._client: Any = None
+        self._chunks: Any = None
+        self._meta: Any = None
+        self._ef: Any = None
+
+    # --- connection -------------------------------------------------------------------
+    @property
+    def where(self) -> str:
+        return self.settings.chroma_url or str(self.settings.chroma_dir)
+
+    def _connect(self) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        from qa.embed import embedding_function
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if self.settings.chroma_url:
+                u = urlparse(self.settings.chroma_url)
+                if not u.hostname:
+                    raise StoreError(f"QA_CHROMA_URL={self.settings.chroma_url!r} is not a URL like http://host:port")
+                self._client = chromadb.HttpClient(
+                    host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                    ssl=u.scheme == "https", settings=chroma_settings,
+                )
+                self._client.heartbeat()
+            else:
+                self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(self.settings.chroma_dir),
+                                                         settings=chroma_settings)
+            self._ef = embedding_function(self.settings.embedding)
+            self._chunks = self._client.get_or_create_collection(
+                self.settings.collection, embedding_function=self._ef,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._meta = self._client.get_or_create_collection(
+                f"{self.settings.collection}_manifest", embedding_function=self._ef,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except StoreError:
+            raise
+        except Exception as e:  # chromadb raises many types; the user needs one line
+            self._client = None
+            raise StoreError(f"cannot open the Chroma store at {self.where}: {_one_line(e)}") from None
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._client is None:
+            self._connect()
+        try:
+            return fn(*args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as e:
+            self._client = None
+            raise StoreError(f"Chroma store at {self.where} failed: {_one_line(e)}") from None
+
+    @property
+    def ef(self) -> Any:
+        if self._client is None:
+            self._connect()
+        return self._ef
+
+    # --- manifest ---------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        def read() -> Manifest:
+            got = self._meta.get(ids=[self.MANIFEST_ID], include=["documents"])
+            if not got["ids"]:
+                return Manifest()
+            return Manifest.model_validate_json(got["documents"][0])
+
+        return self._call(read)
+
+    def commit(self, manifest: Manifest) -> None:
+        """The atomic switch: one record names every live document version."""
+        manifest.generation += 1
+        self._call(
+            self._meta.upsert, ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
+            embeddings=[[0.0] * 383 + [1.0]], metadatas=[{"generation": manifest.generation}],
+        )
+
+    # --- chunks -----------------------------------------------------------------------
+    def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
+        for i in range(0, len(chunks), 200):
+            part = chunks[i : i + 200]
+            self._call(
+                self._chunks.upsert,
+                ids=[c.id for c in part],
+                documents=[index_text(c) for c in part],
+                embeddings=[e.tolist() if hasattr(e, "tolist") else e for e in embeddings[i : i + 200]],
+                metadatas=[_meta_of(c, doc, version) for c in part],
+            )
+
+    def live_chunks(self, manifest: Manifest) -> list[Chunk]:
+        if not manifest.versions:
+            return []
+        out: list[Chunk] = []
+        for key in manifest.keys():
+            got = self._call(self._chunks.get, where={"key": key}, include=["metadatas"])
+            out.extend(_chunk_of(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True))
+        out.sort(key=lambda c: (c.doc_id, c.ordinal))
+        return out
+
+    def dense(self, query: str, n: int, keys: list[str]) -> list[tuple[str, float]]:
+        """Chunk ids nearest to ``query`` among live versions ``keys``, with cosine distances."""
+        if not keys:
+            return []
+        where: dict[str, Any] = {"key": keys[0]} if len(keys) == 1 else {"key": {"$in": keys}}
+        emb = self.ef.embed_query([query])[0]
+        res = self._call(self._chunks.query, query_embeddings=[emb.tolist()], n_results=n, where=where,
+                         include=["distances"])
+        return list(zip(res["ids"][0], res["distances"][0], strict=True))
+
+    def garbage_collect(self, manifest: Manifest) -> int:
+        """Delete chunks of versions the manifest no longer names (old versions, crashed ingests)."""
+        live = set(manifest.keys())
+        got = self._call(self._chunks.get, include=["metadatas"])
+        stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True) if m.get("key") not in live]
+        for i in range(0, len(stale), 500):
+            self._call(self._chunks.delete, ids=stale[i : i + 500])
+        return len(stale)
+
+    def count(self) -> int:
+        return self._call(self._chunks.count)
+
+
+def index_text(c: Chunk) -> str:
+    """What search sees: the section path gives short chunks their topic."""
+    return f"{c.section}\n{c.clean}" if c.section else c.clean
+
+
+def _meta_of(c: Chunk, doc: Document, version: str) -> dict[str, Any]:
+    return {
+        "key": f"{doc.id}@{version}", "doc_id": doc.id, "section": c.section, "start": c.start, "end": c.end,
+        "ordinal": c.ordinal, "kind": c.kind, "text": c.text, "clean": c.clean,
+        "region": doc.region or "", "plan": doc.plan or "",
+    }
+
+
+def _chunk_of(cid: str, m: dict[str, Any]) -> Chunk:
+    return Chunk(id=cid, doc_id=m["doc_id"], section=m["section"], start=m["start"], end=m["end"],
+                 text=m["text"], clean=m["clean"], ordinal=m["ordinal"], kind=m["kind"])
+
+
+def _one_line(e: BaseException) -> str:
+    msg = str(e).strip().splitlines()
+    text = msg[0] if msg else type(e).__name__
+    return text[:300]

