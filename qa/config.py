@@ -28,8 +28,8 @@ class Settings(BaseSettings):
 
     # retrieval fusion weights (chosen by measured recall)
     bm25_weight: float = 1.0
-    dense_weight: float = 0.35
-    rrf_k: int = 60
+    dense_weight: float = 0.15
+    rrf_k: int = 5
     intent_weight: float = 0.2
 
     # answering

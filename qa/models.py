@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PLAN_PERIODS: dict[str, tuple[int, int]] = {
+    "八五": (1991, 1995),
+    "九五": (1996, 2000),
     "十五": (2001, 2005),
     "十一五": (2006, 2010),
     "十二五": (2011, 2015),

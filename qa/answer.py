@@ -1,0 +1,240 @@
+"""Answer a question from retrieved passages: extractive by default, an LLM when configured.
+
+The extractive engine scores every typed figure of the retrieved chunks against what
+the question asks (indicator, target or baseline, year, growth or level, unit) and
+answers with the best one and the sentence it came from, or abstains (文档未提及)
+when nothing clears the bar. Both engines end in the same number check.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from qa.clean import clean
+from qa.config import Settings
+from qa.extract import Figure, _subject, chunk_figures, near_miss, sentences
+from qa.indicators import _ALIAS_TO_CANON, canonical_indicators
+from qa.ingest import region_aliases
+from qa.models import ABSTAIN_TEXT, Answer, Chunk, Citation, Document, Hit
+from qa.numbers import unsupported_numbers
+from qa.query import QueryInfo, parse
+
+MAX_QUESTION = 500
+CORE_DROP = re.compile(
+    r"[“”\"'？?！!。，,、：:（）()\s]|(?:19|20)\d\d\s*年(?:底|末)?|十[一二三四五六七八九]?五|期间|时期|期末|末|"
+    r"是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
+    r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期|要|将|的|了|是|到|全市|全区|全县|"
+    r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加|提高|控制在|控制|"
+    r"元|亿元|万元|百分之"
+)
+FACT_Q = re.compile(r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪")
+NUMBER_Q = re.compile(r"多少|几[个项家所]|增长|增速|比重|占比|率|总量|规模|面积|产量|数量")
+RATE_LABEL = re.compile(r"率|比重|比例|占.{0,12}比|百分比|覆盖|普及|达标")
+SHARE_UNITS = {"%", "‰", "个百分点"}
+UNIT_FAMILY = {"亿元": "money", "万元": "money", "元": "money", "亿美元": "usd", "万美元": "usd", "美元": "usd",
+               "%": "pct", "个百分点": "pp", "万人": "people", "人": "people"}
+
+
+def canon_text(text: str) -> str:
+    """Write every indicator alias as its canonical name so 农民收入 and 农村居民… compare."""
+    out = text
+    for alias, canon in _ALIAS_TO_CANON:
+        if alias != canon and alias in out and canon not in out:
+            out = out.replace(alias, canon)
+    return out
+
+
+def bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+|[A-Za-z]+", text.replace("的", ""))
+    out: set[str] = set()
+    for r in runs:
+        if len(r) == 1 or r.isascii():
+            out.add(r)
+        else:
+            out.update(r[i : i + 2] for i in range(len(r) - 1))
+    return out
+
+
+def question_core(question: str, docs: dict[str, Document]) -> str:
+    """The indicator words of a question: no region, plan, year, question or kind words."""
+    q = question
+    for alias in sorted({a for d in docs.values() for a in region_aliases(d.region)}, key=len, reverse=True):
+        q = q.replace(alias, "")
+    return CORE_DROP.sub("", q)
+
+
+def precision(core: str, label: str) -> float:
+    """Share of the label's words the question also uses: 进出口贸易额 beats 进出口货运量."""
+    have = bigrams(canon_text(_subject(label)))
+    if not have:
+        return 0.0
+    return len(bigrams(canon_text(core)) & have) / len(have)
+
+
+def coverage(core: str, text: str) -> float:
+    want = bigrams(canon_text(core))
+    if not want:
+        return 0.0
+    have = bigrams(canon_text(text))
+    return len(want & have) / len(want)
+
+
+@dataclass
+class Candidate:
+    figure: Figure
+    hit: Hit
+    score: float
+
+
+def _period(doc: Document | None) -> tuple[int, int] | None:
+    if doc and doc.period_start and doc.period_end:
+        return doc.period_start, doc.period_end
+    return None
+
+
+def is_growth(f: Figure) -> bool:
+    if f.growth:
+        return True
+    tail = f.label[-10:]
+    return bool(re.search(r"(?:增长|递增|增速|增幅|年均增加|每年增加|下降|降低|共降|降)(?!到|至)(?:率)?", tail))
+
+
+def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | None, plan: str | None,
+                 rank: int) -> float | None:
+    """How well one figure answers the question; None when it must not be taken."""
+    if near_miss(qi.question, qi.indicators, f.label):
+        return None
+    cov = coverage(core, f.label)
+    if cov < 0.6:
+        return None
+    score = 2.0 * cov + 0.5 * precision(core, f.label)
+    if set(qi.indicators) & set(canonical_indicators(f.label)):
+        score += 1.0
+    if qi.growth != is_growth(f):
+        return None
+    if not qi.growth:
+        if qi.share and f.unit not in SHARE_UNITS:
+            return None
+        if not qi.share and f.unit in SHARE_UNITS:
+            return None
+    if qi.unit_hint and f.unit and UNIT_FAMILY.get(qi.unit_hint, qi.unit_hint) != UNIT_FAMILY.get(f.unit, f.unit):
+        return None
+    qk = qi.kind_for(period, plan)
+    if qk and f.kind:
+        score += 1.0 if qk == f.kind else -2.5
+    if qi.years and f.year:
+        score += 1.0 if f.year in qi.years else -2.0
+    if qi.growth:
+        cumulative_q = bool(re.search(r"累计|共|期末|五年", qi.question))
+        yearly_f = bool(re.search(r"年均|每年", f.label))
+        score += 0.5 if cumulative_q != yearly_f else -0.5
+    score += 0.4 / rank
+    return score
+
+
+def _cite(chunk: Chunk, sentence: str, doc_section: str) -> Citation:
+    """Map a sentence of the chunk's cleaned text back to the exact original span."""
+    cl = clean(chunk.text)
+    i = cl.text.find(sentence.strip())
+    if i < 0:
+        s, e = 0, len(chunk.text)
+    else:
+        s, e = cl.orig_span(i, i + len(sentence.strip()))
+    return Citation(doc_id=chunk.doc_id, section=doc_section, start=chunk.start + s, end=chunk.start + e,
+                    quote=chunk.text[s:e], chunk_id=chunk.id)
+
+
+def extractive(question: str, hits: list[Hit], docs: dict[str, Document]) -> Answer:
+    qi = parse(question)
+    core = question_core(question, docs)
+    wants_fact = bool(FACT_Q.search(question)) and not re.search(r"多少|几个百分点", question)
+    if wants_fact:
+        return _fact(question, core, hits)
+    best: Candidate | None = None
+    for hit in hits:
+        doc = docs.get(hit.chunk.doc_id)
+        period = _period(doc)
+        for f in chunk_figures(hit.chunk.clean, hit.chunk.kind == "table", period, hit.chunk.section):
+            s = score_figure(f, qi, core, period, doc.plan if doc else None, hit.rank)
+            if s is not None and (best is None or s > best.score):
+                best = Candidate(f, hit, s)
+    if best is None or best.score < 1.2:
+        return Answer.abstain(question, "extractive", note="no passage states this figure")
+    f = best.figure
+    cit = _cite(best.hit.chunk, f.sentence, best.hit.chunk.section)
+    return Answer(
+        question=question, text=f.text, value=f.value, unit=f.unit, qualifier=_qualifier(f), year=f.year,
+        kind=f.kind if f.kind in ("target", "baseline") else None, indicator=f.label[-40:].strip() or None,
+        citations=[cit], engine="extractive",
+    )
+
+
+def _qualifier(f: Figure) -> str | None:
+    if f.cumulative:
+        return "累计"
+    if f.qualifier:
+        return f.qualifier
+    if is_growth(f) and re.search(r"年均", f.label):
+        return "年均"
+    return None
+
+
+def _fact(question: str, core: str, hits: list[Hit]) -> Answer:
+    """Descriptive questions: the sentence that covers the question's words best."""
+    best: tuple[float, Hit, str] | None = None
+    for hit in hits[:5]:
+        text = hit.chunk.clean
+        for s, e in sentences(text):
+            sent = text[s:e]
+            cov = coverage(core, sent) + 0.2 / hit.rank
+            if best is None or cov > best[0]:
+                best = (cov, hit, sent)
+    if best is None or best[0] < 0.5:
+        return Answer.abstain(question, "extractive", note="no passage answers this")
+    _, hit, sent = best
+    cit = _cite(hit.chunk, sent, hit.chunk.section)
+    return Answer(question=question, text=cit.quote.strip(), kind="fact", citations=[cit], engine="extractive")
+
+
+def check_numbers(a: Answer) -> Answer:
+    """Every number in the answer text must be printed in one of its cited spans."""
+    if a.abstained:
+        return a
+    missing = unsupported_numbers(a.text, [c.quote for c in a.citations])
+    a.supported = not missing
+    a.unsupported_numbers = missing
+    return a
+
+
+def answer_question(question: str, settings: Settings, retriever=None, engine: str | None = None,
+                    doc: str | None = None, region: str | None = None, plan: str | None = None) -> Answer:
+    """The one entry point for the CLI, the page and the eval suite."""
+    from qa.retrieve import Retriever
+
+    t0 = time.perf_counter()
+    engine = engine or settings.engine
+    q = (question or "").strip()
+    if not q:
+        return Answer.abstain(question or "", engine, note="empty question")
+    if len(q) > MAX_QUESTION:
+        return Answer.abstain(q[:MAX_QUESTION], engine, note=f"question longer than {MAX_QUESTION} characters")
+    if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
+        return Answer.abstain(q, engine, note="the question has no words")
+    retriever = retriever or Retriever(settings)
+    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
+    docs = retriever.manifest.docs
+    if engine == "llm":
+        from qa.llm import answer_llm
+
+        a = answer_llm(q, hits, settings)
+    elif engine == "extractive":
+        a = extractive(q, hits, docs) if hits else Answer.abstain(q, "extractive", note="no passage found")
+    else:
+        raise ValueError(f"unknown engine '{engine}': use extractive or llm")
+    a = check_numbers(a)
+    a.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
+    if a.abstained:
+        a.text = ABSTAIN_TEXT
+    return a

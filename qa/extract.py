@@ -1,0 +1,241 @@
+"""The extractive engine's rules: typed figures out of plan sentences and table rows.
+
+Each rule is small and works on typed spans: a ``Figure`` is one number with its unit,
+qualifier, the label that governs it (the indicator words before it in its clause),
+its year and whether it reads as a target or a record of the past, and its span in
+cleaned chunk coordinates. ``answer.py`` scores figures against the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.indicators import NEAR_MISSES, canonical_indicators
+from qa.models import PLAN_PERIODS
+
+UNITS = (
+    "亿美元|万美元|美元|亿元|万元|元/月|元|个百分点|%|‰|万人次|人次|万人|人|万公顷|公顷|万亩|亩|万吨标准煤|吨标准煤|"
+    "万吨|吨|亿斤|万斤|平方公里|公里/平方公里|公里|万平方米|平方米|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|"
+    "万户|户|万头|头|万只|只|万袋|个|家|所|张|名|座|处|栋|台套|台|辆|倍|岁|立方米|万立方米|天|小时|项|万"
+)
+PRE_QUAL = "约|超过|不低于|不少于|控制在|突破|高于|低于|保持在|稳定在"
+POST_QUAL = "以上|左右|以内|以下|之内|多|余"
+FIGURE_RE = re.compile(
+    rf"(?P<pre>{PRE_QUAL})?(?P<bracket>\[)?(?P<num>-?\d+(?:,\d{{3}})*(?:\.\d+)?)(?P<bracket_end>\])?"
+    rf"(?P<unit>{UNITS})?(?P<post>{POST_QUAL})?"
+)
+YEAR_TOKEN = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*年|“?([八九]五|十[一二三四五六七八九]?五)”?(?:期末|末)")
+CLAUSE_SPLIT = re.compile(r"[，,；;。！？!?：:\n]")
+GROWTH_LABEL = re.compile(r"增长|增速|递增|增幅|提高|下降|降低|减少|增加")
+TARGET_CUES = re.compile(r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划")
+BASELINE_CUES = re.compile(r"完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
+TABLE_NOTE_CUMULATIVE = re.compile(r"\[\s*\]\s*为累计|带\s*\[\s*\]")
+
+
+@dataclass
+class Figure:
+    """One number in a sentence or table cell, with everything needed to judge it."""
+
+    value: float
+    raw: str  # the number as printed
+    unit: str | None
+    qualifier: str | None
+    label: str  # indicator words governing it
+    year: int | None
+    kind: str | None  # target | baseline | None
+    growth: bool
+    start: int  # span of the figure's sentence (or row) in the chunk's cleaned text
+    end: int
+    sentence: str
+    cumulative: bool = False
+
+    @property
+    def text(self) -> str:
+        unit = self.unit or ""
+        pre = self.qualifier if self.qualifier in PRE_QUAL.split("|") else ""
+        post = self.qualifier if self.qualifier in POST_QUAL.split("|") else ""
+        out = f"{pre}{self.raw}{unit}{post}"
+        return out + ("（累计）" if self.cumulative else "")
+
+
+def _is_year(m: re.Match[str], text: str) -> bool:
+    n = m.group("num")
+    return bool(re.fullmatch(r"(19[5-9]\d|20\d\d)", n)) and text[m.end("num") : m.end("num") + 1] in "年～~—-－"
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans in cleaned text (split at 。！？； and line ends)."""
+    out = []
+    for m in re.finditer(r"[^。！？；!?;\n]+[。！？；!?;]?", text):
+        if m.group().strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def prev_plan(period: tuple[int, int] | None) -> str | None:
+    if not period:
+        return None
+    return next((p for p, (_, e) in PLAN_PERIODS.items() if e == period[0] - 1), None)
+
+
+def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, section: str) -> list[Figure]:
+    """Figures of one prose sentence; the label of a bare clause (达143亿元) is inherited."""
+    sent = text[s:e]
+    figures: list[Figure] = []
+    prev = prev_plan(period)
+    sent_target = bool(TARGET_CUES.search(sent))
+    sent_base = bool(BASELINE_CUES.search(sent)) or bool(prev and re.search(rf"{prev}”?(?:期末|末)", sent))
+    section_target = bool(re.search(r"目标|指标|预期", section))
+    section_base = bool(re.search(r"回顾|成就|基础|现状|现实|成绩", section))
+    last_label = ""
+    clause_start = 0
+    for clause in CLAUSE_SPLIT.split(sent):
+        cpos = sent.find(clause, clause_start)
+        clause_start = cpos + len(clause)
+        cursor = 0
+        for m in FIGURE_RE.finditer(clause):
+            if _is_year(m, clause):
+                continue
+            if not m.group("unit") and not m.group("bracket") and not m.group("post"):
+                # bare numbers are list markers, ratios or codes: only tables give them meaning
+                if not re.match(r"\s*[:：比]", clause[m.end():]) and not re.search(r"提高|下降", clause[: m.start()]):
+                    continue
+            label = clause[cursor : m.start()].strip()
+            cursor = m.end()
+            label_core = _subject(re.sub(r"[\d.%]+", "", label))
+            if len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4 and not canonical_indicators(label) \
+                    and last_label:
+                label = f"{last_label}{label}"
+            elif label_core:
+                last_label = label_core
+            # the year nearest before the figure within the sentence binds it
+            before = sent[: cpos + m.start()]
+            years = list(YEAR_TOKEN.finditer(before))
+            year = _year_of(years[-1]) if years else None
+            growth = bool(GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])) and (
+                m.group("unit") in ("%", "个百分点", "‰", "倍")
+            )
+            kind = _kind(year, period, sent_target, sent_base, section_target, section_base, before, prev)
+            if year is None and kind == "target" and period:
+                year = period[1]
+            elif year is None and kind == "baseline" and period:
+                year = period[0] - 1
+            raw = m.group("num").replace(",", "")
+            qual = m.group("pre") or m.group("post")
+            figures.append(Figure(
+                value=float(raw), raw=raw, unit=m.group("unit"), qualifier=qual, label=label, year=year,
+                kind=kind, growth=growth, start=s, end=e, sentence=sent, cumulative=bool(m.group("bracket")),
+            ))
+    return figures
+
+
+def _year_of(m: re.Match[str]) -> int | None:
+    if m.group(1):
+        return int(m.group(1))
+    span = PLAN_PERIODS.get(m.group(2))
+    return span[1] if span else None
+
+
+def _subject(label: str) -> str:
+    """The indicator part of a label: drop time phrases, verbs and growth words."""
+    label = re.sub(r"(?:到|至|在)?\s*(?:19|20)\d\d\s*年(?:底|末)?的?|“?[八九十一二三四五六七]{1,3}五”?(?:期末|末)的?", "", label)
+    for _ in range(3):
+        label = re.sub(r"(?:计划|预计|力争|要|将|可)?(?:实现|达到|达|为|完成|超过|突破|控制在|保持在|增至|增加到|提高到)$",
+                       "", label)
+        label = re.sub(r"(?:年均|平均每年|每年)?(?:增长|递增|增速|增幅|提高|下降|降低)(?:率)?$", "", label)
+        label = re.sub(r"(?:由|从|比|的|，|,)$", "", label)
+    return label.strip()
+
+
+def _kind(year: int | None, period: tuple[int, int] | None, sent_target: bool, sent_base: bool,
+          section_target: bool, section_base: bool, before: str, prev: str | None) -> str | None:
+    if year is not None and period:
+        return "target" if year >= period[0] else "baseline"
+    if prev and re.search(rf"{prev}”?(?:期末|末)", before):
+        return "baseline"
+    if sent_target and not sent_base:
+        return "target"
+    if sent_base and not sent_target:
+        return "baseline"
+    if section_target and not section_base:
+        return "target"
+    if section_base and not section_target:
+        return "baseline"
+    return None
+
+
+def table_figures(header: str, row: str, row_start: int, row_end: int, period: tuple[int, int] | None,
+                  cumulative_note: bool) -> list[Figure]:
+    """Figures of one table row; the header row decides what each column means."""
+    heads = header.split("\t")
+    cells = row.split("\t")
+    label_idx = next((i for i, h in enumerate(heads) if "指标" in h or "项目" in h or "名称" in h), 1)
+    label = " ".join(c for c in cells[: label_idx + 1] if c.strip()) if len(cells) > label_idx else row
+    name = cells[label_idx] if len(cells) > label_idx else ""
+    unit_m = re.search(r"[(（]([^()（）]+)[)）]\s*$", name.strip())
+    unit = unit_m.group(1) if unit_m else None
+    figures: list[Figure] = []
+    for i, cell in enumerate(cells):
+        if i <= label_idx or i >= len(heads) or not cell.strip():
+            continue
+        head = heads[i]
+        m = re.fullmatch(
+            rf"\s*(?P<pre>{PRE_QUAL})?(?P<b>\[)?(?P<num>-?\d+(?:\.\d+)?)\]?\s*(?P<u>%|{UNITS})?(?P<post>{POST_QUAL})?\s*",
+            cell,
+        )
+        if not m:
+            continue
+        ym = re.search(r"(19[5-9]\d|20\d\d)", head)
+        year = int(ym.group(1)) if ym else None
+        growth = bool(re.search(r"增长|增速|年均", head))
+        kind = None
+        if year is not None and period:
+            kind = "target" if year >= period[0] else "baseline"
+        elif growth:
+            kind = "target"
+            year = period[1] if period else None
+        cell_unit = m.group("u") or ("%" if growth else unit)
+        raw = m.group("num")
+        figures.append(Figure(
+            value=float(raw), raw=raw, unit=cell_unit, qualifier=m.group("pre") or m.group("post"),
+            label=label, year=year, kind=kind, growth=growth, start=row_start, end=row_end, sentence=row,
+            cumulative=bool(m.group("b")) and cumulative_note,
+        ))
+    return figures
+
+
+def chunk_figures(clean: str, is_table: bool, period: tuple[int, int] | None, section: str) -> list[Figure]:
+    """Every figure in a chunk's cleaned text (table chunks start with their header row)."""
+    if is_table:
+        lines = clean.split("\n")
+        header = lines[0]
+        note = bool(TABLE_NOTE_CUMULATIVE.search(clean))
+        out: list[Figure] = []
+        pos = len(header) + 1
+        category = ""
+        for line in lines[1:]:
+            cells = line.split("\t")
+            if cells and cells[0].strip():
+                category = cells[0].strip()
+            if "\t" in line:
+                row = line if (cells and cells[0].strip()) or not category else line
+                out.extend(table_figures(header, row, pos, pos + len(line), period, note))
+            pos += len(line) + 1
+        return out
+    out = []
+    for s, e in sentences(clean):
+        out.extend(sentence_figures(clean, s, e, period, section))
+    return out
+
+
+def near_miss(question: str, asked: list[str], label: str) -> bool:
+    """The label names a different indicator that merely contains the asked one's name."""
+    label_canon = canonical_indicators(label)
+    for a in asked:
+        for miss in NEAR_MISSES.get(a, []):
+            if miss in label and miss not in question:
+                return True
+    if asked and label_canon and not set(asked) & set(label_canon):
+        return True
+    return False
