@@ -26,7 +26,7 @@ CORE_DROP = re.compile(
     r"[“”\"'？?！!。，,、：:（）()\s]|(?:19|20)\d\d\s*年(?:底|末)?|十[一二三四五六七八九]?五|期间|时期|期末|末|"
     r"是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
     r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期|要|将|的|了|是|到|全市|全区|全县|"
-    r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加|提高|控制在|控制|"
+    r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加(?!值)|提高|控制在|控制|"
     r"元|亿元|万元|百分之"
 )
 FACT_Q = re.compile(r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪")
@@ -123,9 +123,13 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
         return None
     qk = qi.kind_for(period, plan)
     if qk and f.kind:
-        score += 1.0 if qk == f.kind else -2.5
+        if qk != f.kind:
+            return None
+        score += 1.0
     if qi.years and f.year:
-        score += 1.0 if f.year in qi.years else -2.0
+        if f.year not in qi.years:
+            return None
+        score += 1.0
     if qi.growth:
         cumulative_q = bool(re.search(r"累计|共|期末|五年", qi.question))
         yearly_f = bool(re.search(r"年均|每年", f.label))
@@ -149,7 +153,7 @@ def _cite(chunk: Chunk, sentence: str, doc_section: str) -> Citation:
 def extractive(question: str, hits: list[Hit], docs: dict[str, Document]) -> Answer:
     qi = parse(question)
     core = question_core(question, docs)
-    wants_fact = bool(FACT_Q.search(question)) and not re.search(r"多少|几个百分点", question)
+    wants_fact = bool(FACT_Q.search(question)) and not re.search(r"多少|几个百分点|水平|规模|数量", question)
     if wants_fact:
         return _fact(question, core, hits)
     best: Candidate | None = None

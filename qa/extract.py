@@ -27,9 +27,10 @@ FIGURE_RE = re.compile(
 )
 YEAR_TOKEN = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*年|“?([八九]五|十[一二三四五六七八九]?五)”?(?:期末|末)")
 CLAUSE_SPLIT = re.compile(r"[，,；;。！？!?：:\n]")
-GROWTH_LABEL = re.compile(r"增长|增速|递增|增幅|提高|下降|降低|减少|增加")
+GROWTH_LABEL = re.compile(r"(?:增长|增速|递增|增幅|提高|下降|降低|减少|增加)(?!到|至)")
 TARGET_CUES = re.compile(r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划")
 BASELINE_CUES = re.compile(r"完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
+TRANSITION = re.compile(r"增至|增加到|提高到|上升到|发展到|下降到|降低到|减少到|扩大到|达到")
 TABLE_NOTE_CUMULATIVE = re.compile(r"\[\s*\]\s*为累计|带\s*\[\s*\]")
 
 
@@ -109,14 +110,12 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 label = f"{last_label}{label}"
             elif label_core:
                 last_label = label_core
-            # the year nearest before the figure within the sentence binds it
-            before = sent[: cpos + m.start()]
-            years = list(YEAR_TOKEN.finditer(before))
-            year = _year_of(years[-1]) if years else None
+            year = _bind_year(sent[:cpos], clause[: m.start()])
             growth = bool(GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])) and (
                 m.group("unit") in ("%", "个百分点", "‰", "倍")
             )
-            kind = _kind(year, period, sent_target, sent_base, section_target, section_base, before, prev)
+            kind = _kind(year, period, sent_target, sent_base, section_target, section_base,
+                         sent[: cpos + m.start()], prev)
             if year is None and kind == "target" and period:
                 year = period[1]
             elif year is None and kind == "baseline" and period:
@@ -128,6 +127,22 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 kind=kind, growth=growth, start=s, end=e, sentence=sent, cumulative=bool(m.group("bracket")),
             ))
     return figures
+
+
+def _years(text: str) -> list[re.Match[str]]:
+    """Year mentions that set a time; 比2005年 / 是2000年的 are comparison bases and do not."""
+    return [m for m in YEAR_TOKEN.finditer(text) if not re.search(r"(?:比|较|是|相当于|为)“?$", text[: m.start()])]
+
+
+def _bind_year(sentence_before: str, clause_before: str) -> int | None:
+    """The year in the figure's own clause binds it; else the sentence's leading year does."""
+    own = _years(clause_before)
+    if own:
+        if TRANSITION.search(clause_before[own[-1].end() :]):
+            return None  # 由2000年的X增至Y: the year belongs to X
+        return _year_of(own[-1])
+    lead = _years(sentence_before)
+    return _year_of(lead[0]) if lead else None
 
 
 def _year_of(m: re.Match[str]) -> int | None:

@@ -71,6 +71,9 @@ def parse(question: str) -> QueryInfo:
     info.indicators = canonical_indicators(q)
     info.years = [int(y) for y in YEAR_RE.findall(q)]
     info.plans = [p for p in PLAN_RE.findall(q) if p in PLAN_PERIODS]
+    for p in re.findall(r"“?([八九]五|十[一二三四五六七八九]?五)”?(?:期末|末)", q):
+        if p in PLAN_PERIODS:
+            info.years.append(PLAN_PERIODS[p][1])  # “十五”末 is the year 2005
     info.growth = bool(GROWTH_WORDS.search(q))
     info.share = bool(SHARE_WORDS.search(q))
     for unit, pat in UNIT_HINTS:
