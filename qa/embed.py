@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 
-
 class EmbeddingCache:
     """sqlite key → float32 vector; safe across processes, written in one transaction per batch."""
 

@@ -98,10 +98,10 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
         for m in FIGURE_RE.finditer(clause):
             if _is_year(m, clause):
                 continue
-            if not m.group("unit") and not m.group("bracket") and not m.group("post"):
-                # bare numbers are list markers, ratios or codes: only tables give them meaning
-                if not re.match(r"\s*[:：比]", clause[m.end():]) and not re.search(r"提高|下降", clause[: m.start()]):
-                    continue
+            bare = not m.group("unit") and not m.group("bracket") and not m.group("post")
+            # bare numbers are list markers, ratios or codes: only tables give them meaning
+            if bare and not re.match(r"\s*[:：比]", clause[m.end():]) and not re.search(r"提高|下降", clause[: m.start()]):
+                continue
             label = clause[cursor : m.start()].strip()
             cursor = m.end()
             label_core = _subject(re.sub(r"[\d.%]+", "", label))
@@ -251,6 +251,4 @@ def near_miss(question: str, asked: list[str], label: str) -> bool:
         for miss in NEAR_MISSES.get(a, []):
             if miss in label and miss not in question:
                 return True
-    if asked and label_canon and not set(asked) & set(label_canon):
-        return True
-    return False
+    return bool(asked and label_canon and not set(asked) & set(label_canon))

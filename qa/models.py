@@ -116,3 +116,135 @@ class Answer(BaseModel):
     @classmethod
     def abstain(cls, question: str, engine: str, note: str | None = None) -> Answer:
         return cls(question=question, text=ABSTAIN_TEXT, abstained=True, engine=engine, note=note)
+
+
+class Indicator(BaseModel):
+    """One target of a plan (a row of its 主要指标表 or a sentence of its 发展目标), with its source.
+
+    Every value must be printed in the quote that cites it: ``target_value`` and ``growth``
+    (and ``base_value`` unless ``base_citation`` is given) are checked with ``qa.numbers``, the
+    name (or one of its synonyms) and any text cell must appear in the quote (spaces ignored).
+    """
+
+    name: str
+    canonical: str | None = Field(None, description="canonical indicator (qa.indicators) when the name is a known one")
+    category: str | None = Field(None, description="经济发展, 民生福祉 … when the plan gives one")
+    base_year: int | None = None
+    base_value: float | None = None
+    target_year: int | None = None
+    target_value: float | None = None
+    target_text: str | None = Field(None, description="a target printed as text, e.g. 完成市下达指标")
+    growth: float | None = Field(None, description="average annual growth (negative for 年均下降)")
+    growth_text: str | None = Field(None, description="growth printed as text, e.g. 与同期GDP增速基本同步")
+    unit: str | None = None
+    qualifier: str | None = Field(None, description="以上, 左右, 以内, 累计 … of the target (of the growth when no target)")
+    growth_qualifier: str | None = None
+    binding: Literal["预期性", "约束性"] | None = None
+    breakdown: list[str] = Field(default_factory=list, description="sub-rows such as 城镇, 农村")
+    source: Literal["table", "prose", "llm"] = "prose"
+    citation: Citation
+    base_citation: Citation | None = Field(None, description="where the base value is printed, when elsewhere")
+
+    @staticmethod
+    def norm(text: str) -> str:
+        """Text as compared for grounding: half-width, no tags, no whitespace."""
+        import re
+
+        from qa.numbers import halfwidth
+
+        return re.sub(r"\s+", "", re.sub(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>", "", halfwidth(text)))
+
+    @staticmethod
+    def printed(value: float, quote: str) -> bool:
+        """``value`` (sign ignored) is one of the figures printed in ``quote``."""
+        from qa.numbers import canonical, numbers_in
+
+        want = canonical(format(abs(value), "f"))
+        return any(n.lstrip("-") == want for n in numbers_in(quote))
+
+    @model_validator(mode="after")
+    def _grounded(self) -> Indicator:
+        from qa.indicators import aliases
+
+        quote = self.citation.quote
+        q = Indicator.norm(quote)
+        names = [self.name] + (aliases(self.canonical) if self.canonical else [])
+        if not self.name.strip() or not any(Indicator.norm(n) and Indicator.norm(n) in q for n in names):
+            raise ValueError(f"indicator {self.name!r}: its name is not in the cited quote")
+        if self.target_value is None and self.target_text is None and self.growth is None and self.growth_text is None:
+            raise ValueError(f"indicator {self.name!r}: no target, growth or text value")
+        for field, value in (("target_value", self.target_value), ("growth", self.growth)):
+            if value is not None and not Indicator.printed(value, quote):
+                raise ValueError(f"indicator {self.name!r}: {field} {value:g} is not printed in the cited quote")
+        if self.base_value is not None:
+            base_quote = self.base_citation.quote if self.base_citation else quote
+            if not Indicator.printed(self.base_value, base_quote):
+                raise ValueError(f"indicator {self.name!r}: base_value {self.base_value:g} is not printed in its quote")
+        for field, text in (("target_text", self.target_text), ("growth_text", self.growth_text)):
+            if text is not None and Indicator.norm(text) not in q:
+                raise ValueError(f"indicator {self.name!r}: {field} {text!r} is not in the cited quote")
+        return self
+
+
+class Brief(BaseModel):
+    """A structured, cited brief of one plan. Nothing in it is unsupported by its citations."""
+
+    class Item(BaseModel):
+        """An industry, project or strategy named by the plan; ``name`` is printed in the quote."""
+
+        name: str
+        text: str | None = Field(None, description="the sentence or heading it was found in, when useful")
+        citation: Citation
+
+        @model_validator(mode="after")
+        def _grounded(self) -> Brief.Item:
+            if not self.name.strip() or Indicator.norm(self.name) not in Indicator.norm(self.citation.quote):
+                raise ValueError(f"item {self.name!r} is not in its cited quote")
+            return self
+
+    doc_id: str
+    title: str | None = None
+    region: str | None = None
+    province: str | None = None
+    plan: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    summary: str = Field("", max_length=300)
+    summary_citations: list[Citation] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    industries: list[Brief.Item] = Field(default_factory=list)
+    projects: list[Brief.Item] = Field(default_factory=list)
+    strategies: list[Brief.Item] = Field(default_factory=list)
+    engine: str = "extractive"
+
+    def citations(self) -> list[Citation]:
+        out = list(self.summary_citations)
+        for ind in self.indicators:
+            out.append(ind.citation)
+            if ind.base_citation is not None:
+                out.append(ind.base_citation)
+        for item in [*self.industries, *self.projects, *self.strategies]:
+            out.append(item.citation)
+        return out
+
+    @model_validator(mode="after")
+    def _grounded(self) -> Brief:
+        import re
+
+        from qa.numbers import unsupported_numbers
+
+        for c in self.citations():
+            if c.doc_id != self.doc_id:
+                raise ValueError(f"citation of {c.doc_id!r} in the brief of {self.doc_id!r}")
+        if self.summary.strip():
+            quotes = [Indicator.norm(c.quote) for c in self.summary_citations]
+            if not quotes:
+                raise ValueError("the summary has no citations")
+            for piece in re.split(r"……|…|。|！|？|；", self.summary):
+                p = Indicator.norm(piece).strip("，、：")
+                if p and not any(p in q for q in quotes):
+                    raise ValueError(f"summary sentence {piece[:40]!r} is not in its cited quotes")
+            missing = unsupported_numbers(self.summary, [c.quote for c in self.summary_citations])
+            if missing:
+                raise ValueError(f"summary numbers not in its citations: {', '.join(missing)}")
+        return self

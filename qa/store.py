@@ -32,11 +32,11 @@ class Manifest(BaseModel):
     chunking: str = ""
     embedding: str = ""
 
-    def keys(self) -> list[str]:
+    def live_keys(self) -> list[str]:
         return [f"{d}@{v}" for d, v in sorted(self.versions.items())]
 
     def digest(self) -> str:
-        blob = json.dumps([self.keys(), self.chunking, self.embedding], ensure_ascii=False)
+        blob = json.dumps([self.live_keys(), self.chunking, self.embedding], ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -148,7 +148,7 @@ class Store:
         if not manifest.versions:
             return []
         out: list[Chunk] = []
-        for key in manifest.keys():
+        for key in manifest.live_keys():
             got = self._call(self._chunks.get, where={"key": key}, include=["metadatas"])
             out.extend(_chunk_of(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True))
         out.sort(key=lambda c: (c.doc_id, c.ordinal))
@@ -166,7 +166,7 @@ class Store:
 
     def garbage_collect(self, manifest: Manifest) -> int:
         """Delete chunks of versions the manifest no longer names (old versions, crashed ingests)."""
-        live = set(manifest.keys())
+        live = set(manifest.live_keys())
         got = self._call(self._chunks.get, include=["metadatas"])
         stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True) if m.get("key") not in live]
         for i in range(0, len(stale), 500):
