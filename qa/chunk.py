@@ -173,7 +173,12 @@ def chunk_document(doc_id: str, version: str, original: str, cleaned: Cleaned, t
             while j < len(units) and (j == i or total + sizes[j] <= target_tokens):
                 total += sizes[j]
                 j += 1
-            chunks.append(_make(doc_id, version, len(chunks), block, units[i:j], cleaned, original))
+            chunk = _make(doc_id, version, len(chunks), block, units[i:j], cleaned, original)
+            notes = [u.text for u in units if block.kind == "table" and re.match(r"^\s*注[:：]", u.text)]
+            if notes and notes[0] not in chunk.clean:
+                # a table's note (注：带[]为累计数据) defines every row group's cells
+                chunk = chunk.model_copy(update={"clean": f"{chunk.clean}\n{notes[0]}"})
+            chunks.append(chunk)
             if j >= len(units):
                 break
             # carry the last sentences over so a fact split across the boundary is whole somewhere

@@ -662,7 +662,8 @@ def summary_table(report: dict[str, Any]) -> str:
     for name in names:
         lines.append(f"| {name} | " + " | ".join(_fmt(g.get(name)) for _, g in cols) + " |")
     for key, label in (("p50_ms", "latency p50 (ms)"), ("p95_ms", "latency p95 (ms)")):
-        lines.append(f"| {label} | " + " | ".join(_fmt(x.get(key)) for x in tcols) + " |")
+        lines.append(f"| {label} | " + " | ".join("—" if x.get(key) is None else f"{x[key]:.1f}" for x in tcols)
+                     + " |")
     return "\n".join(lines)
 
 

@@ -218,7 +218,7 @@ class LLMClient:
             try:
                 text = self.chat(convo, **params, response_format=_response_format(mode, schema, name))
             except _Rejected as err:
-                if mode == "json_schema" and err.status in (400, 404, 415, 422, 501):
+                if mode == "json_schema" and err.status not in (401, 403):
                     log.info("endpoint rejected json_schema (%s); falling back to JSON mode", err.status)
                     last = err
                     continue
@@ -316,9 +316,9 @@ class LLMClient:
             status = err.status_code
             detail = _error_detail(err)
             reason = f"HTTP {status}" + (f": {detail}" if detail else "")
-            if status == 429 or status >= 500:
-                return True, reason, _retry_after(err)
-            return False, reason, None
+            if _rejects_request(status, detail):
+                return False, reason, None
+            return True, reason, _retry_after(err)
         if isinstance(err, openai.APIResponseValidationError | json.JSONDecodeError):
             return True, "malformed response body (not the JSON the API promises)", None
         if isinstance(err, openai.APIError):
@@ -344,7 +344,7 @@ class LLMClient:
             status = err.status_code
             if status == 429:
                 msg = f"the model endpoint {url} kept rate-limiting ({reason}){tries}: wait a minute or raise QA_LLM_RETRIES"
-            elif status >= 500:
+            elif status >= 500 and not _rejects_request(status, _error_detail(err)):
                 msg = f"the model endpoint {url} failed ({reason}){tries}: check the server's log, or try again later"
             elif status in (401, 403):
                 msg = f"the model endpoint {url} refused the API key ({reason}): check OPENAI_API_KEY"
@@ -352,7 +352,7 @@ class LLMClient:
                 msg = f"model {model!r} or its endpoint was not found at {url} ({reason}): check QA_MODEL and OPENAI_BASE_URL"
             else:
                 msg = f"the model endpoint {url} rejected the request ({reason}): check QA_MODEL and the request parameters"
-            if 400 <= status < 500 and status != 429:
+            if _rejects_request(status, _error_detail(err)):
                 return _Rejected(self._scrub(msg), status)
         elif isinstance(err, openai.APIResponseValidationError | json.JSONDecodeError):
             msg = f"the model endpoint {url} sent a {reason}{tries}: is OPENAI_BASE_URL an OpenAI-compatible /v1 endpoint?"
@@ -474,6 +474,17 @@ def _error_detail(err: Any) -> str:
     if not isinstance(detail, str):
         detail = json.dumps(detail, ensure_ascii=False)
     return _one_line(detail, 200)
+
+
+def _rejects_request(status: int, detail: str) -> bool:
+    """The endpoint refused this request as such: sending it again cannot help.
+
+    Any 4xx but 429, and the 500 that llama-cpp-python's server answers when the request fails
+    its own validation (e.g. ``response_format`` json_schema, which it does not know).
+    """
+    if 400 <= status < 500:
+        return status != 429
+    return status == 500 and "validation error" in detail and "response_format" in detail
 
 
 def _retry_after(err: Any) -> float | None:
