@@ -1,0 +1,38 @@
+# planqa: `make run` opens the page on the embedded defaults; `make test` is what CI runs.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+QA := $(VENV)/bin/qa
+# eval gate: set just under the measured numbers (README), so a regression fails CI
+EVAL_THRESHOLDS ?= answer_accuracy=0.85 recall@5=0.95 unsupported_shown=0
+
+.PHONY: install ingest run test lint eval bench
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install -q -e ".[test]"
+
+ingest: install
+	$(QA) ingest seeds/
+
+run: ingest
+	$(QA) serve
+
+lint: install
+	$(VENV)/bin/ruff check qa tests bench
+
+eval: install
+	$(QA) eval --gold evals/indicators.jsonl --report reports/eval --fail-under $(EVAL_THRESHOLDS)
+
+test: install
+	VENV=$(VENV) bash scripts/llm_server.sh install
+	[ -x /usr/bin/chromium ] || bash scripts/install_chromium.sh
+	$(PY) -m pytest -q
+	$(VENV)/bin/ruff check qa tests bench
+	QA_HOME=.qa-eval $(QA) ingest -q seeds/
+	QA_HOME=.qa-eval $(QA) eval --gold evals/indicators.jsonl --report reports/eval --fail-under $(EVAL_THRESHOLDS)
+
+bench: install
+	for f in bench/*.py; do $(PY) $$f || exit 1; done
