@@ -534,7 +534,7 @@ def _open_retriever(settings: Settings, log: Any) -> Any:
     from qa.retrieve import Retriever
 
     retriever = Retriever(settings)
-    if not retriever.manifest.docs:
+    if not retriever.store.manifest().docs:  # (the lexical index cannot be built over nothing)
         from qa.ingest import ingest
 
         print(f"qa eval: the store at {settings.home} is empty; ingesting {', '.join(map(str, settings.docs))} first",

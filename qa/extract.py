@@ -121,7 +121,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             elif year is None and kind == "baseline" and period:
                 year = period[0] - 1
             raw = m.group("num").replace(",", "")
-            qual = m.group("pre") or m.group("post")
+            qual = m.group("post") or m.group("pre")
             figures.append(Figure(
                 value=float(raw), raw=raw, unit=m.group("unit"), qualifier=qual, label=label, year=year,
                 kind=kind, growth=growth, start=s, end=e, sentence=sent, cumulative=bool(m.group("bracket")),
@@ -213,7 +213,7 @@ def table_figures(header: str, row: str, row_start: int, row_end: int, period: t
         cell_unit = m.group("u") or ("%" if growth else unit)
         raw = m.group("num")
         figures.append(Figure(
-            value=float(raw), raw=raw, unit=cell_unit, qualifier=m.group("pre") or m.group("post"),
+            value=float(raw), raw=raw, unit=cell_unit, qualifier=m.group("post") or m.group("pre"),
             label=label, year=year, kind=kind, growth=growth, start=row_start, end=row_end, sentence=row,
             cumulative=bool(m.group("b")) and cumulative_note,
         ))

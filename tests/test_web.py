@@ -224,10 +224,13 @@ def test_login_in_browser(store, browser, tmp_path):
         pw.wait_for(timeout=30_000)
         assert page.locator("#qa-question").count() == 0
         page.screenshot(path=str(tmp_path / "login.png"))
-        page.locator("input[type=text], input:not([type])").first.fill("user")
+        user = page.locator("input[type=text]").first
+        user.fill("user")
         pw.fill("wrong")
         page.get_by_role("button", name="Login").click()
         page.get_by_text("Incorrect").first.wait_for(timeout=15_000)
+        assert page.locator("#qa-question").count() == 0
+        user.fill("user")  # a failed login clears both fields
         pw.fill("pw")
         page.get_by_role("button", name="Login").click()
         page.locator("#qa-question textarea").wait_for(timeout=60_000)
