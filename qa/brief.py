@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -191,6 +192,7 @@ _HEADING_NUMBER = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def heading_title(text: str) -> str:
     """``二、发展目标`` → 发展目标; ``专栏-3现代产业…`` → 现代产业…"""
     return _HEADING_NUMBER.sub("", text.strip()).strip()
@@ -199,6 +201,7 @@ def heading_title(text: str) -> str:
 # --------------------------------------------------------------------------- sections
 
 
+@lru_cache(maxsize=4096)
 def is_target_section(section: str) -> bool:
     """发展目标 / 主要目标 / …指标 sections (not 远景目标): where a plan states its targets."""
     parts = [p for p in section.split(" > ") if p]
@@ -215,6 +218,7 @@ _BASELINE_WORDS = re.compile(r"基础(?!设施)|回顾|成就|现实|成绩|完�
 _OTHER_TOPIC = re.compile(r"目标|指标|指导|原则|形势|任务|思路|战略|机遇|挑战|问题|设想|定位|重点")
 
 
+@lru_cache(maxsize=4096)
 def is_baseline_section(section: str) -> bool:
     """Sections that report where the plan starts from (发展基础, “十五”主要成就, 现实基础 …).
 
@@ -362,6 +366,7 @@ def sentence_values(text: str, mode: str, period: tuple[int, int] | None) -> lis
     carried: str | None = None
     year_ctx: int | None = None
     masked_all = _mask_brackets(text)
+    in_breakdown = False
     for ci, (cs, ce) in enumerate(_clauses(text)):
         clause = text[cs:ce]
         masked = masked_all[cs:ce].replace("\x00", "□")
@@ -427,8 +432,10 @@ def sentence_values(text: str, mode: str, period: tuple[int, int] | None) -> lis
                 if not _valid_name(name) or name not in text:
                     carried = None
                     continue
-                if re.match(r"^\s*其中", clause) and len(name) <= 5:
-                    continue  # 其中存栏…, 其中轻纺产业…: a breakdown of the figure before
+                if re.match(r"^\s*其中", clause):
+                    in_breakdown = True
+                if in_breakdown and len(name) <= (5 if re.match(r"^\s*其中", clause) else 3):
+                    continue  # 其中存栏…, 出栏…, 其中轻纺产业…: a breakdown of the figure before
                 carried = name
             elif carried:
                 name = carried
@@ -532,7 +539,7 @@ def _make_indicator(printed: str, category: str | None, target, growth, base, ci
             target_year=target[3] if target else None,
             target_value=target[0] if target else None,
             growth=growth[0] if growth else None,
-            unit=(target[1] if target else None) or (base[1] if base else None) or ("%" if growth else None),
+            unit=(target[1] if target else None) or (base[1] if base else None),
             qualifier=(target[2] if target else (growth[1] if growth else None)),
             growth_qualifier=growth[1] if growth else None,
             source="prose",
@@ -1027,6 +1034,14 @@ def _one_line_quote(q: str) -> str:
     return re.sub(r"\s+", " ", q).strip()
 
 
+def _with_qualifier(value: str, qualifier: str | None) -> str:
+    if not qualifier:
+        return value
+    if qualifier in ("以上", "以下", "左右", "以内", "及以上"):
+        return f"{value} {qualifier}"
+    return f"{qualifier} {value}"
+
+
 def render_markdown(brief: Brief) -> str:
     notes: list[Citation] = []
 
@@ -1053,11 +1068,11 @@ def render_markdown(brief: Brief) -> str:
         for n, i in enumerate(brief.indicators, 1):
             base = f"{_fmt(i.base_value)}（{i.base_year}）" if i.base_value is not None and i.base_year else _fmt(i.base_value)
             if i.target_value is not None:
-                target = _fmt(i.target_value) + (f" {i.qualifier}" if i.qualifier else "")
+                target = _with_qualifier(_fmt(i.target_value), i.qualifier)
                 target += f"（{i.target_year}）" if i.target_year else ""
             else:
                 target = i.target_text or ""
-            growth = (f"{_fmt(i.growth)}%" + (f" {i.growth_qualifier}" if i.growth_qualifier else "")
+            growth = (_with_qualifier(f"{_fmt(i.growth)}%", i.growth_qualifier)
                       if i.growth is not None else (i.growth_text or ""))
             name = i.name + (f"（{'、'.join(i.breakdown)}）" if i.breakdown else "")
             src = ref(i.citation) + (ref(i.base_citation) if i.base_citation else "")
@@ -1134,6 +1149,7 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -1176,15 +1192,23 @@ def _is_current(out: Path, doc_id: str, key: str, formats: list[str], original: 
     return brief or Brief(doc_id=doc_id)
 
 
+def _source_path(doc: Document, settings: Settings) -> Path:
+    """The document's original file (a relative path is tried from the cwd, then beside QA_HOME)."""
+    path = Path(doc.path)
+    candidates = [path] if path.is_absolute() else [path, Path(settings.home).resolve().parent / path]
+    for p in candidates:
+        if p.is_file():
+            return p
+    raise BriefError(f"source file {doc.path} is missing (re-run `qa ingest`)")
+
+
 def brief_one(doc: Document, settings: Settings, out: Path, engine: str, formats: list[str]) -> DocResult:
     """Make (or keep) one plan's brief files; never raises for a problem of this document."""
     from qa.ingest import IngestError, read_source
 
     t0 = time.perf_counter()
     try:
-        path = Path(doc.path)
-        if not path.is_file():
-            raise BriefError(f"source file {path} is missing (re-run `qa ingest`)")
+        path = _source_path(doc, settings)
         src = read_source(path, settings.max_file_mb)
         key = state_key(src.sha256, engine, settings.model, formats)
         current = _is_current(out, doc.id, key, formats, src.text)
@@ -1267,7 +1291,8 @@ def run_batch(docs: Sequence[Document], settings: Settings, out: Path, engine: s
     if progress and docs:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(docs), unit="plan", desc="brief", dynamic_ncols=True, file=sys.stderr)
+        bar = tqdm(total=len(docs), unit="plan", desc="brief", dynamic_ncols=True, file=sys.stderr,
+                   disable=None)  # a bar on a terminal; nothing in logs and pipes
     lock = threading.Lock()
 
     def done(r: DocResult) -> None:
@@ -1276,7 +1301,11 @@ def run_batch(docs: Sequence[Document], settings: Settings, out: Path, engine: s
             if bar is not None:
                 bar.update(1)
             if on_result is not None:
-                on_result(r)
+                if bar is not None and not bar.disable:
+                    with bar.external_write_mode(file=sys.stderr):
+                        on_result(r)
+                else:
+                    on_result(r)
 
     if jobs <= 1 or len(docs) <= 1:
         for d in docs:
@@ -1397,7 +1426,7 @@ def document_indicators(doc: Document, settings: Settings) -> list[Indicator]:
     """The extractive indicators of one stored document (cached by file content)."""
     from qa.ingest import read_source
 
-    src = read_source(Path(doc.path), settings.max_file_mb)
+    src = read_source(_source_path(doc, settings), settings.max_file_mb)
     key = (doc.id, src.sha256 + BRIEF_VERSION)
     with _CACHE_LOCK:
         if key in _INDICATOR_CACHE:
@@ -1453,15 +1482,16 @@ def compare(indicator: str, settings: Settings, docs: Iterable[Document] | None 
 
 
 COMPARE_COLUMNS = ["region", "plan", "indicator", "base_year", "base_value", "target_year", "target_value",
-                   "growth", "unit", "qualifier", "quote"]
+                   "growth", "growth_qualifier", "unit", "qualifier", "quote"]
 
 
 def _row_values(r: CompareRow) -> list[str]:
+    has_target = r.target_value is not None or r.target_text is not None
     target = _fmt(r.target_value) if r.target_value is not None else (r.target_text or "")
     growth = _fmt(r.growth) if r.growth is not None else (r.growth_text or "")
     return [r.region or "", r.plan or "", r.indicator, str(r.base_year or ""), _fmt(r.base_value),
-            str(r.target_year or ""), target, growth, r.unit or "", r.qualifier or r.growth_qualifier or "",
-            _one_line_quote(r.quote)]
+            str(r.target_year or ""), target, growth, r.growth_qualifier or "", r.unit or "",
+            (r.qualifier or "") if has_target else "", _one_line_quote(r.quote)]
 
 
 def render_compare(rows: list[CompareRow], fmt: str) -> str:
@@ -1474,7 +1504,7 @@ def render_compare(rows: list[CompareRow], fmt: str) -> str:
         for r in rows:
             w.writerow(_row_values(r))
         return buf.getvalue().rstrip("\n")
-    head = ["地区", "规划", "指标", "基期", "基期值", "目标年", "目标值", "年均增长", "单位", "限定", "引文"]
+    head = ["地区", "规划", "指标", "基期", "基期值", "目标年", "目标值", "年均增长", "增长限定", "单位", "目标限定", "引文"]
     body = [_row_values(r) for r in rows]
     for b in body:
         b[-1] = b[-1][:60] + ("…" if len(b[-1]) > 60 else "")

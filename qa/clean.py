@@ -63,7 +63,7 @@ def _sub(text: str, omap: list[int], pattern: re.Pattern[str], repl: Callable[[r
     return "".join(out), newmap
 
 
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>|\*\*")  # html tags and markdown bold
 _GAP = re.compile(r"[ \u00a0\u3000]{2,}")
 _CRLF = re.compile(r"\r\n?")
 _DOT_LEADER = re.compile(r"(?:[·.…•]{3,}|\.{2,}|…{1,})\s*\d{1,4}\s*$")

@@ -162,7 +162,7 @@ def read_source(path: Path, max_mb: float) -> SourceFile:
     if len(_CJK.findall(cleaned.text)) < 20:
         raise IngestError(f"{path}: too little Chinese text to be a plan document")
     sha = hashlib.sha256(data).hexdigest()
-    return SourceFile(path, text, enc, sha, cleaned, describe(path.stem, path, cleaned, sha, enc))
+    return SourceFile(path, text, enc, sha, cleaned, describe(path.stem, path.resolve(), cleaned, sha, enc))
 
 
 def region_aliases(region: str | None) -> list[str]:

@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from qa.models import ABSTAIN_TEXT, Answer, Citation, Hit
 from qa.numbers import canonical, unsupported_numbers
@@ -48,6 +48,7 @@ __all__ = [
     "LLMReply",
     "answer_llm",
     "build_answer_messages",
+    "json_schema",
     "load_prompt",
     "stream_answer_llm",
 ]
@@ -104,7 +105,9 @@ class LLMClient:
     tests and diagnostics use to show that a replayed call never reached the network.
     """
 
-    def __init__(self, settings: Settings, *, use_cache: bool = True, fold_system: bool | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, use_cache: bool = True, fold_system: bool | None = None
+    ) -> None:
         self.settings = settings
         self.base_url = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
         self.model = settings.model
@@ -161,7 +164,7 @@ class LLMClient:
         the system message. A reply that does not validate is sent back with the error, up to
         ``settings.llm_validation_retries`` times.
         """
-        schema = model_cls.model_json_schema()
+        schema = json_schema(model_cls)
         convo = _with_schema(list(messages), schema)
         attempts = self.settings.llm_validation_retries + 1
         problem = ""
@@ -171,7 +174,9 @@ class LLMClient:
                 return _parse(text, model_cls)
             except ValueError as err:  # pydantic's ValidationError is a ValueError
                 problem = _describe_invalid(err)
-                log.info("reply %d/%d does not match %s: %s", attempt + 1, attempts, model_cls.__name__, problem)
+                log.info(
+                    "reply %d/%d does not match %s: %s", attempt + 1, attempts, model_cls.__name__, problem
+                )
                 convo = convo + [
                     {"role": "assistant", "content": text},
                     {"role": "user", "content": validation_feedback(problem)},
@@ -181,13 +186,17 @@ class LLMClient:
             "use a stronger model (QA_MODEL) or raise QA_LLM_VALIDATION_RETRIES"
         )
 
-    def stream_structured(self, messages: Sequence[Message], model_cls: type[BaseModel], **params: Any) -> Iterator[str]:
+    def stream_structured(
+        self, messages: Sequence[Message], model_cls: type[BaseModel], **params: Any
+    ) -> Iterator[str]:
         """The raw JSON text deltas of a structured reply (same request as ``structured``'s first try)."""
-        schema = model_cls.model_json_schema()
+        schema = json_schema(model_cls)
         convo = _with_schema(list(messages), schema)
         last: LLMError | None = None
         for mode in self._modes():
-            it = self.stream(convo, **params, response_format=_response_format(mode, schema, model_cls.__name__))
+            it = self.stream(
+                convo, **params, response_format=_response_format(mode, schema, model_cls.__name__)
+            )
             try:
                 first = next(it)
             except StopIteration:
@@ -369,7 +378,9 @@ class LLMClient:
         message = getattr(choices[0], "message", None)
         text = getattr(message, "content", None)
         if text is None:
-            raise LLMError(f"model {self.model!r} returned no text (finish_reason={choices[0].finish_reason}): try again")
+            raise LLMError(
+                f"model {self.model!r} returned no text (finish_reason={choices[0].finish_reason}): try again"
+            )
         return text
 
     def _scrub(self, text: str) -> str:
@@ -379,12 +390,16 @@ class LLMClient:
 
     def _key(self, messages: list[Message], params: dict) -> tuple[str, dict]:
         if not self.model:
-            raise LLMError("no model is configured for the llm engine: set QA_MODEL (and OPENAI_BASE_URL for a local server)")
+            raise LLMError(
+                "no model is configured for the llm engine: set QA_MODEL (and OPENAI_BASE_URL for a local server)"
+            )
         request = {"base_url": self.base_url, "model": self.model, "messages": messages, "params": params}
         try:
             blob = json.dumps(request, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         except TypeError as err:
-            raise LLMError(f"request is not JSON-serialisable ({err}): pass messages and params as plain dicts") from None
+            raise LLMError(
+                f"request is not JSON-serialisable ({err}): pass messages and params as plain dicts"
+            ) from None
         return hashlib.sha256(blob.encode("utf-8")).hexdigest(), request
 
     def _cache_path(self, key: str) -> Path:
@@ -403,7 +418,9 @@ class LLMClient:
             return None
         return record if isinstance(record.get("text"), str) else None
 
-    def _cache_put(self, key: str, request: dict, text: str, *, deltas: list[str] | None, stream: bool) -> None:
+    def _cache_put(
+        self, key: str, request: dict, text: str, *, deltas: list[str] | None, stream: bool
+    ) -> None:
         if not self.use_cache:
             return
         record = {
@@ -518,12 +535,36 @@ def _response_format(mode: str, schema: dict, name: str) -> dict:
     return {"type": "json_object", "schema": schema}
 
 
-SCHEMA_INSTRUCTION = "Reply with exactly one JSON object, no prose and no code fence, that matches this JSON schema:"
+SCHEMA_INSTRUCTION = (
+    "Reply with exactly one JSON object, no prose and no code fence, that matches this JSON schema:"
+)
+
+
+def _untitled(schema: Any) -> Any:
+    """The schema without pydantic's generated "title" keys (noise that costs prompt tokens)."""
+    if isinstance(schema, list):
+        return [_untitled(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for k, v in schema.items():
+        if k == "title" and isinstance(v, str):
+            continue
+        if k in ("properties", "$defs", "definitions") and isinstance(v, dict):
+            out[k] = {name: _untitled(sub) for name, sub in v.items()}
+        else:
+            out[k] = _untitled(v)
+    return out
+
+
+def json_schema(model_cls: type[BaseModel]) -> dict:
+    """The JSON schema sent for ``model_cls`` (in response_format and in the system message)."""
+    return _untitled(model_cls.model_json_schema())
 
 
 def _with_schema(messages: list[Message], schema: dict) -> list[Message]:
     """The conversation with the schema in its system message (added once)."""
-    note = f"{SCHEMA_INSTRUCTION}\n{json.dumps(schema, ensure_ascii=False)}"
+    note = f"{SCHEMA_INSTRUCTION}\n{json.dumps(schema, ensure_ascii=False, separators=(',', ':'))}"
     if messages and messages[0].get("role") == "system":
         content = str(messages[0].get("content") or "")
         if note in content:
@@ -560,17 +601,17 @@ def _describe_invalid(err: Exception) -> str:
 # --------------------------------------------------------------------------- answering
 
 
+# What the model is asked to return for one question; prompts/answer.md explains each field.
+# (A comment, not a docstring: pydantic would send a docstring as the schema's description.)
 class LLMReply(BaseModel):
-    """What the model is asked to return for one question."""
-
-    answer: str = Field(description="short answer in Chinese, numbers copied exactly, or 文档未提及")
-    chunk_ids: list[str] = Field(default_factory=list, description="ids of the documents that support the answer")
-    value: float | None = Field(None, description="the number itself, without unit")
-    unit: str | None = Field(None, description="unit as printed, e.g. 亿元, %, 万人")
-    qualifier: str | None = Field(None, description="as printed: 以上, 以下, 左右, 以内, 不低于, 约 ...")
-    year: int | None = Field(None, description="the year the number refers to")
-    kind: Literal["target", "baseline", "fact"] | None = Field(None, description="target, baseline or fact")
-    abstained: bool = Field(False, description="true when the documents do not answer the question")
+    answer: str
+    chunk_ids: list[str]
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    year: int | None = None
+    kind: Literal["target", "baseline", "fact"] | None = None
+    abstained: bool
 
 
 @lru_cache(maxsize=8)
@@ -590,7 +631,9 @@ def load_prompt(path: Path | None = None) -> tuple[str, str]:
     for p in candidates:
         if p is not None and p.is_file():
             return _read_prompt(str(p), p.stat().st_mtime)
-    raise LLMError(f"prompt file not found ({candidates[0]}): run planqa from its checkout, which ships prompts/answer.md")
+    raise LLMError(
+        f"prompt file not found ({candidates[0]}): run planqa from its checkout, which ships prompts/answer.md"
+    )
 
 
 _TAG = re.compile(r"<(/?\s*documents?\b)", re.I)
@@ -599,8 +642,16 @@ _TAG = re.compile(r"<(/?\s*documents?\b)", re.I)
 def _fence(hit: Hit, text: str | None = None) -> str:
     """One chunk as ``<document id=.. region=.. section=..>text</document>``; its text cannot close the fence."""
     c = hit.chunk
-    attrs = {"id": c.id, "doc": c.doc_id, "region": hit.region or "", "plan": hit.plan or "", "section": c.section}
-    rendered = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items() if v or k == "id")
+    attrs = {
+        "id": c.id,
+        "doc": c.doc_id,
+        "region": hit.region or "",
+        "plan": hit.plan or "",
+        "section": c.section,
+    }
+    rendered = " ".join(
+        f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items() if v or k == "id"
+    )
     body = _TAG.sub(lambda m: "\u2039" + m.group(1), c.text if text is None else text)
     return f"<document {rendered}>\n{body}\n</document>"
 
@@ -627,7 +678,9 @@ def pack_hits(hits: Sequence[Hit], budget: int) -> list[tuple[Hit, str]]:
     return packed
 
 
-def build_answer_messages(question: str, hits: Sequence[Hit], settings: Settings) -> tuple[list[Message], dict[str, Hit]]:
+def build_answer_messages(
+    question: str, hits: Sequence[Hit], settings: Settings
+) -> tuple[list[Message], dict[str, Hit]]:
     """The chat messages for ``question`` and the chunks that made it into the context, by id."""
     system, user = load_prompt()
     packed = pack_hits(hits, settings.context_tokens)
@@ -655,7 +708,9 @@ def _build_answer(question: str, reply: LLMReply, by_id: dict[str, Hit], engine:
             continue
         c = hit.chunk
         citations.append(
-            Citation(doc_id=c.doc_id, section=c.section, start=c.start, end=c.end, quote=c.text, chunk_id=c.id)
+            Citation(
+                doc_id=c.doc_id, section=c.section, start=c.start, end=c.end, quote=c.text, chunk_id=c.id
+            )
         )
     if not citations:
         return Answer.abstain(question, engine, note="the model cited none of the retrieved passages")
@@ -698,7 +753,10 @@ def _finish(
     engine = f"llm:{settings.model}"
     answer = _build_answer(question, reply, by_id, engine)
     if not answer.abstained and answer.unsupported_numbers:
-        log.info("answer prints unsupported numbers %s; asking the model to repair once", answer.unsupported_numbers)
+        log.info(
+            "answer prints unsupported numbers %s; asking the model to repair once",
+            answer.unsupported_numbers,
+        )
         repair = [
             *messages,
             {"role": "assistant", "content": reply.model_dump_json()},
@@ -718,7 +776,9 @@ def _params(params: dict) -> dict:
     return {"temperature": 0, "max_tokens": ANSWER_MAX_TOKENS, **params}
 
 
-def answer_llm(question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None, **params: Any) -> Answer:
+def answer_llm(
+    question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None, **params: Any
+) -> Answer:
     """A grounded answer from the model over ``hits``: cited chunks only, numbers checked."""
     t0 = time.perf_counter()
     engine = f"llm:{settings.model}"

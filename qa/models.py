@@ -147,12 +147,12 @@ class Indicator(BaseModel):
 
     @staticmethod
     def norm(text: str) -> str:
-        """Text as compared for grounding: half-width, no tags, no whitespace."""
+        """Text as compared for grounding: half-width, no tags or ``**``, no whitespace."""
         import re
 
         from qa.numbers import halfwidth
 
-        return re.sub(r"\s+", "", re.sub(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>", "", halfwidth(text)))
+        return re.sub(r"\s+", "", re.sub(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>|\*\*", "", halfwidth(text)))
 
     @staticmethod
     def printed(value: float, quote: str) -> bool:

@@ -206,6 +206,10 @@ def parse_tables(cleaned: Cleaned, original: str, doc_id: str) -> list[Table]:
             name_cell = (by_role.get("name") or [""])[0]
             sub_label = re.sub(r"\s+", "", " ".join(by_role.get("sub", [])))
             number, name, unit = split_name(name_cell) if name_cell.strip() else (None, "", None)
+            if not name and not sub_label:
+                # a nameless row without a sub-label column: its first text cell is the label (城镇, 农村)
+                texts = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
+                sub_label = next((t for t in texts if t not in BINDINGS and parse_cell(t) and parse_cell(t).text), "")
             unit_cells = [c for c in by_role.get("unit", []) if c.strip()]
             if unit_cells and not unit:
                 unit = re.sub(r"\s+", "", unit_cells[0])

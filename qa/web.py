@@ -16,7 +16,6 @@ import importlib
 import io
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -178,88 +177,86 @@ def _flat(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict) else str(v)
 
 
+COMPARE_COLUMNS = {"region": "地区", "plan": "规划", "indicator": "指标", "base_year": "基期",
+                   "base_value": "基期值", "target_year": "目标年", "target_value": "目标值", "target_text": "目标（文字）",
+                   "growth": "年均增长", "unit": "单位", "qualifier": "限定", "quote": "引文"}
+
+
 def compare_frames(rows: list[dict]):
-    """(table, chart data): the chart has one bar per region·plan and value kind."""
+    """(table, chart data) of qa.brief.compare rows: one bar per region·plan and value kind."""
     import pandas as pd
 
-    table = pd.DataFrame(rows)
-    if table.empty:
-        return table, pd.DataFrame({"规划": [], "数值": [], "类型": []})
+    chart_cols = ["项", "规划", "数值", "类型"]
+    if not rows:
+        return pd.DataFrame(columns=list(COMPARE_COLUMNS.values())), pd.DataFrame(columns=chart_cols)
+    cols = [c for c in COMPARE_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]
+    table = pd.DataFrame([{COMPARE_COLUMNS[c]: "" if r.get(c) is None else r.get(c) for c in cols} for r in rows],
+                         dtype=object)
     chart_rows = []
     for r in rows:
         label = " · ".join(str(r[k]) for k in ("region", "plan") if r.get(k)) or str(r.get("doc_id", ""))
-        found = False
-        for key, zh in (("target", "目标值"), ("baseline", "基期值")):
-            v = r.get(key) if not isinstance(r.get(key), dict) else r[key].get("value")
-            if isinstance(v, int | float):
-                chart_rows.append({"规划": label, "数值": float(v), "类型": zh})
-                found = True
-        if not found and isinstance(r.get("value"), int | float):
-            chart_rows.append({"规划": label, "数值": float(r["value"]),
-                               "类型": KIND_ZH.get(str(r.get("kind")), str(r.get("kind") or "数值"))})
-    return table, pd.DataFrame(chart_rows, columns=["规划", "数值", "类型"])
+        for key, zh in (("base_value", "基期值"), ("target_value", "目标值")):
+            v = r.get(key)
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                chart_rows.append({"项": f"{label} {zh}", "规划": label, "数值": float(v), "类型": zh})
+    return table, pd.DataFrame(chart_rows, columns=chart_cols)
 
 
 def brief_html(brief: dict) -> str:
-    """A brief dict (qa.brief's JSON) as escaped HTML: indicators, industries, projects."""
+    """A brief (qa.brief's JSON) as escaped HTML: summary, indicator table, industries, projects."""
     e = html.escape
     parts = ['<div class="qa-brief">']
     title = brief.get("title") or brief.get("doc_id") or ""
-    parts.append(f"<h3>{e(str(title))}</h3>")
+    where = " · ".join(str(brief[k]) for k in ("province", "region", "plan") if brief.get(k))
+    parts.append(f"<h3>{e(str(title))}</h3><p>{e(where)}</p>")
+    if brief.get("summary"):
+        parts.append(f"<p>{e(brief['summary'])} {_cites(brief.get('summary_citations') or [])}</p>")
     inds = brief.get("indicators") or []
+    parts.append(f"<h4>主要指标（{len(inds)}）</h4>")
     if inds:
-        parts.append('<table class="qa-indicators"><thead><tr><th>指标</th><th>基期值</th><th>目标值</th>'
-                     "<th>单位</th><th>年份</th><th>引用</th></tr></thead><tbody>")
+        parts.append('<table class="qa-indicators"><thead><tr><th>指标</th><th>类别</th><th>基期值</th>'
+                     "<th>目标值</th><th>年均增长</th><th>单位</th><th>属性</th><th>引用</th></tr></thead><tbody>")
         for ind in inds:
-            ind = ind if isinstance(ind, dict) else {"name": str(ind)}
-            name = ind.get("name") or ind.get("indicator") or ind.get("label") or ""
-            base = _val(ind.get("baseline"))
-            tgt = _val(ind.get("target") if "target" in ind else ind.get("value"))
-            year = ind.get("year") or ind.get("target_year") or ""
-            parts.append(f"<tr><td>{e(str(name))}</td><td>{e(base)}</td><td>{e(tgt)}</td>"
-                         f"<td>{e(str(ind.get('unit') or ''))}</td><td>{e(str(year))}</td>"
-                         f"<td>{_cites(ind)}</td></tr>")
+            base = _num(ind.get("base_value"), ind.get("base_year"))
+            tgt = _num(ind.get("target_value"), ind.get("target_year")) or (ind.get("target_text") or "")
+            growth = _num(ind.get("growth"), None) or (ind.get("growth_text") or "")
+            q = " ".join(x for x in (ind.get("qualifier"), ind.get("growth_qualifier")) if x)
+            cites = [c for c in (ind.get("citation"), ind.get("base_citation")) if c]
+            parts.append(f"<tr><td>{e(str(ind.get('name') or ''))}</td><td>{e(str(ind.get('category') or ''))}</td>"
+                         f"<td>{e(base)}</td><td>{e(str(tgt))} {e(q)}</td><td>{e(str(growth))}</td>"
+                         f"<td>{e(str(ind.get('unit') or ''))}</td><td>{e(str(ind.get('binding') or ''))}</td>"
+                         f"<td>{_cites(cites)}</td></tr>")
         parts.append("</tbody></table>")
     else:
         parts.append("<p>（没有抽取到指标）</p>")
-    for key, zh in (("industries", "产业"), ("projects", "重点项目")):
+    for key, zh in (("industries", "产业"), ("projects", "重点项目"), ("strategies", "战略")):
         items = brief.get(key) or []
-        parts.append(f"<h4>{zh}</h4>")
+        if key == "strategies" and not items:
+            continue
+        parts.append(f"<h4>{zh}（{len(items)}）</h4>")
         if not items:
             parts.append("<p>（无）</p>")
             continue
-        parts.append("<ul>")
+        parts.append(f'<ul class="qa-{key}">')
         for it in items:
-            it = it if isinstance(it, dict) else {"name": str(it)}
-            name = it.get("name") or it.get("text") or it.get("title") or ""
-            desc = it.get("description") or it.get("detail") or ""
-            parts.append(f"<li>{e(str(name))}{(' — ' + e(str(desc))) if desc else ''} {_cites(it)}</li>")
+            parts.append(f"<li><b>{e(str(it.get('name') or ''))}</b> {_cites([it['citation']] if it.get('citation') else [])}</li>")
         parts.append("</ul>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def _val(v: Any) -> str:
-    if isinstance(v, dict):
-        val = v.get("value")
-        return "" if val is None else f"{val:g}{v.get('unit') or ''}" if isinstance(val, int | float) else str(val)
-    if isinstance(v, float):
-        return f"{v:g}"
-    return "" if v is None else str(v)
+def _num(v: Any, year: Any) -> str:
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return ""
+    return f"{v:g}" + (f"（{year}）" if year else "")
 
 
-def _cites(item: dict) -> str:
-    cites = list(item.get("citations") or [])
-    if item.get("citation"):
-        cites.append(item["citation"])
-    for k in ("target", "baseline"):
-        if isinstance(item.get(k), dict):
-            cites += item[k].get("citations") or ([item[k]["citation"]] if item[k].get("citation") else [])
+def _cites(cites: list) -> str:
     out = []
     for c in cites:
         if isinstance(c, dict) and c.get("quote"):
-            out.append(f'<span title="{html.escape(str(c.get("section", "")))}"><mark>'
-                       f"{html.escape(str(c['quote']).strip()[:120])}</mark></span>")
+            out.append(f'<span class="qa-cite" title="{html.escape(str(c.get("section") or ""))}">「<mark>'
+                       f"{html.escape(str(c['quote']).strip()[:160])}</mark>」</span>")
     return "<br>".join(out)
 
 
@@ -282,7 +279,8 @@ def build_app(settings: Settings):
     brief_mod = _optional("qa.brief")
     eval_mod = _optional("qa.evaluate")
     llm_mod = _optional("qa.llm")
-    out_dir = Path(tempfile.mkdtemp(prefix="planqa-briefs-"))
+    out_dir = Path(settings.home) / "briefs"  # per store; the CLI's `qa brief --out` can share it
+    out_dir.mkdir(parents=True, exist_ok=True)
     brief_lock = threading.Lock()
 
     def scope_choices() -> list[tuple[str, str]]:
@@ -326,16 +324,24 @@ def build_app(settings: Settings):
         return [], sources_html(None, docs), ""
 
     # ------------------------------------------------------------ 简报
-    def brief_for(doc_id: str, regenerate: bool = False) -> dict | None:
-        if brief_mod is None or not doc_id:
+    def brief_for(doc_id: str) -> dict | None:
+        """The plan's brief from the out dir, made (extractive) when missing or stale."""
+        if brief_mod is None or not doc_id or doc_id not in docs:
             return None
         jpath = out_dir / f"{doc_id}.json"
-        if regenerate or not jpath.exists():
-            with brief_lock, contextlib.redirect_stdout(io.StringIO()):
-                brief_mod.run_cli(_parse_cli("brief", doc_id, "--out", str(out_dir), "--engine", "extractive"),
-                                  settings)
-        found = jpath if jpath.exists() else next(iter(sorted(out_dir.glob(f"{doc_id}*.json"))), None)
-        return json.loads(found.read_text(encoding="utf-8")) if found else None
+        with brief_lock:
+            if hasattr(brief_mod, "brief_one"):
+                r = brief_mod.brief_one(docs[doc_id], settings, out_dir, "extractive", ["json", "md"])
+                if r.status == "failed":
+                    raise RuntimeError(r.error)
+            else:
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    brief_mod.run_cli(_parse_cli("brief", doc_id, "--out", str(out_dir), "--engine", "extractive"),
+                                      settings)
+        if not jpath.exists():
+            return None
+        data = json.loads(jpath.read_text(encoding="utf-8"))
+        return data.get("brief", data) if isinstance(data, dict) else None
 
     def show_brief(doc_id: str):
         try:
@@ -354,7 +360,7 @@ def build_app(settings: Settings):
         done = []
         for doc_id in progress.tqdm(ids, desc="生成简报"):
             try:
-                brief_for(doc_id, regenerate=True)
+                brief_for(doc_id)
                 done.append(f"✓ {doc_label(docs[doc_id])}")
             except Exception as err:
                 done.append(f"✗ {doc_label(docs[doc_id])}: {html.escape(str(err))[:200]}")
@@ -422,12 +428,12 @@ def build_app(settings: Settings):
                 clear_btn.click(clear, None, [chatbot, sources, box], api_name=False)
 
             with gr.Tab("简报", id="briefs"):
-                if brief_mod is None or not hasattr(brief_mod, "run_cli"):
+                if brief_mod is None or not (hasattr(brief_mod, "brief_one") or hasattr(brief_mod, "run_cli")):
                     gr.Markdown("⚠ 简报模块（qa.brief）尚未安装或不可用，此页暂不可用。")
                 else:
                     with gr.Row():
                         pick = gr.Dropdown([(doc_label(d), d.id) for d in sorted(docs.values(), key=lambda d: d.id)],
-                                           label="选择规划", elem_id="qa-brief-pick", scale=3)
+                                           value=None, label="选择规划", elem_id="qa-brief-pick", scale=3)
                         show = gr.Button("生成 / 查看简报", variant="primary", elem_id="qa-brief-show", scale=1)
                         all_btn = gr.Button("全部生成", elem_id="qa-brief-all", scale=1)
                     brief_view = gr.HTML("<p>选择一份规划</p>", elem_id="qa-brief")
@@ -448,7 +454,7 @@ def build_app(settings: Settings):
                     cmp_btn = gr.Button("对比", variant="primary", elem_id="qa-compare-run", scale=1)
                 cmp_note = gr.Markdown()
                 t0, c0 = compare_frames([])
-                cmp_plot = gr.BarPlot(c0, x="规划", y="数值", color="类型", title="目标值与基期值",
+                cmp_plot = gr.BarPlot(c0, x="项", y="数值", color="类型", sort=None, title="目标值与基期值",
                                       elem_id="qa-compare-plot", height=320, x_label_angle=-20)
                 cmp_table = gr.Dataframe(t0, label="各规划数值", interactive=False, elem_id="qa-compare-table",
                                          wrap=True)
@@ -501,4 +507,5 @@ def serve(settings: Settings) -> None:
         theme=theme(),
         css=CSS,
         quiet=False,
+        allowed_paths=[str(Path(settings.home) / "briefs")],
     )

@@ -25,7 +25,14 @@ import pytest
 
 MODEL_ALIAS = "gemma-3-270m"
 STARTUP_TIMEOUT = 120.0
-SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
+SERVER_MODULES = (
+    "llama_cpp",
+    "uvicorn",
+    "fastapi",
+    "sse_starlette",
+    "starlette_context",
+    "pydantic_settings",
+)
 INSTALL_HINT = "run scripts/llm_server.sh install (make test does)"
 
 
@@ -93,9 +100,14 @@ def llm_server() -> Iterator[str]:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not _models_ready(base_url):
             if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited with {proc.returncode} at startup: {tail()}", pytrace=False)
+                pytest.fail(
+                    f"llama.cpp server exited with {proc.returncode} at startup: {tail()}", pytrace=False
+                )
             if time.monotonic() > deadline:
-                pytest.fail(f"llama.cpp server did not answer {base_url}/models in {STARTUP_TIMEOUT:.0f} s: {tail()}", pytrace=False)
+                pytest.fail(
+                    f"llama.cpp server did not answer {base_url}/models in {STARTUP_TIMEOUT:.0f} s: {tail()}",
+                    pytrace=False,
+                )
             time.sleep(0.25)
         yield base_url
     finally:

@@ -197,7 +197,8 @@ def cli_store(tmp_path_factory):
     proc = run_qa(["ingest", str(seed)], home)
     assert proc.returncode == 0, proc.stderr
     assert "1 new" in proc.stdout
-    return home, _bad_inputs(base / "bad", seed.read_text(encoding="utf-8"))
+    state = {"last": store_state(home)}  # each case compares with the state the previous one left
+    return home, _bad_inputs(base / "bad", seed.read_text(encoding="utf-8")), state
 
 
 @pytest.mark.parametrize("case", [
@@ -208,7 +209,7 @@ def cli_store(tmp_path_factory):
     "no-chinese", "empty-dir", "missing", "50MB",
 ])
 def test_bad_input_is_one_line_and_leaves_the_store_alone(case, cli_store):
-    home, paths = cli_store
+    home, paths, state = cli_store
     path = paths[case]
     if case == "50MB":
         block = ("哈尔滨市双城区国民经济和社会发展第十四个五年规划。" * 1000 + "\n").encode("utf-8")
@@ -216,14 +217,15 @@ def test_bad_input_is_one_line_and_leaves_the_store_alone(case, cli_store):
             for _ in range(50 * 1024 * 1024 // len(block) + 1):
                 f.write(block)
     try:
-        before = store_state(home)
+        before = state["last"]
         proc = run_qa(["ingest", str(path)], home)
+        state["last"] = after = store_state(home)
         line = one_line_error(proc)
         assert line.startswith("qa ingest: error: ")
         assert path.name in line, line
         if case == "50MB":
             assert "20 MB" in line and "limit" in line, line
-        assert store_state(home) == before
+        assert after == before, "the store changed"
     finally:
         if case == "50MB":
             path.unlink()
@@ -231,13 +233,14 @@ def test_bad_input_is_one_line_and_leaves_the_store_alone(case, cli_store):
 
 def test_a_bad_file_among_good_ones_stops_the_whole_run(cli_store, tmp_path):
     """Every file is checked before anything is written."""
-    home, paths = cli_store
+    home, paths, state = cli_store
     good = tmp_path / "good.txt"
     shutil.copy(SEED_FILES[DOC["002"]], good)
-    before = store_state(home)
+    before = state["last"]
     proc = run_qa(["ingest", str(good), str(paths["binary"])], home)
+    state["last"] = after = store_state(home)
     assert "binary.txt" in one_line_error(proc)
-    assert store_state(home) == before
+    assert after == before
 
 
 def test_read_source_errors_name_the_file(tmp_path):

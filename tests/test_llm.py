@@ -6,6 +6,7 @@ will not produce on demand (429, 500, a broken body) come from a scripted ``http
 127.0.0.1 in a thread, so retries are counted on real HTTP requests.
 """
 
+# ruff: noqa: F811  (tests take the imported `llm_server` fixture as a parameter)
 from __future__ import annotations
 
 import json
@@ -52,7 +53,10 @@ def make_settings(tmp_path: Path, base_url: str, **overrides: object) -> Setting
 
 
 def cache_records(settings: Settings) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((settings.cache_dir / "llm").rglob("*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((settings.cache_dir / "llm").rglob("*.json"))
+    ]
 
 
 def assert_secret_absent(settings: Settings) -> None:
@@ -62,7 +66,15 @@ def assert_secret_absent(settings: Settings) -> None:
 
 
 def make_hit(cid: str, text: str, rank: int, region: str = "江苏省", section: str = "第一章") -> Hit:
-    chunk = Chunk(id=cid, doc_id=f"doc-{cid}", section=section, start=100 * rank, end=100 * rank + len(text), text=text, clean=text)
+    chunk = Chunk(
+        id=cid,
+        doc_id=f"doc-{cid}",
+        section=section,
+        start=100 * rank,
+        end=100 * rank + len(text),
+        text=text,
+        clean=text,
+    )
     return Hit(chunk=chunk, score=1.0 / rank, rank=rank, region=region, plan="十四五")
 
 
@@ -82,7 +94,11 @@ def assert_number_invariant(answer: Answer, hits: list[Hit]) -> None:
         return
     assert answer.citations, "an answer that does not abstain must cite"
     assert all(c.chunk_id in known for c in answer.citations)
-    invented = [n for n in numbers_in(answer.text) if n not in {m for c in answer.citations for m in numbers_in(c.quote)}]
+    invented = [
+        n
+        for n in numbers_in(answer.text)
+        if n not in {m for c in answer.citations for m in numbers_in(c.quote)}
+    ]
     if invented:
         assert answer.supported is False
         assert set(invented) <= set(answer.unsupported_numbers)
@@ -155,7 +171,14 @@ def scripted_server(*replies: Reply) -> Iterator[Scripted]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-            state.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw or b"{}"), time.monotonic()))
+            state.received.append(
+                Received(
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    json.loads(raw or b"{}"),
+                    time.monotonic(),
+                )
+            )
             reply = state.next_reply()
             body = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
             data = body.encode("utf-8")
@@ -205,7 +228,9 @@ def test_prompt_header_stripped_and_documents_fenced(tmp_path: Path) -> None:
     assert "{documents}" not in text and "{question}" not in text
     assert "江苏省的目标？" in text
     assert '<document id="c1" doc="doc-c1" region="江苏省" plan="十四五" section="第一章">' in text
-    assert text.count("</document>") == 3 and text.count("</documents>") == 1  # the chunk cannot close a fence
+    assert (
+        text.count("</document>") == 3 and text.count("</documents>") == 1
+    )  # the chunk cannot close a fence
     assert "文档未提及" in messages[0]["content"]
     assert set(by_id) == {"c1", "c2", "c9"}
 
@@ -225,7 +250,7 @@ def test_context_budget_keeps_best_ranked(tmp_path: Path) -> None:
 
 
 @pytest.mark.llm
-def test_chat_returns_text(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_chat_returns_text(llm_server: str, tmp_path: Path) -> None:
     client = LLMClient(make_settings(tmp_path, llm_server))
     text = client.chat(HELLO, max_tokens=24, temperature=0)
     assert isinstance(text, str) and text.strip()
@@ -233,7 +258,7 @@ def test_chat_returns_text(llm_server: str, tmp_path: Path) -> None:  # noqa: F8
 
 
 @pytest.mark.llm
-def test_stream_yields_several_deltas(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_stream_yields_several_deltas(llm_server: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, llm_server)
     client = LLMClient(settings)
     deltas = list(client.stream(HELLO, max_tokens=32, temperature=0))
@@ -247,7 +272,7 @@ class Number(BaseModel):
 
 
 @pytest.mark.llm
-def test_structured_json_mode_with_schema(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_structured_json_mode_with_schema(llm_server: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, llm_server)
     client = LLMClient(settings)
     msgs = [{"role": "user", "content": 'Reply with a JSON object like {"n": 7}.'}]
@@ -258,15 +283,17 @@ def test_structured_json_mode_with_schema(llm_server: str, tmp_path: Path) -> No
     assert client.http_attempts == 2
     (record,) = cache_records(settings)
     fmt = record["request"]["params"]["response_format"]
-    assert fmt == {"type": "json_object", "schema": Number.model_json_schema()}
-    assert json.dumps(Number.model_json_schema(), ensure_ascii=False) in record["request"]["messages"][0]["content"]
+    assert fmt == {"type": "json_object", "schema": llm.json_schema(Number)}
+    assert '{"properties":{"n":{"type":"integer"}}' in record["request"]["messages"][0]["content"]
     # the client remembers: the next structured call goes straight to JSON mode
-    client.structured([{"role": "user", "content": 'Another one, like {"n": 3}.'}], Number, max_tokens=32, temperature=0)
+    client.structured(
+        [{"role": "user", "content": 'Another one, like {"n": 3}.'}], Number, max_tokens=32, temperature=0
+    )
     assert client.http_attempts == 3
 
 
 @pytest.mark.llm
-def test_validation_error_is_sent_back_then_parsed(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_validation_error_is_sent_back_then_parsed(llm_server: str, tmp_path: Path) -> None:
     calls: list[int] = []
 
     class Picky(BaseModel):
@@ -282,7 +309,9 @@ def test_validation_error_is_sent_back_then_parsed(llm_server: str, tmp_path: Pa
 
     settings = make_settings(tmp_path, llm_server)
     client = LLMClient(settings)
-    got = client.structured([{"role": "user", "content": 'Reply like {"n": 5}.'}], Picky, max_tokens=32, temperature=0)
+    got = client.structured(
+        [{"role": "user", "content": 'Reply like {"n": 5}.'}], Picky, max_tokens=32, temperature=0
+    )
     assert isinstance(got, Picky) and len(calls) == 2
     second = max(cache_records(settings), key=lambda r: len(r["request"]["messages"]))
     sent = second["request"]["messages"]
@@ -291,7 +320,7 @@ def test_validation_error_is_sent_back_then_parsed(llm_server: str, tmp_path: Pa
 
 
 @pytest.mark.llm
-def test_validation_gives_up_with_clear_error(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_validation_gives_up_with_clear_error(llm_server: str, tmp_path: Path) -> None:
     class Impossible(BaseModel):
         n: int
 
@@ -303,32 +332,46 @@ def test_validation_gives_up_with_clear_error(llm_server: str, tmp_path: Path) -
     settings = make_settings(tmp_path, llm_server, llm_validation_retries=1)
     client = LLMClient(settings)
     with pytest.raises(LLMError) as info:
-        client.structured([{"role": "user", "content": 'Reply like {"n": 5}.'}], Impossible, max_tokens=32, temperature=0)
+        client.structured(
+            [{"role": "user", "content": 'Reply like {"n": 5}.'}], Impossible, max_tokens=32, temperature=0
+        )
     msg = str(info.value)
-    assert "\n" not in msg and "Impossible" in msg and "prime above one billion" in msg and "after 2 attempts" in msg
+    assert (
+        "\n" not in msg
+        and "Impossible" in msg
+        and "prime above one billion" in msg
+        and "after 2 attempts" in msg
+    )
     assert len(cache_records(settings)) == 2  # first try + one retry
 
 
+# The same question and passages for both answer tests: the server reuses the evaluated prompt.
+QUESTION = "江苏省到2025年地区生产总值年均增长多少？"
+# answers take a while on a 2-core machine: a long timeout, one validation retry, short replies
+SLOW = {"llm_timeout": 240.0, "llm_validation_retries": 1}
+
+
 @pytest.mark.llm
-def test_answer_llm_never_supports_invented_numbers(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
-    settings = make_settings(tmp_path, llm_server)
-    question = "江苏省到2025年地区生产总值年均增长多少？"
-    answer = answer_llm(question, NO_NUMBER_HITS, settings, max_tokens=160)
-    assert answer.question == question
+def test_answer_llm_never_supports_invented_numbers(llm_server: str, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, llm_server, **SLOW)
+    answer = answer_llm(QUESTION, NO_NUMBER_HITS, settings, max_tokens=96)
+    assert answer.question == QUESTION
     assert_number_invariant(answer, NO_NUMBER_HITS)
+    assert_secret_absent(settings)
 
 
 @pytest.mark.llm
-def test_stream_answer_llm_ends_with_validated_answer(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
-    settings = make_settings(tmp_path, llm_server)
-    items = list(stream_answer_llm("乡村振兴有哪些举措？", NO_NUMBER_HITS, settings, max_tokens=160))
+def test_stream_answer_llm_ends_with_validated_answer(llm_server: str, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, llm_server, **SLOW)
+    items = list(stream_answer_llm(QUESTION, NO_NUMBER_HITS, settings, max_tokens=96))
     *deltas, final = items
     assert isinstance(final, Answer) and all(isinstance(d, str) for d in deltas)
     assert_number_invariant(final, NO_NUMBER_HITS)
+    assert any(r["stream"] for r in cache_records(settings))
 
 
 @pytest.mark.llm
-def test_timeout_is_a_clear_error(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_timeout_is_a_clear_error(llm_server: str, tmp_path: Path) -> None:
     client = LLMClient(make_settings(tmp_path, llm_server, llm_timeout=0.001, llm_retries=0))
     with pytest.raises(LLMError) as info:
         client.chat(HELLO, max_tokens=64)
@@ -337,16 +380,21 @@ def test_timeout_is_a_clear_error(llm_server: str, tmp_path: Path) -> None:  # n
 
 
 @pytest.mark.llm
-def test_record_then_replay_without_network(llm_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_record_then_replay_without_network(llm_server: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path, llm_server)
     recorder = LLMClient(settings)
     text = recorder.chat(HELLO, max_tokens=24, temperature=0)
-    deltas = list(recorder.stream([{"role": "user", "content": "Count to five."}], max_tokens=24, temperature=0))
+    deltas = list(
+        recorder.stream([{"role": "user", "content": "Count to five."}], max_tokens=24, temperature=0)
+    )
     assert recorder.http_attempts == 2
 
     replayer = LLMClient(make_settings(tmp_path, llm_server, replay=True))
     assert replayer.chat(HELLO, max_tokens=24, temperature=0) == text
-    assert list(replayer.stream([{"role": "user", "content": "Count to five."}], max_tokens=24, temperature=0)) == deltas
+    assert (
+        list(replayer.stream([{"role": "user", "content": "Count to five."}], max_tokens=24, temperature=0))
+        == deltas
+    )
     assert replayer.http_attempts == 0 and replayer._sdk is None  # the SDK was never even built
     with pytest.raises(CacheMiss, match="not in the replay cache"):
         replayer.chat(HELLO, max_tokens=25, temperature=0)
@@ -355,15 +403,18 @@ def test_record_then_replay_without_network(llm_server: str, tmp_path: Path) -> 
 
 
 @pytest.mark.llm
-def test_api_key_never_cached_or_logged(llm_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+def test_api_key_never_cached_or_logged(
+    llm_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     settings = make_settings(tmp_path, llm_server)
     client = LLMClient(settings)
     client.chat(HELLO, max_tokens=16, temperature=0)
     list(client.stream(HELLO, max_tokens=16, temperature=1.0, seed=3))
-    client.structured([{"role": "user", "content": 'Reply like {"n": 1}.'}], Number, max_tokens=16, temperature=0)
-    answer_llm("乡村振兴？", NO_NUMBER_HITS, settings, client=client, max_tokens=120)
-    assert len(cache_records(settings)) >= 4
+    client.structured(
+        [{"role": "user", "content": 'Reply like {"n": 1}.'}], Number, max_tokens=16, temperature=0
+    )
+    assert len(cache_records(settings)) == 3
     assert_secret_absent(settings)
     assert SECRET not in caplog.text
     assert SECRET not in repr(client)
@@ -416,7 +467,12 @@ def test_gives_up_after_retries_on_5xx(tmp_path: Path, fast_backoff: float) -> N
             client.chat(HELLO)
     assert len(srv.received) == 3
     msg = str(info.value)
-    assert "\n" not in msg and "HTTP 500" in msg and "model crashed second line" in msg and "after 3 attempts" in msg
+    assert (
+        "\n" not in msg
+        and "HTTP 500" in msg
+        and "model crashed second line" in msg
+        and "after 3 attempts" in msg
+    )
 
 
 def test_4xx_is_not_retried(tmp_path: Path, fast_backoff: float) -> None:
@@ -464,7 +520,8 @@ def test_json_schema_falls_back_to_json_mode(tmp_path: Path) -> None:
         assert client.structured(HELLO, Number) == Number(n=4)
         assert client.structured([{"role": "user", "content": "again"}], Number) == Number(n=4)
     first, second, third = (r.body for r in srv.received)
-    schema = Number.model_json_schema()
+    schema = llm.json_schema(Number)
+    assert schema == {"properties": {"n": {"type": "integer"}}, "required": ["n"], "type": "object"}
     assert first["response_format"] == {
         "type": "json_schema",
         "json_schema": {"name": "Number", "schema": schema, "strict": False},
@@ -488,7 +545,9 @@ def test_replay_after_the_server_is_gone(tmp_path: Path) -> None:
 
 
 def _reply(answer: str, ids: list[str], value: float | None = None) -> Reply:
-    body = LLMReply(answer=answer, chunk_ids=ids, value=value, unit="%", kind="target").model_dump_json()
+    body = LLMReply(
+        answer=answer, chunk_ids=ids, value=value, unit="%", kind="target", abstained=False
+    ).model_dump_json()
     return Reply(200, completion(body))
 
 
@@ -508,7 +567,9 @@ def test_number_check_repair_fixes_answer(tmp_path: Path) -> None:
     repair = srv.received[1].body["messages"][-1]["content"]
     assert "not printed in the documents" in repair and "6" in repair
     assert answer.supported and answer.value == 5.5 and answer.unsupported_numbers == []
-    assert [c.chunk_id for c in answer.citations] == ["g1"] and answer.citations[0].quote == NUMBER_HITS[0].chunk.text
+    assert [c.chunk_id for c in answer.citations] == ["g1"] and answer.citations[0].quote == NUMBER_HITS[
+        0
+    ].chunk.text
 
 
 def test_number_check_failing_twice_is_never_supported(tmp_path: Path) -> None:
@@ -528,10 +589,14 @@ def test_unknown_citations_abstain(tmp_path: Path) -> None:
 
 
 def test_stream_answer_over_scripted_stream(tmp_path: Path) -> None:
-    body = LLMReply(answer="失业率控制在5%以内。", chunk_ids=["g2"], value=5, unit="%", qualifier="以内").model_dump_json()
+    body = LLMReply(
+        answer="失业率控制在5%以内。", chunk_ids=["g2"], value=5, unit="%", qualifier="以内", abstained=False
+    ).model_dump_json()
     pieces = [body[i : i + 7] for i in range(0, len(body), 7)]
     with scripted_server(Reply(200, sse(pieces), content_type="text/event-stream")) as srv:
-        items = list(stream_answer_llm("失业率？", NUMBER_HITS, make_settings(tmp_path, srv.url, model="scripted")))
+        items = list(
+            stream_answer_llm("失业率？", NUMBER_HITS, make_settings(tmp_path, srv.url, model="scripted"))
+        )
     *deltas, final = items
     assert len(deltas) >= 2 and "".join(deltas) == "失业率控制在5%以内。"
     assert isinstance(final, Answer) and final.supported and final.qualifier == "以内"

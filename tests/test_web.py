@@ -199,8 +199,11 @@ def test_chat_compare_briefs_in_browser(server, browser, tmp_path):
         page.get_by_role("tab", name="简报").click()
         pick = page.locator("#qa-brief-pick input")
         pick.click()
-        page.get_by_role("option").first.click()
-        page.locator("#qa-brief table.qa-indicators").wait_for(timeout=180_000)
+        page.get_by_role("option", name="双城区").first.click()
+        table = page.locator("#qa-brief table.qa-indicators")
+        table.wait_for(timeout=180_000)
+        assert "森林覆盖率" in table.inner_text()
+        assert page.locator("#qa-brief table.qa-indicators mark").count() > 0
         page.screenshot(path=str(tmp_path / "brief.png"), full_page=True)
     else:
         page.get_by_role("tab", name="简报").click()

@@ -1,0 +1,464 @@
+"""Briefs of the real seed plans, the `qa brief` batch and `qa compare`, against a real ingested store.
+
+Every expected value here was read off the seed files by hand (the sentence is quoted next to it),
+so a test failing means the extractor no longer finds what the plan prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa import brief as qb  # tests/conftest.py has set QA_EMBED_CACHE before this import
+from qa.ingest import read_source
+from qa.models import Brief, Citation, Indicator
+from tests.conftest import DOC, SEED_FILES, one_line_error, run_qa
+
+# ----------------------------------------------------------------------------- expectations
+
+META = {
+    "000": ("大庆市大同区", "十一五", 2006, 2010),
+    "001": ("克拉玛依区", "十一五", 2006, 2010),
+    "002": ("二连浩特市", "十二五", 2011, 2015),
+    "003": ("阳泉市", "十一五", 2006, 2010),
+    "004": ("哈尔滨市双城区", "十四五", 2021, 2025),
+}
+
+# doc → indicator name → fields that must hold; the printed sentence is in the comment
+HEADLINES: dict[str, dict[str, dict[str, Any]]] = {
+    "000": {
+        # 到2010年，全区地区生产总值计划实现46.5亿元，年均增长21.6% / “十五”期末…地区生产总值17.5 亿元
+        "地区生产总值": dict(target_value=46.5, target_year=2010, growth=21.6, unit="亿元", base_value=17.5, base_year=2005),
+        "人均地区生产总值": dict(target_value=1.75, unit="万元"),  # 人均地区生产总值1.75万元
+        "工业增加值": dict(target_value=23, growth=26.9, unit="亿元"),  # 区域工业增加值实现23亿元，年均增长26.9%
+        "农村居民人均纯收入": dict(target_value=5000, growth=10, unit="元"),  # 农民人均纯收入实现5000元，年均增长10％
+        "森林覆盖率": dict(target_value=16.4, unit="%", base_value=13.9),  # 森林覆盖率达到16.4% / …达到13.9%
+        "城镇登记失业率": dict(target_value=4.5, qualifier="以内"),  # 城镇人口登记失业率控制在4.5%以内
+        "社会消费品零售总额": dict(target_value=11.5, growth=28.4),  # 社会商品零售总额11.5亿元，年均增长28.4%
+    },
+    "001": {
+        # 预计生产总值年均增长7%以上…，2010年达170亿元 / 全区生产总值由2000年的64.3亿元增至2005年的120.88亿元
+        "地区生产总值": dict(target_value=170, target_year=2010, growth=7, growth_qualifier="以上", unit="亿元",
+                       base_value=120.88, base_year=2005),
+        "财政收入": dict(target_value=8, growth=15, unit="亿元"),  # 地方财政收入达8亿元，年均增长15%
+        "人口自然增长率": dict(target_value=6, unit="‰", qualifier="以内"),  # 人口自然增长率控制在6‰以内
+        "城镇登记失业率": dict(target_value=3, qualifier="以内"),  # 城镇登记失业率控制在3%以内
+        "城镇居民人均可支配收入": dict(target_value=15000, qualifier="以上"),  # 城镇居民可支配收入达15000元以上
+        "农村居民人均纯收入": dict(target_value=8000, qualifier="以上"),  # 农牧民人均纯收入达8000元以上
+        "森林覆盖率": dict(target_value=10, unit="%"),  # 全区森林覆盖率提高到10%
+    },
+    "002": {
+        # “十二五”期末，地区生产总值年均增长24.6%，达143 亿元 / 到2010年底，地区生产总值达47.6亿元
+        "地区生产总值": dict(target_value=143, target_year=2015, growth=24.6, unit="亿元", base_value=47.6, base_year=2010),
+        "财政收入": dict(target_value=10, growth=22),  # 财政总收入年均增长22%，达10亿元
+        "固定资产投资": dict(target_value=200, growth=21, qualifier="累计"),  # 年均增长21%，五年累计完成200亿元
+        "社会消费品零售总额": dict(target_value=42, growth=20),  # 年均增长20%，达42亿元
+        "进出口总额": dict(target_value=80, growth=19.5, unit="亿美元"),  # 进出口贸易额年均增长19.5%，达80亿美元
+        "城镇居民人均可支配收入": dict(target_value=40150, growth=12.5, base_value=22281),
+        "农村居民人均纯收入": dict(target_value=15730, growth=16),  # 农牧民人均纯收入年均增长16%，达15730元
+        "城镇登记失业率": dict(target_value=2.4, qualifier="以内"),
+    },
+    "003": {
+        # 全市地区生产总值年均增长10%以上，2010年地区生产总值达到320亿元以上 / 2005年…完成200.3亿元
+        "地区生产总值": dict(target_value=320, target_year=2010, qualifier="以上", growth=10, growth_qualifier="以上",
+                       base_value=200.3, base_year=2005),
+        "人均地区生产总值": dict(target_value=24300, unit="元"),
+        "财政收入": dict(target_value=75, growth=15),  # 财政总收入年均增长15%以上，达到75亿元
+        "固定资产投资": dict(growth=20),  # 全社会固定资产投资年均增长20%
+        "城镇化率": dict(target_value=54, qualifier="以上"),  # 城镇化率达到54%以上
+        "城镇登记失业率": dict(target_value=4.5, qualifier="以内"),
+        "城镇居民人均可支配收入": dict(growth=12),  # 城镇居民人均可支配收入年均增长12%
+        "农村居民人均纯收入": dict(growth=8),
+    },
+    "004": {
+        "地区生产总值增长率": dict(base_value=0.2, growth=5, growth_qualifier="以上", binding="预期性", source="table"),
+        "森林覆盖率": dict(base_value=2.9, target_value=3, binding="约束性", source="table"),
+        "粮食综合生产能力": dict(base_value=40, target_value=43, growth=1.5, unit="亿斤", binding="约束性"),
+        "产业电商园线上线下综合交易额": dict(target_value=150, qualifier="累计", unit="亿元"),
+        "城镇新增就业人数": dict(base_value=0.27, target_value=0.8, unit="万人", binding="约束性"),
+        "建成区面积": dict(target_value=35, unit="平方公里", source="prose"),  # 到2025年，建成区面积达35平方公里
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, Any]:
+    return {key: read_source(SEED_FILES[doc_id], 20) for key, doc_id in DOC.items()}
+
+
+@pytest.fixture(scope="module")
+def briefs(sources: dict[str, Any]) -> dict[str, Brief]:
+    return {key: qb.check_brief(qb.extractive_brief(src), src.text) for key, src in sources.items()}
+
+
+def by_name(brief: Brief, name: str) -> Indicator:
+    found = [i for i in brief.indicators if i.name == name]
+    assert found, f"{brief.doc_id}: no indicator {name}; have {[i.name for i in brief.indicators]}"
+    return found[0]
+
+
+# ----------------------------------------------------------------------------- the briefs
+
+
+@pytest.mark.parametrize("key", sorted(META))
+def test_seed_brief_validates_with_metadata(key: str, briefs: dict[str, Brief], sources: dict[str, Any]) -> None:
+    b = briefs[key]
+    region, plan, start, end = META[key]
+    assert (b.region, b.plan, b.period_start, b.period_end) == (region, plan, start, end)
+    assert b.doc_id == DOC[key]
+    Brief.model_validate_json(b.model_dump_json())  # round-trips as valid
+    assert qb.verify_citations(b, sources[key].text) == []
+    assert 0 < len(b.summary) <= 300 and b.summary_citations
+    assert b.industries and b.strategies, "every seed names industries and strategies"
+
+
+@pytest.mark.parametrize("key", sorted(HEADLINES))
+def test_headline_indicators_as_printed(key: str, briefs: dict[str, Brief]) -> None:
+    expected = HEADLINES[key]
+    assert len(expected) >= 5
+    for name, fields in expected.items():
+        ind = by_name(briefs[key], name)
+        for field, value in fields.items():
+            assert getattr(ind, field) == value, f"{key} {name}.{field}: {getattr(ind, field)!r} != {value!r}"
+
+
+def test_every_citation_quote_is_the_original_text(briefs: dict[str, Brief], seed_texts: dict[str, str]) -> None:
+    n = 0
+    for key, b in briefs.items():
+        original = seed_texts[DOC[key]]
+        for c in b.citations():
+            assert original[c.start : c.end] == c.quote
+            n += 1
+    assert n > 200
+
+
+def test_004_brief_has_the_whole_table(briefs: dict[str, Brief]) -> None:
+    table = [i for i in briefs["004"].indicators if i.source == "table"]
+    assert len(table) == 21
+    assert [i.binding for i in table].count("约束性") == 9
+    assert [i.binding for i in table].count("预期性") == 11  # indicator 3 prints no 属性
+    # prose restating a table indicator (地区生产总值年均增长5%以上) is not listed twice
+    assert [i.canonical for i in briefs["004"].indicators].count("地区生产总值") == 1
+
+
+def test_near_misses_stay_apart(briefs: dict[str, Brief]) -> None:
+    b = briefs["000"]
+    assert by_name(b, "地区生产总值").target_value == 46.5
+    assert by_name(b, "人均地区生产总值").canonical == "人均地区生产总值"
+    ratio = [i for i in briefs["004"].indicators if i.name == "工业增加值占GDP比重"][0]
+    assert ratio.canonical is None
+
+
+def test_items_are_grounded(briefs: dict[str, Brief]) -> None:
+    assert any("科教兴区战略" in s.name for s in briefs["000"].strategies)
+    assert any("四大战略" in s.name for s in briefs["001"].strategies)
+    assert {"农牧业", "工业", "服务业"} <= {i.name for i in briefs["002"].industries}
+    assert any("飞鹤" in p.name for p in briefs["004"].projects)  # 专栏-3 现代产业新体系重点项目储备库
+    for b in briefs.values():
+        for item in [*b.industries, *b.projects, *b.strategies]:
+            assert Indicator.norm(item.name) in Indicator.norm(item.citation.quote)
+
+
+def test_ungrounded_values_are_rejected() -> None:
+    q = "到2010年，全区地区生产总值计划实现46.5亿元，年均增长21.6%"
+    c = Citation(doc_id="d", start=0, end=len(q), quote=q)
+    Indicator(name="地区生产总值", target_value=46.5, growth=21.6, citation=c)
+    with pytest.raises(ValueError, match="target_value"):
+        Indicator(name="地区生产总值", target_value=47, citation=c)
+    with pytest.raises(ValueError, match="name"):
+        Indicator(name="财政收入", target_value=46.5, citation=c)
+    spaced = "地区生产总值17.5 亿元"  # numbers.py normalization: "17.5 亿元" prints 17.5
+    Indicator(name="地区生产总值", target_value=17.5, citation=Citation(doc_id="d", start=0, end=len(spaced), quote=spaced))
+    with pytest.raises(ValueError, match="summary"):
+        Brief(doc_id="d", summary="全区地区生产总值计划实现50亿元", summary_citations=[c])
+    with pytest.raises(ValueError, match="another|citation of"):
+        Brief(doc_id="other", indicators=[Indicator(name="地区生产总值", target_value=46.5, citation=c)])
+
+
+def test_verify_citations_catches_shifted_offsets(briefs: dict[str, Brief], seed_texts: dict[str, str]) -> None:
+    b = briefs["000"]
+    ind = b.indicators[0]
+    moved = ind.citation.model_copy(update={"start": ind.citation.start + 1, "end": ind.citation.end + 1})
+    bad = b.model_copy(update={"indicators": [ind.model_copy(update={"citation": moved}), *b.indicators[1:]]})
+    problems = qb.verify_citations(bad, seed_texts[DOC["000"]])
+    assert len(problems) == 1 and "differs" in problems[0]
+    with pytest.raises(qb.BriefError):
+        qb.check_brief(bad, seed_texts[DOC["000"]])
+
+
+def test_markdown_has_table_and_footnotes(briefs: dict[str, Brief]) -> None:
+    md = qb.render_markdown(briefs["004"])
+    assert "| # | 类别 | 指标 | 基期 | 目标 | 年均增长 | 单位 | 属性 | 来源 |" in md
+    assert "| 17 | 绿色转型 | 森林覆盖率 | 2.9（2020） | 3（2025） |  | % | 约束性 |" in md
+    refs = {int(n) for n in re.findall(r"\[\^(\d+)\](?!:)", md)}
+    notes = re.findall(r"^\[\^(\d+)\]: .*「(.*)」$", md, flags=re.M)
+    assert refs == {int(n) for n, _ in notes} and len(notes) == len(briefs["004"].citations())
+    assert any("森林覆盖率 (%) 2.9 3 约束性" in q for _, q in notes)
+
+
+# ----------------------------------------------------------------------------- the batch
+
+
+def outputs(out: Path) -> dict[str, float]:
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+
+
+def test_batch_writes_then_resumes(ready_store: Any, tmp_path: Path) -> None:
+    out = tmp_path / "briefs"
+    home = Path(ready_store.home)
+    first = run_qa(["brief", "--all", "--out", str(out), "--jobs", "3"], home)
+    assert first.returncode == 0, first.stderr
+    assert "5 written, 0 unchanged, 0 failed" in first.stdout
+    files = outputs(out)
+    assert sorted(n for n in files if n.endswith(".json") and n != "index.json") == sorted(f"{d}.json" for d in DOC.values())
+    assert sorted(n for n in files if n.endswith(".md") and n != "index.md") == sorted(f"{d}.md" for d in DOC.values())
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [e["doc_id"] for e in index["briefs"]] == sorted(DOC.values())
+    assert all(e["status"] == "ok" for e in index["briefs"])
+    assert "哈尔滨市双城区" in (out / "index.md").read_text(encoding="utf-8")
+    for doc_id in DOC.values():  # each JSON reads back valid against its source
+        brief, state = qb.read_brief_file(out / f"{doc_id}.json", SEED_FILES[doc_id].read_text(encoding="utf-8"))
+        assert state["engine"] == "extractive" and state["version"] == qb.BRIEF_VERSION
+
+    second = run_qa(["brief", "--all", "--out", str(out)], home)
+    assert second.returncode == 0, second.stderr
+    assert "0 written, 5 unchanged, 0 failed" in second.stdout
+    after = outputs(out)
+    for name, mtime in files.items():
+        if not name.startswith("index."):
+            assert after[name] == mtime, f"{name} was rewritten"
+
+    # a damaged brief is rebuilt, alone
+    target = out / f"{DOC['002']}.json"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["brief"]["indicators"][0]["target_value"] = 999.0  # a value its quote does not print
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    third = run_qa(["brief", "--all", "--out", str(out)], home)
+    assert "1 written, 4 unchanged, 0 failed" in third.stdout, third.stdout + third.stderr
+    qb.read_brief_file(target, SEED_FILES[DOC["002"]].read_text(encoding="utf-8"))
+
+
+def test_settings_change_regenerates(ready_store: Any, tmp_path: Path) -> None:
+    from qa.store import Store
+
+    available = Store(ready_store).manifest().docs
+    picked, unknown = qb.select_documents(available, [f"{DOC['000']}.txt", DOC["001"], "nope"], False)
+    assert [d.id for d in picked] == [DOC["000"], DOC["001"]] and unknown == ["nope"]
+    r1 = qb.run_batch(picked, ready_store, tmp_path, formats="json")
+    assert r1.written == [DOC["000"], DOC["001"]] and not (tmp_path / f"{DOC['000']}.md").exists()
+    r2 = qb.run_batch(picked, ready_store, tmp_path, formats="json")
+    assert r2.unchanged == [DOC["000"], DOC["001"]]
+    r3 = qb.run_batch(picked, ready_store, tmp_path, formats="json,md")  # another format: rebuilt
+    assert r3.written == [DOC["000"], DOC["001"]] and (tmp_path / f"{DOC['000']}.md").exists()
+
+
+def _doc(settings: Any, doc_id: str) -> Any:
+    from qa.store import Store
+
+    return Store(settings).manifest().docs[doc_id]
+
+
+def test_invalid_brief_is_never_written(ready_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = qb.extractive_brief
+
+    def tampered(src: Any, doc: Any = None) -> Brief:
+        b = real(src, doc)
+        ind = b.indicators[0]
+        fake = ind.model_construct(**{**ind.__dict__, "target_value": 12345.0})  # bypasses the validator
+        return b.model_construct(**{**b.__dict__, "indicators": [fake, *b.indicators[1:]]})
+
+    monkeypatch.setattr(qb, "extractive_brief", tampered)
+    report = qb.run_batch([_doc(ready_store, DOC["003"])], ready_store, tmp_path)
+    assert list(report.failed) == [DOC["003"]] and "does not validate" in report.failed[DOC["003"]]
+    assert not (tmp_path / f"{DOC['003']}.json").exists()
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert index["briefs"][0]["status"] == "failed"
+
+
+@pytest.fixture(scope="module")
+def store_with_bad_doc(tmp_path_factory: pytest.TempPathFactory, settings_factory: Any) -> Any:
+    """Three plans ingested into their own store; then one file is overwritten with binary junk."""
+    from qa.ingest import ingest
+
+    docs = tmp_path_factory.mktemp("docs")
+    for key in ("000", "002", "003"):
+        shutil.copy(SEED_FILES[DOC[key]], docs / SEED_FILES[DOC[key]].name)
+    settings = settings_factory(tmp_path_factory.mktemp("qa-home-bad"), docs=[docs])
+    ingest(settings, [docs])
+    (docs / SEED_FILES[DOC["002"]].name).write_bytes(b"\x00\x01\x02 not a plan")
+    return settings
+
+
+def test_one_bad_document_fails_alone(store_with_bad_doc: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_qa(["brief", "--all", "--out", str(out)], Path(store_with_bad_doc.home))
+    assert proc.returncode == 1
+    line = one_line_error(proc)
+    assert line.startswith(f"qa brief: {DOC['002']}: error:") and "binary" in line
+    assert (out / f"{DOC['000']}.json").exists() and (out / f"{DOC['003']}.json").exists()
+    assert (out / f"{DOC['000']}.md").exists() and (out / f"{DOC['003']}.md").exists()
+    assert not (out / f"{DOC['002']}.json").exists()
+    index = {e["doc_id"]: e for e in json.loads((out / "index.json").read_text(encoding="utf-8"))["briefs"]}
+    assert index[DOC["002"]]["status"] == "failed" and index[DOC["000"]]["status"] == "ok"
+
+
+def test_cli_usage_errors(ready_store: Any, tmp_path: Path) -> None:
+    home = Path(ready_store.home)
+    assert run_qa(["brief", "--out", str(tmp_path)], home).returncode == 2
+    unknown = run_qa(["brief", "no-such-plan", "--out", str(tmp_path)], home)
+    assert unknown.returncode == 1 and "no such document" in one_line_error(unknown)
+    named = run_qa(["brief", f"{DOC['004']}.txt", "--out", str(tmp_path), "--format", "md"], home)
+    assert named.returncode == 0, named.stderr
+    assert (tmp_path / f"{DOC['004']}.md").exists() and not (tmp_path / f"{DOC['004']}.json").exists()
+
+
+def test_llm_engine_without_endpoint_is_one_clear_line(ready_store: Any, tmp_path: Path) -> None:
+    proc = run_qa(["brief", "--all", "--engine", "llm", "--out", str(tmp_path)], Path(ready_store.home),
+                  OPENAI_BASE_URL="", OPENAI_API_KEY="")
+    line = one_line_error(proc)
+    assert proc.returncode == 1 and "OPENAI_BASE_URL" in line and "QA_MODEL" in line
+
+
+# ----------------------------------------------------------------------------- the llm engine (scripted HTTP server)
+
+GDP_000 = "到2010年，全区地区生产总值计划实现46.5亿元，年均增长21.6%"
+GOAL_000 = ("到2010年，实现区域新型工业化、农业产业化、经济结构合理化、增长方式集约化，全力推进区域经济发展和社会主义新农村建设，"
+            "走以工促农、以城带乡、城乡联动的发展之路，促进全区经济和社会各项事业实现新跨越。")
+
+
+def scripted_reply(body: dict) -> dict:
+    system = body["messages"][0]["content"]
+    if "ReduceReply" in system:
+        return {"summary": ["s0"], "indicators": ["i0", "i1", "i2", "i9"], "industries": [], "projects": ["p0"],
+                "strategies": ["t0"]}
+    if "46.5" not in body["messages"][-1]["content"]:
+        return {}
+    return {
+        "indicators": [
+            {"name": "地区生产总值", "quote": GDP_000, "target_year": 2010, "target_value": 46.5, "growth": 21.6, "unit": "亿元"},
+            {"name": "地区生产总值", "quote": GDP_000, "target_value": 99.9, "unit": "亿元"},  # number not in the quote
+            {"name": "财政收入", "quote": "到2010年，全区财政收入达到88亿元", "target_value": 88},  # quote not in the plan
+        ],
+        "industries": [{"name": "轻纺", "quote": "形成以轻纺、纸业、农副产品深加工、天然气加工为支撑的工业经济优势"}],
+        "projects": [{"name": "月球基地项目", "quote": "建设月球基地项目"}],
+        "strategies": [{"name": "科教兴区战略", "quote": "实施科教兴区战略"}],
+        "summary_sentences": [GOAL_000],
+    }
+
+
+@contextmanager
+def scripted_llm() -> Iterator[tuple[str, list[dict]]]:
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
+            received.append(body)
+            content = json.dumps(scripted_reply(body), ensure_ascii=False)
+            data = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "scripted",
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                                            "finish_reason": "stop"}],
+                               "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -> None:
+    from qa.config import Settings
+
+    with scripted_llm() as (url, received):
+        settings = Settings(home=tmp_path / "home", openai_base_url=url, openai_api_key="sk-test", model="scripted",
+                            context_tokens=2000, llm_retries=0)
+        report = qb.run_batch([_doc(ready_store, DOC["000"])], settings, tmp_path / "out", engine="llm")
+    assert report.written == [DOC["000"]], report.failed
+    maps = [r for r in received if "MapReply" in r["messages"][0]["content"]]
+    assert len(maps) >= 2 and len(received) == len(maps) + 1  # several section batches, one reduce
+    for r in maps:  # the document text goes in fenced, as data
+        assert "<documents>" in r["messages"][-1]["content"] and "<document id=" in r["messages"][-1]["content"]
+    brief, state = qb.read_brief_file(tmp_path / "out" / f"{DOC['000']}.json", SEED_FILES[DOC["000"]].read_text(encoding="utf-8"))
+    assert brief.engine == "llm:scripted" and state["engine"] == "llm" and state["model"] == "scripted"
+    llm_inds = [i for i in brief.indicators if i.source == "llm"]
+    assert [(i.name, i.target_value, i.growth) for i in llm_inds] == [("地区生产总值", 46.5, 21.6)]
+    assert llm_inds[0].base_value == 17.5  # baseline attached from the 现实基础 section
+    assert [s.name for s in brief.strategies] == ["科教兴区战略"]
+    assert brief.projects == []  # the invented project's quote is not in the plan
+    assert brief.summary == GOAL_000
+    assert qb.verify_citations(brief, SEED_FILES[DOC["000"]].read_text(encoding="utf-8")) == []
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+def rows_by_doc(rows: list[qb.CompareRow]) -> dict[str, qb.CompareRow]:
+    return {r.doc_id[:3]: r for r in rows}
+
+
+def test_compare_gdp_across_plans(ready_store: Any) -> None:
+    rows = rows_by_doc(qb.compare("地区生产总值", ready_store))
+    assert sorted(rows) == ["000", "001", "002", "003", "004"]
+    expect = {  # (base year, base, target year, target, growth, unit)
+        "000": (2005, 17.5, 2010, 46.5, 21.6, "亿元"),
+        "001": (2005, 120.88, 2010, 170, 7, "亿元"),
+        "002": (2010, 47.6, 2015, 143, 24.6, "亿元"),
+        "003": (2005, 200.3, 2010, 320, 10, "亿元"),
+        "004": (2020, 0.2, None, None, 5, "%"),  # the table prints the GDP growth rate: 0.2 in 2020, 5 以上
+    }
+    for key, want in expect.items():
+        r = rows[key]
+        assert (r.base_year, r.base_value, r.target_year, r.target_value, r.growth, r.unit) == want, key
+        assert r.region == META[key][0] and r.plan == META[key][1]
+        assert r.quote == r.citation.quote and any(n in Indicator.norm(r.quote) for n in ("地区生产总值", "生产总值"))
+    assert rows["003"].qualifier == "以上"
+    gdp = [r.model_dump() for r in qb.compare("GDP", ready_store)]
+    assert gdp == [r.model_dump() for r in qb.compare("地区生产总值", ready_store)]
+
+
+def test_compare_refuses_near_misses(ready_store: Any) -> None:
+    per_capita = rows_by_doc(qb.compare("人均地区生产总值", ready_store))
+    assert {k: r.target_value for k, r in per_capita.items()} == {"000": 1.75, "003": 24300}
+    forest = rows_by_doc(qb.compare("森林覆盖率", ready_store))
+    assert {k: r.target_value for k, r in forest.items()} == {"000": 16.4, "001": 10, "004": 3}
+    assert qb.compare("绿化覆盖率", ready_store) == []  # 003 prints 城市建成区绿化覆盖率, a different name
+
+
+def test_compare_cli_formats(ready_store: Any) -> None:
+    home = Path(ready_store.home)
+    csv_out = run_qa(["compare", "GDP", "--format", "csv"], home)
+    assert csv_out.returncode == 0, csv_out.stderr
+    lines = csv_out.stdout.strip().splitlines()
+    assert lines[0].startswith("region,plan,indicator,base_year,base_value,target_year,target_value,growth")
+    assert len(lines) == 6 and any(ln.startswith("二连浩特市,十二五,地区生产总值,2010,47.6,2015,143,24.6") for ln in lines)
+    js = run_qa(["compare", "森林覆盖率", "--format", "json"], home)
+    assert [r["target_value"] for r in json.loads(js.stdout)] == [16.4, 10, 3]
+    table = run_qa(["compare", "森林覆盖率"], home)
+    assert table.returncode == 0 and "哈尔滨市双城区" in table.stdout
+
+
+def test_env_has_shared_embedding_cache() -> None:
+    assert os.environ["QA_EMBED_CACHE"].endswith("test-embeddings.sqlite")
