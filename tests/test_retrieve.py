@@ -9,6 +9,7 @@ import pytest
 from qa.retrieve import detect_scope, lexical_query
 from tests.conftest import DOC, run_qa
 
+
 def _check_offsets(hits, seed_texts):
     for h in hits:
         assert seed_texts[h.chunk.doc_id][h.chunk.start : h.chunk.end] == h.chunk.text, h.chunk.id
