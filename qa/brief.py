@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qa.clean import Cleaned
 from qa.indicators import SYNONYMS
@@ -779,44 +779,71 @@ def extractive_brief(src: SourceFile, doc: Document | None = None) -> Brief:
 # ---- llm
 
 
+MAP_MAX_TOKENS = 2000
+REDUCE_MAX_TOKENS = 800
+_MAP_LIMIT = 20
+
+
+# The length limits keep a rambling model from writing until max_tokens (llama.cpp turns them
+# into its grammar); longer lists than the limit are cut, not refused.
 class LLMIndicator(BaseModel):
-    name: str = Field(description="indicator name as printed")
-    quote: str = Field(description="the exact sentence or clause of the document that states it, copied verbatim")
-    category: str | None = None
+    name: str = Field(max_length=60, description="indicator name as printed")
+    quote: str = Field(max_length=400, description="the sentence or clause that states it, copied verbatim")
+    category: str | None = Field(None, max_length=20)
     base_year: int | None = None
     base_value: float | None = None
     target_year: int | None = None
     target_value: float | None = None
     growth: float | None = Field(None, description="average annual growth in percent")
-    growth_text: str | None = None
-    unit: str | None = None
-    qualifier: str | None = Field(None, description="以上, 左右, 以内, 累计 … as printed")
-    binding: str | None = Field(None, description="预期性 or 约束性 when printed")
+    growth_text: str | None = Field(None, max_length=60)
+    unit: str | None = Field(None, max_length=16)
+    qualifier: str | None = Field(None, max_length=16, description="以上, 左右, 以内, 累计 … as printed")
+    binding: str | None = Field(None, max_length=8, description="预期性 or 约束性 when printed")
 
 
 class LLMItem(BaseModel):
-    name: str = Field(description="as printed")
-    quote: str = Field(description="the exact sentence of the document that names it, copied verbatim")
+    name: str = Field(max_length=60, description="as printed")
+    quote: str = Field(max_length=400, description="the sentence that names it, copied verbatim")
 
 
+def _clip(value: Any) -> Any:
+    return value[:_MAP_LIMIT] if isinstance(value, list) else value
+
+
+# What the model returns for one group of sections (prompts/brief_map.md). Comments, not docstrings:
+# pydantic would send a docstring to the model as the schema's description.
 class MapReply(BaseModel):
-    """What the model returns for one group of sections."""
+    indicators: list[LLMIndicator] = Field(default_factory=list, max_length=_MAP_LIMIT)
+    industries: list[LLMItem] = Field(default_factory=list, max_length=_MAP_LIMIT)
+    projects: list[LLMItem] = Field(default_factory=list, max_length=_MAP_LIMIT)
+    strategies: list[LLMItem] = Field(default_factory=list, max_length=_MAP_LIMIT)
+    summary_sentences: list[str] = Field(default_factory=list, max_length=3,
+                                         description="verbatim sentences that sum the plan up")
 
-    indicators: list[LLMIndicator] = Field(default_factory=list)
-    industries: list[LLMItem] = Field(default_factory=list)
-    projects: list[LLMItem] = Field(default_factory=list)
-    strategies: list[LLMItem] = Field(default_factory=list)
-    summary_sentences: list[str] = Field(default_factory=list, description="verbatim sentences that sum the plan up")
+    @field_validator("indicators", "industries", "projects", "strategies", mode="before")
+    @classmethod
+    def _cut(cls, v: Any) -> Any:
+        return _clip(v)
+
+    @field_validator("summary_sentences", mode="before")
+    @classmethod
+    def _cut_summary(cls, v: Any) -> Any:
+        return v[:3] if isinstance(v, list) else v
 
 
+# Ids of the candidates to keep, best first (prompts/brief_reduce.md).
 class ReduceReply(BaseModel):
-    """Ids of the candidates to keep, best first."""
+    summary: list[str] = Field(default_factory=list, max_length=3, description="ids (s…) of 1-3 summary sentences")
+    indicators: list[str] = Field(default_factory=list, max_length=40, description="ids (i…) of headline indicators")
+    industries: list[str] = Field(default_factory=list, max_length=MAX_ITEMS, description="ids (n…)")
+    projects: list[str] = Field(default_factory=list, max_length=MAX_PROJECTS, description="ids (p…)")
+    strategies: list[str] = Field(default_factory=list, max_length=MAX_ITEMS, description="ids (t…)")
 
-    summary: list[str] = Field(default_factory=list, description="ids (s…) of 1-3 summary sentences")
-    indicators: list[str] = Field(default_factory=list, description="ids (i…) of headline indicators")
-    industries: list[str] = Field(default_factory=list, description="ids (n…)")
-    projects: list[str] = Field(default_factory=list, description="ids (p…)")
-    strategies: list[str] = Field(default_factory=list, description="ids (t…)")
+    @field_validator("summary", "indicators", "industries", "projects", "strategies", mode="before")
+    @classmethod
+    def _cut(cls, v: Any, info: Any) -> Any:
+        limit = {"summary": 3, "indicators": 40, "projects": MAX_PROJECTS}.get(info.field_name, MAX_ITEMS)
+        return v[:limit] if isinstance(v, list) else v
 
 
 def _llm_client(settings: Settings) -> Any:
@@ -903,8 +930,19 @@ def llm_brief(src: SourceFile, settings: Settings, doc: Document | None = None, 
     meta = {"region": d.region or "", "plan": d.plan or "", "period": f"{d.period_start or ''}-{d.period_end or ''}"}
     cands: dict[str, list[tuple[str, Any, Citation]]] = {"s": [], "i": [], "n": [], "p": [], "t": []}
     budget = max(500, int(settings.context_tokens))
-    for batch in section_batches(view, budget):
-        reply = client.structured(_messages("brief_map.md", sections=batch, **meta), MapReply)
+    from qa.llm import LLMError
+
+    batches = section_batches(view, budget)
+    unreadable = 0
+    for batch in batches:
+        try:
+            reply = client.structured(_messages("brief_map.md", sections=batch, **meta), MapReply,
+                                      max_tokens=MAP_MAX_TOKENS, temperature=0)
+        except LLMError as e:
+            if "did not match" not in str(e):
+                raise  # the endpoint is down, refuses us, times out: the brief fails with that line
+            unreadable += 1  # a reply that never fit the schema: this batch contributes nothing
+            continue
         for ind in reply.indicators:
             c = view.locate(ind.quote)
             if c is not None:
@@ -922,9 +960,17 @@ def llm_brief(src: SourceFile, settings: Settings, doc: Document | None = None, 
         k: [{"id": f"{k}{n}", "name": name, "quote": c.quote[:160]} for n, (name, _, c) in enumerate(v)]
         for k, v in cands.items()
     }
-    picked = client.structured(
-        _messages("brief_reduce.md", candidates=json.dumps(listing, ensure_ascii=False, indent=1), **meta), ReduceReply
-    )
+    if batches and unreadable == len(batches):
+        raise BriefError(f"the model's replies never matched the brief schema ({unreadable} section batches)")
+    try:
+        picked = client.structured(
+            _messages("brief_reduce.md", candidates=json.dumps(listing, ensure_ascii=False, indent=1), **meta),
+            ReduceReply, max_tokens=REDUCE_MAX_TOKENS, temperature=0,
+        )
+    except LLMError as e:
+        if "did not match" not in str(e):
+            raise
+        picked = ReduceReply()  # keep every grounded candidate, in document order
 
     def chosen(key: str, ids: list[str]) -> list[tuple[str, Any, Citation]]:
         out = []
@@ -1227,6 +1273,9 @@ def brief_one(doc: Document, settings: Settings, out: Path, engine: str, formats
             _write_atomic(out / f"{doc.id}.json", text)
             read_brief_file(out / f"{doc.id}.json", src.text)  # what was written reads back valid
         else:
+            header = brief.model_dump(mode="json", include={"doc_id", "title", "region", "province", "plan",
+                                                            "period_start", "period_end", "engine"})
+            state.update(brief_header=header, indicators=len(brief.indicators))
             _write_atomic(_state_path(out, doc.id), json.dumps(state, ensure_ascii=False))
         return DocResult(doc.id, "written", brief=brief, seconds=time.perf_counter() - t0)
     except (BriefError, IngestError, OSError) as e:
@@ -1238,8 +1287,18 @@ def brief_one(doc: Document, settings: Settings, out: Path, engine: str, formats
                          seconds=time.perf_counter() - t0)
 
 
+def _index_entry(brief: Brief, state: dict[str, Any], out: Path, json_name: str | None) -> dict[str, Any]:
+    return {
+        "doc_id": brief.doc_id, "title": brief.title, "region": brief.region, "province": brief.province,
+        "plan": brief.plan, "period_start": brief.period_start, "period_end": brief.period_end,
+        "indicators": len(brief.indicators), "engine": brief.engine, "status": "ok", "json": json_name,
+        "md": f"{brief.doc_id}.md" if (out / f"{brief.doc_id}.md").is_file() else None,
+        "generated_at": state.get("generated_at"),
+    }
+
+
 def write_index(out: Path, report: BatchReport, formats: list[str]) -> None:
-    """index.json / index.md: every valid brief in ``out`` plus this run's failures."""
+    """index.json / index.md: every valid brief in ``out`` (JSON, or Markdown with its state) plus failures."""
     entries: dict[str, dict[str, Any]] = {}
     for p in sorted(out.glob("*.json")):
         if p.name == "index.json":
@@ -1248,23 +1307,19 @@ def write_index(out: Path, report: BatchReport, formats: list[str]) -> None:
             brief, state = read_brief_file(p)
         except BriefError:
             continue
-        entries[brief.doc_id] = {
-            "doc_id": brief.doc_id, "title": brief.title, "region": brief.region, "province": brief.province,
-            "plan": brief.plan, "period_start": brief.period_start, "period_end": brief.period_end,
-            "indicators": len(brief.indicators), "engine": brief.engine, "status": "ok",
-            "json": p.name, "md": f"{brief.doc_id}.md" if (out / f"{brief.doc_id}.md").is_file() else None,
-            "generated_at": state.get("generated_at"),
-        }
+        entries[brief.doc_id] = _index_entry(brief, state, out, p.name)
+    for p in sorted((out / ".state").glob("*.json")):  # Markdown-only briefs keep their header in the state
+        try:
+            state = json.loads(p.read_text(encoding="utf-8"))
+            head = Brief.model_validate(state.get("brief_header") or {})
+        except (OSError, ValueError):
+            continue
+        if head.doc_id not in entries and (out / f"{head.doc_id}.md").is_file():
+            entries[head.doc_id] = {**_index_entry(head, state, out, None), "indicators": state.get("indicators")}
     for r in report.results:
         if r.status == "failed":
             e = entries.setdefault(r.doc_id, {"doc_id": r.doc_id})
             e.update(status="failed", error=r.error)
-        elif r.doc_id not in entries and r.brief is not None:
-            b = r.brief
-            entries[r.doc_id] = {"doc_id": b.doc_id, "title": b.title, "region": b.region, "plan": b.plan,
-                                 "period_start": b.period_start, "period_end": b.period_end,
-                                 "indicators": len(b.indicators), "engine": b.engine, "status": "ok",
-                                 "json": None, "md": f"{b.doc_id}.md" if "md" in formats else None}
     rows = sorted(entries.values(), key=lambda e: e["doc_id"])
     _write_atomic(out / "index.json", json.dumps({"version": BRIEF_VERSION, "briefs": rows}, ensure_ascii=False,
                                                  indent=1))

@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from qa.models import ABSTAIN_TEXT, Answer, Citation, Hit
 from qa.numbers import canonical, unsupported_numbers
@@ -59,6 +59,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY = "sk-no-key-required"  # local servers ignore the key, the SDK insists on one
 PROMPT_PATH = Path(__file__).resolve().parent.parent / "prompts" / "answer.md"
 ANSWER_MAX_TOKENS = 800
+ANSWER_MAX_CHARS = 160
 
 BACKOFF_BASE = 0.5  # seconds before the first retry, doubled each time
 BACKOFF_MAX = 8.0
@@ -603,12 +604,14 @@ def _describe_invalid(err: Exception) -> str:
 
 # What the model is asked to return for one question; prompts/answer.md explains each field.
 # (A comment, not a docstring: pydantic would send a docstring as the schema's description.)
+# The length limits keep a rambling model from writing until max_tokens (llama.cpp turns them
+# into its grammar); a real answer is one or two sentences.
 class LLMReply(BaseModel):
-    answer: str
-    chunk_ids: list[str]
+    answer: str = Field(max_length=ANSWER_MAX_CHARS)
+    chunk_ids: list[str] = Field(max_length=12)
     value: float | None = None
-    unit: str | None = None
-    qualifier: str | None = None
+    unit: str | None = Field(None, max_length=16)
+    qualifier: str | None = Field(None, max_length=16)
     year: int | None = None
     kind: Literal["target", "baseline", "fact"] | None = None
     abstained: bool

@@ -320,6 +320,12 @@ def test_cli_usage_errors(ready_store: Any, tmp_path: Path) -> None:
     named = run_qa(["brief", f"{DOC['004']}.txt", "--out", str(tmp_path), "--format", "md"], home)
     assert named.returncode == 0, named.stderr
     assert (tmp_path / f"{DOC['004']}.md").exists() and not (tmp_path / f"{DOC['004']}.json").exists()
+    again = run_qa(["brief", DOC["004"], "--out", str(tmp_path), "--format", "md"], home)
+    assert "0 written, 1 unchanged" in again.stdout, again.stdout + again.stderr
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))["briefs"]
+    assert [(e["doc_id"], e["md"], e["json"], e["region"]) for e in index] == [
+        (DOC["004"], f"{DOC['004']}.md", None, "哈尔滨市双城区")
+    ]
 
 
 def test_llm_engine_without_endpoint_is_one_clear_line(ready_store: Any, tmp_path: Path) -> None:
@@ -337,11 +343,11 @@ GOAL_000 = ("到2010年，实现区域新型工业化、农业产业化、经济
 
 
 def scripted_reply(body: dict) -> dict:
-    system = body["messages"][0]["content"]
-    if "ReduceReply" in system:
+    user = body["messages"][-1]["content"]
+    if "<candidates>" in user:  # prompts/brief_reduce.md
         return {"summary": ["s0"], "indicators": ["i0", "i1", "i2", "i9"], "industries": [], "projects": ["p0"],
                 "strategies": ["t0"]}
-    if "46.5" not in body["messages"][-1]["content"]:
+    if "46.5" not in user:
         return {}
     return {
         "indicators": [
@@ -397,7 +403,7 @@ def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -
                             context_tokens=2000, llm_retries=0)
         report = qb.run_batch([_doc(ready_store, DOC["000"])], settings, tmp_path / "out", engine="llm")
     assert report.written == [DOC["000"]], report.failed
-    maps = [r for r in received if "MapReply" in r["messages"][0]["content"]]
+    maps = [r for r in received if "<documents>" in r["messages"][-1]["content"]]
     assert len(maps) >= 2 and len(received) == len(maps) + 1  # several section batches, one reduce
     for r in maps:  # the document text goes in fenced, as data
         assert "<documents>" in r["messages"][-1]["content"] and "<document id=" in r["messages"][-1]["content"]

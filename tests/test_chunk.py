@@ -134,12 +134,7 @@ def test_section_paths_are_nested(parsed):
         assert any(re.match(r"第二章 .+ > 一、", c.section) for c in chunks), key
 
 
-@pytest.mark.parametrize("key", [
-    "002",
-    pytest.param("004", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG qa/clean.py keeps markdown ** so '## **第五章 …**' is no heading: chapters 5–9 of 004 are filed "
-        "under 第四章"))),
-])
+@pytest.mark.parametrize("key", ["002", "004"])  # 004 writes chapters 5–9 as '## **第五章 …**'
 def test_every_chapter_heads_its_chunks(key, parsed, seed_texts):
     original = seed_texts[DOC[key]]
     body = original[original.index("第一章", original.index("第一章") + 1) - 10 :]  # after the contents

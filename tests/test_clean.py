@@ -82,10 +82,16 @@ def test_page_break_after_a_dash_item_is_joined(seed_texts, cleaned):
     assert "推动经济开发区创建专属融资平台" in cleaned[DOC["004"]].text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG qa/clean.py: markdown bold ** around headings is kept")
 def test_markdown_bold_markers_are_removed(seed_texts, cleaned):
     assert "## **第六章 推进生态保护修复**" in seed_texts[DOC["004"]]
     assert "**" not in cleaned[DOC["004"]].text
+    assert "第六章 推进生态保护修复" in cleaned[DOC["004"]].text.split("\n")
+
+
+def test_no_stray_markdown_emphasis_at_line_ends(cleaned):
+    for doc_id, c in cleaned.items():
+        for line in c.text.split("\n"):
+            assert not line.rstrip().endswith("*"), (doc_id, line)
 
 
 def test_headings_stay_on_their_own_line(cleaned):

@@ -148,9 +148,6 @@ def test_removed_file_leaves_the_store(two_doc_store):
     assert Retriever(settings).search("口岸", doc=gone) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG qa/ingest.py: Document.path is stored as given (relative), and ingest() resolves it against the "
-    "current directory, so ingesting one file from another directory drops every other document"))
 def test_ingest_from_another_directory_keeps_other_documents(tmp_path, settings_factory, monkeypatch,
                                                              no_default_embedding):
     work = tmp_path / "work"
@@ -165,7 +162,9 @@ def test_ingest_from_another_directory_keeps_other_documents(tmp_path, settings_
     monkeypatch.chdir(elsewhere)
     report = ingest(settings, [Path("b.txt")])
     assert report.removed == []
-    assert sorted(Store(settings).manifest().docs) == ["a", "b"]
+    manifest = Store(settings).manifest()
+    assert sorted(manifest.docs) == ["a", "b"]
+    assert all(Path(d.path).is_absolute() for d in manifest.docs.values())
 
 
 # --- bad input through the real CLI ------------------------------------------------------------------

@@ -81,7 +81,8 @@ class ChromaServer:
 
 
 @pytest.fixture(scope="module")
-def server_settings(tmp_path_factory, settings_factory, no_default_embedding) -> Iterator[object]:
+def server_settings(tmp_path_factory, settings_factory, ready_store, no_default_embedding) -> Iterator[object]:
+    """The seeds ingested through a `chroma run` server (after ready_store, so every embedding is cached)."""
     base = tmp_path_factory.mktemp("chroma-server")
     server = ChromaServer(base / "data")
     try:
