@@ -56,9 +56,11 @@ class LexicalIndex:
         return cls(chunks, retriever)
 
     def scores(self, query: str, allowed_docs: set[str] | None = None) -> np.ndarray:
+        if not self.chunks:
+            return np.zeros(0, dtype=np.float32)
         vocab = self.retriever.vocab_dict
         toks = [t for t in tokenize(query) if t in vocab]
-        if not toks or not self.chunks:
+        if not toks:
             return np.zeros(len(self.chunks), dtype=np.float32)
         s = np.asarray(self.retriever.get_scores(toks), dtype=np.float32)
         if allowed_docs is not None:

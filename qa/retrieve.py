@@ -95,7 +95,9 @@ class Retriever:
         manifest = self.store.manifest()
         digest = manifest.digest()
         with self._lock:
-            if digest != self._digest or self._lexical is None:
+            if not manifest.versions:  # empty store: nothing to index (bm25s refuses an empty corpus)
+                self._digest, self._manifest, self._lexical = digest, manifest, LexicalIndex([], None)
+            elif digest != self._digest or self._lexical is None:
                 path = self.settings.home / "lexical" / digest
                 try:
                     lexical = LexicalIndex.load(path)

@@ -108,6 +108,10 @@ class Store:
             self._client = None
             raise StoreError(f"Chroma store at {self.where} failed: {_one_line(e)}") from None
 
+    def _op(self, collection: str, method: str, **kwargs: Any) -> Any:
+        """Call a collection method, connecting first: the collections exist only after connect."""
+        return self._call(lambda: getattr(getattr(self, f"_{collection}"), method)(**kwargs))
+
     @property
     def ef(self) -> Any:
         if self._client is None:
@@ -127,8 +131,7 @@ class Store:
     def commit(self, manifest: Manifest) -> None:
         """The atomic switch: one record names every live document version."""
         manifest.generation += 1
-        self._call(
-            self._meta.upsert, ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
+        self._op("meta", "upsert", ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
             embeddings=[[0.0] * 383 + [1.0]], metadatas=[{"generation": manifest.generation}],
         )
 
@@ -136,9 +139,7 @@ class Store:
     def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
         for i in range(0, len(chunks), 200):
             part = chunks[i : i + 200]
-            self._call(
-                self._chunks.upsert,
-                ids=[c.id for c in part],
+            self._op("chunks", "upsert", ids=[c.id for c in part],
                 documents=[index_text(c) for c in part],
                 embeddings=[e.tolist() if hasattr(e, "tolist") else e for e in embeddings[i : i + 200]],
                 metadatas=[_meta_of(c, doc, version) for c in part],
@@ -149,7 +150,7 @@ class Store:
             return []
         out: list[Chunk] = []
         for key in manifest.live_keys():
-            got = self._call(self._chunks.get, where={"key": key}, include=["metadatas"])
+            got = self._op("chunks", "get", where={"key": key}, include=["metadatas"])
             out.extend(_chunk_of(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True))
         out.sort(key=lambda c: (c.doc_id, c.ordinal))
         return out
@@ -160,21 +161,21 @@ class Store:
             return []
         where: dict[str, Any] = {"key": keys[0]} if len(keys) == 1 else {"key": {"$in": keys}}
         emb = self.ef.embed_query([query])[0]
-        res = self._call(self._chunks.query, query_embeddings=[emb.tolist()], n_results=n, where=where,
+        res = self._op("chunks", "query", query_embeddings=[emb.tolist()], n_results=n, where=where,
                          include=["distances"])
         return list(zip(res["ids"][0], res["distances"][0], strict=True))
 
     def garbage_collect(self, manifest: Manifest) -> int:
         """Delete chunks of versions the manifest no longer names (old versions, crashed ingests)."""
         live = set(manifest.live_keys())
-        got = self._call(self._chunks.get, include=["metadatas"])
+        got = self._op("chunks", "get", include=["metadatas"])
         stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True) if m.get("key") not in live]
         for i in range(0, len(stale), 500):
-            self._call(self._chunks.delete, ids=stale[i : i + 500])
+            self._op("chunks", "delete", ids=stale[i : i + 500])
         return len(stale)
 
     def count(self) -> int:
-        return self._call(self._chunks.count)
+        return self._op("chunks", "count")
 
 
 def index_text(c: Chunk) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import ROOT, SEEDS, one_line_error, qa_bin, qa_env, run_qa
 
 
@@ -34,13 +32,6 @@ def test_module_entry_point(tmp_path):
     assert proc.returncode == 0 and "--json" in proc.stdout and "--doc" in proc.stdout
 
 
-EMPTY_STORE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG qa/retrieve.py Retriever.refresh → qa/lexical.py LexicalIndex.build: bm25s cannot index an empty "
-    "corpus (ValueError: max() arg is an empty sequence, plus numpy RuntimeWarnings on stderr), so the "
-    "'store is empty' message of qa/cli.py _retriever is never reached"))
-
-
-@EMPTY_STORE_BUG
 def test_search_on_an_empty_store_is_one_line(tmp_path):
     proc = run_qa(["search", "地区生产总值"], tmp_path)
     line = one_line_error(proc)
@@ -48,7 +39,6 @@ def test_search_on_an_empty_store_is_one_line(tmp_path):
     assert proc.stdout == ""
 
 
-@EMPTY_STORE_BUG
 def test_ask_on_an_empty_store_is_one_line(tmp_path):
     line = one_line_error(run_qa(["ask", "地区生产总值是多少？"], tmp_path))
     assert line.startswith("qa ask: error: ") and "empty" in line

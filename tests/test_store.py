@@ -123,9 +123,6 @@ def test_unreachable_server_is_a_store_error(tmp_path):
         Store(Settings(home=tmp_path, chroma_url="localhost")).manifest()
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "BUG qa/store.py count() and live_chunks(): self._chunks.count / self._chunks.get are looked up before "
-    "_call() connects, so on a fresh Store they raise AttributeError on None"))
 def test_fresh_store_can_count_and_list_before_anything_else(ready_store):
     manifest = Store(ready_store).manifest()
     assert Store(ready_store).count() == sum(manifest.counts.values())
