@@ -202,6 +202,25 @@ def _fact(question: str, core: str, hits: list[Hit]) -> Answer:
     return Answer(question=question, text=cit.quote.strip(), kind="fact", citations=[cit], engine="extractive")
 
 
+KIND_ZH = {"target": "目标值", "baseline": "基期值", "fact": "事实"}
+
+
+def answer_facts(a: Answer) -> list[str]:
+    """The typed parts of an answer as short Chinese labels, shared by the CLI and the page."""
+    facts = []
+    if a.value is not None:
+        facts.append(f"数值 {a.value:g}{a.unit or ''}")
+    elif a.unit:
+        facts.append(f"单位 {a.unit}")
+    if a.qualifier:
+        facts.append(f"限定 {a.qualifier}")
+    if a.year:
+        facts.append(f"年份 {a.year}")
+    if a.kind:
+        facts.append(f"类型 {KIND_ZH.get(a.kind, a.kind)}")
+    return facts
+
+
 def check_numbers(a: Answer) -> Answer:
     """Every number in the answer text must be printed in one of its cited spans."""
     if a.abstained:

@@ -78,16 +78,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def render_answer(a) -> str:
+    from qa.answer import answer_facts
+
     lines = [a.text]
-    facts = []
-    if a.value is not None:
-        facts.append(f"数值 {a.value:g}{a.unit or ''}")
-    if a.qualifier:
-        facts.append(f"限定 {a.qualifier}")
-    if a.year:
-        facts.append(f"年份 {a.year}")
-    if a.kind:
-        facts.append({"target": "目标值", "baseline": "基期值", "fact": "事实"}[a.kind])
+    facts = answer_facts(a)
     if facts:
         lines.append("  " + " · ".join(facts))
     if not a.supported:

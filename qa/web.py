@@ -31,7 +31,6 @@ EXAMPLES = [
 INDICATORS = ["地区生产总值", "森林覆盖率", "城镇居民人均可支配收入", "农村居民人均可支配收入",
               "财政收入", "固定资产投资", "社会消费品零售总额", "城镇化率"]
 ALL = "__all__"
-KIND_ZH = {"target": "目标值", "baseline": "基期值", "fact": "事实"}
 ENGINE_LABELS = {"extractive": "抽取式 (extractive)", "llm": "大模型 (llm)"}
 CSS = """
 .qa-sources mark { background: #ffe58a; padding: 0 2px; }
@@ -127,18 +126,10 @@ def _md(text: str) -> str:
 
 
 def answer_markdown(a, docs: dict) -> str:
+    from qa.answer import answer_facts
+
     lines = [f"**{_md(a.text)}**"]
-    facts = []
-    if a.value is not None:
-        facts.append(f"数值 {a.value:g}{html.escape(a.unit or '')}")
-    elif a.unit:
-        facts.append(f"单位 {html.escape(a.unit)}")
-    if a.qualifier:
-        facts.append(f"限定 {html.escape(a.qualifier)}")
-    if a.year:
-        facts.append(f"年份 {a.year}")
-    if a.kind:
-        facts.append(f"类型 {KIND_ZH.get(a.kind, a.kind)}")
+    facts = [html.escape(f) for f in answer_facts(a)]
     if facts:
         lines.append(" · ".join(facts))
     if not a.supported and a.unsupported_numbers:
