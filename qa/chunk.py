@@ -107,6 +107,8 @@ def blocks(cleaned: Cleaned) -> list[_Block]:
         if not line.strip():
             continue
         level = heading_level(line)
+        if level is not None and level >= 4 and stack and stack[-1][0] == 6 and LIST_ITEM.match(line.strip()):
+            level = None  # "1.松花江饮用水工程" inside a 专栏 is one of its items, not a new section
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()

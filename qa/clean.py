@@ -21,6 +21,7 @@ HEADING_START = re.compile(
     r"^(?:#|第[一二三四五六七八九十百零〇\d]+[篇章节部]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d+[.、．]|专栏|[-—*•]|注[:：])"
 )
+BULLET_START = re.compile(r"^[-—*•]")
 SENTENCE_END = "。！？；：!?;:）)”》】"
 
 
@@ -69,6 +70,7 @@ _CRLF = re.compile(r"\r\n?")
 _DOT_LEADER = re.compile(r"(?:[·.…•]{3,}|\.{2,}|…{1,})\s*\d{1,4}\s*$")
 _TOC_TITLE = re.compile(r"^[#\s]*目\s*录\s*$")
 _TOC_ENTRY = re.compile(r"\s\d{1,4}\s*$")
+_HARD_BREAK = re.compile(r"(?<=[^\s。！？；：!?;:）)”》】])[ \u00a0\u3000]{2,}\n(?=[\u4e00-\u9fff\d“（(])")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
 _NUMBERED_PART = re.compile(r"(?:^|\n|#\s?)第[一二三四五六七八九十百零〇\d]+(?:篇|章|节|部分)$")
 _MD_HASH = re.compile(r"^#+\s*", re.M)
@@ -126,6 +128,15 @@ def _space(m: re.Match[str]) -> str:
     return ""
 
 
+def _hard_break(m: re.Match[str]) -> str:
+    """Markdown's two-space line break inside a wrapped paragraph (服  \n务) is no break at all."""
+    text = m.string
+    prev_line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    if HEADING_START.match(prev_line) and not BULLET_START.match(prev_line):
+        return "\n"
+    return ""
+
+
 def _page_break(m: re.Match[str]) -> str:
     """A blank line inside a sentence (previous line unfinished, next not a heading) is a page break."""
     text = m.string
@@ -139,7 +150,7 @@ def _page_break(m: re.Match[str]) -> str:
         and prev_line[-1] not in SENTENCE_END
         and re.match(f"[{CJK}\\d“（(a-zA-Z]", next_line)
         and not HEADING_START.match(next_line)
-        and not HEADING_START.match(prev_line)
+        and not (HEADING_START.match(prev_line) and not BULLET_START.match(prev_line))  # "——…创" is prose
         and "\t" not in prev_line
         and line_start > 0
         and not re.search(r"(规划|纲要|计划|目标|报告)$", prev_line)
@@ -153,6 +164,7 @@ def clean(original: str) -> Cleaned:
     text, omap = original, list(range(len(original)))
     text, omap = _sub(text, omap, _CRLF, lambda m: "\n")
     text, omap = _sub(text, omap, _TAG, lambda m: "")
+    text, omap = _sub(text, omap, _HARD_BREAK, _hard_break)
     text, omap = _sub(text, omap, _GAP, _gap)
     text, omap = _drop_toc(text, omap)
     text, omap = _sub(text, omap, _SPACES, _space)

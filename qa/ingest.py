@@ -77,12 +77,25 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         raise IngestError(f"{path}: unknown encoding (not UTF-8, UTF-8 with BOM, GB18030 or GBK)") from None
-    # GB18030 decodes many byte soups; real Chinese text is mostly common CJK characters
-    cjk = len(_CJK.findall(text))
+    # GB18030 decodes many byte soups (Shift-JIS, Big5, Latin-1) into rare hanzi; real Chinese text is
+    # mostly CJK, and nearly all of its hanzi are GB2312's 3755 common ones (lead bytes 0xB0-0xD7)
+    hanzi = _CJK.findall(text)
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n")
-    if controls or cjk < 0.3 * len(text.replace(" ", "").replace("\n", "")):
+    if (controls or len(hanzi) < 0.3 * len(text.replace(" ", "").replace("\n", ""))
+            or common_hanzi_share(hanzi) < 0.6):
         raise IngestError(f"{path}: unknown encoding (not UTF-8, UTF-8 with BOM, GB18030 or GBK)")
     return text, "gb18030"
+
+
+def common_hanzi_share(hanzi: list[str]) -> float:
+    """Share of characters in GB2312 level 1, the everyday hanzi (above 0.99 in every plan we have)."""
+    common = 0
+    for c in hanzi:
+        try:
+            common += 0xB0 <= c.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            pass
+    return common / len(hanzi) if hanzi else 0.0
 
 
 def cn_number(s: str) -> int:

@@ -125,8 +125,12 @@ class Retriever:
         if plan:
             p = {d.id for d in docs.values() if d.plan == plan}
             allowed = p if allowed is None else allowed & p
-        if allowed is None and scope:
-            allowed = detect_scope(query, docs).doc_ids
+        if scope:
+            # the region named in the question narrows further within any explicit filter
+            within = docs if allowed is None else {d: docs[d] for d in allowed if d in docs}
+            narrowed = detect_scope(query, within).doc_ids
+            if narrowed:
+                allowed = narrowed
         if allowed is not None and not allowed:
             return []
         if not lexical.chunks:

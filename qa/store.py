@@ -41,7 +41,7 @@ class Manifest(BaseModel):
 
 
 def chunking_signature(settings: Settings) -> str:
-    return f"v5:t{settings.chunk_tokens}:o{settings.chunk_overlap}"
+    return f"v6:t{settings.chunk_tokens}:o{settings.chunk_overlap}"
 
 
 class Store:

@@ -100,12 +100,7 @@ def test_table_rows_travel_with_their_header(parsed, seed_texts):
 BOXES = [f"专栏-{n}" for n in range(1, 10)]
 
 
-@pytest.mark.parametrize("box", [
-    pytest.param(b, marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG qa/chunk.py blocks(): the box item '1.松花江饮用水工程（新建）。' is taken for a level-5 heading "
-        "and pops the 专栏 off the section stack"))) if b == "专栏-9" else b
-    for b in BOXES
-])
+@pytest.mark.parametrize("box", BOXES)
 def test_box_chunks_have_the_box_in_their_section(box, parsed, seed_texts):
     """Every chunk that starts inside a 专栏 box of 004 (heading and list items) is a box chunk under it."""
     original = seed_texts[DOC["004"]]

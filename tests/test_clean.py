@@ -75,8 +75,6 @@ def test_page_break_inside_a_word_is_joined(seed_texts, cleaned):
     assert c.omap[j] == i and c.omap[j + 1] == i + 3  # both halves still map to the original
 
 
-@pytest.mark.xfail(strict=True, reason="BUG qa/clean.py _page_break: a line starting with —— counts as a heading, "
-                   "so the page break in 创\\n\\n建 stays")
 def test_page_break_after_a_dash_item_is_joined(seed_texts, cleaned):
     assert "推动经济开发区创\n\n建专属融资平台" in seed_texts[DOC["004"]]
     assert "推动经济开发区创建专属融资平台" in cleaned[DOC["004"]].text

@@ -202,9 +202,7 @@ def cli_store(tmp_path_factory):
 
 @pytest.mark.parametrize("case", [
     "empty", "binary", "utf16",
-    pytest.param("shiftjis", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG qa/ingest.py decode(): Shift-JIS bytes decode as GB18030 into rare hanzi and pass the CJK-share "
-        "check, so the file is ingested as garbage"))),
+    "shiftjis",
     "no-chinese", "empty-dir", "missing", "50MB",
 ])
 def test_bad_input_is_one_line_and_leaves_the_store_alone(case, cli_store):

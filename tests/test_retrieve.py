@@ -73,9 +73,6 @@ def test_plan_and_region_filters(retriever):
     assert retriever.search("地区生产总值", plan="十二五", region="阳泉市") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG qa/retrieve.py Retriever.search: an explicit plan (or region) filter switches off detect_scope, so "
-    "the region named in the question is ignored and 阳泉市 + --plan 十一五 ranks 克拉玛依区 first"))
 def test_plan_filter_still_honours_the_region_in_the_question(retriever):
     hits = retriever.search("阳泉市财政收入", k=5, plan="十一五")
     assert hits and {h.chunk.doc_id for h in hits} == {DOC["003"]}
