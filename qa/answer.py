@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from qa.clean import clean
 from qa.config import Settings
 from qa.extract import Figure, _subject, chunk_figures, near_miss, sentences
-from qa.indicators import _ALIAS_TO_CANON, canonical_indicators
+from qa.indicators import canon_text, canonical_indicators
 from qa.ingest import region_aliases
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Citation, Document, Hit
 from qa.numbers import unsupported_numbers
@@ -24,7 +24,7 @@ from qa.query import QueryInfo, parse
 MAX_QUESTION = 500
 CORE_DROP = re.compile(
     r"[“”\"'？?！!。，,、：:（）()\s]|(?:19|20)\d\d\s*年(?:底|末)?|十[一二三四五六七八九]?五|期间|时期|期末|末|"
-    r"是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
+    r"(?:保持|维持|稳定|控制)?在?什么水平|是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
     r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期|要|将|的|了|是|到|全市|全区|全县|"
     r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加(?!值)|提高|控制在|控制|"
     r"元|亿元|万元|百分之"
@@ -35,15 +35,6 @@ RATE_LABEL = re.compile(r"率|比重|比例|占.{0,12}比|百分比|覆盖|普�
 SHARE_UNITS = {"%", "‰", "个百分点"}
 UNIT_FAMILY = {"亿元": "money", "万元": "money", "元": "money", "亿美元": "usd", "万美元": "usd", "美元": "usd",
                "%": "pct", "个百分点": "pp", "万人": "people", "人": "people"}
-
-
-def canon_text(text: str) -> str:
-    """Write every indicator alias as its canonical name so 农民收入 and 农村居民… compare."""
-    out = text
-    for alias, canon in _ALIAS_TO_CANON:
-        if alias != canon and alias in out and canon not in out:
-            out = out.replace(alias, canon)
-    return out
 
 
 def bigrams(text: str) -> set[str]:
@@ -107,6 +98,10 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
     if near_miss(qi.question, qi.indicators, f.label):
         return None
     cov = coverage(core, f.label)
+    if 0.4 <= cov < 0.6 and precision(core, f.label) >= 0.99:
+        # the label is all about what is asked; the sentence's subject supplies the rest
+        # (到2025年，经济开发区……，工业总产值200亿元)
+        cov = max(cov, 0.9 * coverage(core, f.sentence[: f.pos]))
     if cov < 0.6:
         return None
     score = 2.0 * cov + 0.5 * precision(core, f.label)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.indicators import NEAR_MISSES, canonical_indicators
+from qa.indicators import NEAR_MISSES, canon_text, canonical_indicators
 from qa.models import PLAN_PERIODS
 
 UNITS = (
@@ -29,7 +29,7 @@ YEAR_TOKEN = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*年|“?([八九]五|十[�
 CLAUSE_SPLIT = re.compile(r"[，,；;。！？!?：:\n]")
 GROWTH_LABEL = re.compile(r"(?:增长|增速|递增|增幅|提高|下降|降低|减少|增加)(?!到|至)")
 TARGET_CUES = re.compile(r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划")
-BASELINE_CUES = re.compile(r"完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
+BASELINE_CUES = re.compile(r"(?<!累计)完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
 TRANSITION = re.compile(r"增至|增加到|提高到|上升到|发展到|下降到|降低到|减少到|扩大到|达到")
 TABLE_NOTE_CUMULATIVE = re.compile(r"\[\s*\]\s*为累计|带\s*\[\s*\]")
 
@@ -50,6 +50,7 @@ class Figure:
     end: int
     sentence: str
     cumulative: bool = False
+    pos: int = 0  # where the number starts in its sentence: the words before it scope it
 
     @property
     def text(self) -> str:
@@ -86,9 +87,8 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
     figures: list[Figure] = []
     prev = prev_plan(period)
     sent_target = bool(TARGET_CUES.search(sent))
-    sent_base = bool(BASELINE_CUES.search(sent)) or bool(prev and re.search(rf"{prev}”?(?:期末|末)", sent))
-    section_target = bool(re.search(r"目标|指标|预期", section))
-    section_base = bool(re.search(r"回顾|成就|基础|现状|现实|成绩", section))
+    sent_base = bool(BASELINE_CUES.search(sent)) or _names_prev_end(sent, prev)
+    section_target, section_base = section_cues(section)
     last_label = ""
     clause_start = 0
     for clause in CLAUSE_SPLIT.split(sent):
@@ -103,10 +103,11 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             if bare and not re.match(r"\s*[:：比]", clause[m.end():]) and not re.search(r"提高|下降", clause[: m.start()]):
                 continue
             label = clause[cursor : m.start()].strip()
+            continues = cursor > 0 and bool(TRANSITION.match(label))  # …由X元增加到现在的Y元
             cursor = m.end()
             label_core = _subject(re.sub(r"[\d.%]+", "", label))
-            if len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4 and not canonical_indicators(label) \
-                    and last_label:
+            if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
+                    and not canonical_indicators(label) and last_label:
                 label = f"{last_label}{label}"
             elif label_core:
                 last_label = label_core
@@ -124,7 +125,8 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             qual = m.group("post") or m.group("pre")
             figures.append(Figure(
                 value=float(raw), raw=raw, unit=m.group("unit"), qualifier=qual, label=label, year=year,
-                kind=kind, growth=growth, start=s, end=e, sentence=sent, cumulative=bool(m.group("bracket")),
+                kind=kind, growth=growth, start=s, end=e, sentence=sent,
+                cumulative=bool(m.group("bracket")) or (not growth and "累计" in label), pos=cpos + m.start(),
             ))
     return figures
 
@@ -141,7 +143,8 @@ def _bind_year(sentence_before: str, clause_before: str) -> int | None:
         if TRANSITION.search(clause_before[own[-1].end() :]):
             return None  # 由2000年的X增至Y: the year belongs to X
         return _year_of(own[-1])
-    lead = _years(sentence_before)
+    # 由2000年的64.3亿元增至2005年的…, 人均68682元: the sentence stands at the year it arrives at
+    lead = [m for m in _years(sentence_before) if not re.search(r"(?:由|从)“?$", sentence_before[: m.start()])]
     return _year_of(lead[0]) if lead else None
 
 
@@ -150,6 +153,25 @@ def _year_of(m: re.Match[str]) -> int | None:
         return int(m.group(1))
     span = PLAN_PERIODS.get(m.group(2))
     return span[1] if span else None
+
+
+def section_cues(section: str) -> tuple[bool, bool]:
+    """(reads as goals, reads as a record) from the innermost heading that tells one from the other:
+    发展基础、形势与预期 > 指导思想…和发展目标 > （四）发展目标 is a goal section."""
+    for part in reversed(section.split(" > ")):
+        t = bool(re.search(r"目标|指标|预期", part))
+        b = bool(re.search(r"回顾|成就|基础|现状|现实|成绩", part))
+        if t != b:
+            return t, b
+    return False, False
+
+
+def _names_prev_end(text: str, prev: str | None) -> bool:
+    """“十五”末 as a time (“十五”末全区…), not as a comparison base (比“十五”末降低20%)."""
+    if not prev:
+        return False
+    return any(not re.search(r"(?:比|较)“?$", text[: m.start()])
+               for m in re.finditer(rf"“?{prev}”?(?:期末|末)", text))
 
 
 def _subject(label: str) -> str:
@@ -167,7 +189,7 @@ def _kind(year: int | None, period: tuple[int, int] | None, sent_target: bool, s
           section_target: bool, section_base: bool, before: str, prev: str | None) -> str | None:
     if year is not None and period:
         return "target" if year >= period[0] else "baseline"
-    if prev and re.search(rf"{prev}”?(?:期末|末)", before):
+    if _names_prev_end(before, prev):
         return "baseline"
     if sent_target and not sent_base:
         return "target"
@@ -247,8 +269,9 @@ def chunk_figures(clean: str, is_table: bool, period: tuple[int, int] | None, se
 def near_miss(question: str, asked: list[str], label: str) -> bool:
     """The label names a different indicator that merely contains the asked one's name."""
     label_canon = canonical_indicators(label)
+    question_canon = canon_text(question)
     for a in asked:
         for miss in NEAR_MISSES.get(a, []):
-            if miss in label and miss not in question:
+            if miss in label and miss not in question and miss not in question_canon:
                 return True
     return bool(asked and label_canon and not set(asked) & set(label_canon))

@@ -57,6 +57,15 @@ _ALIAS_TO_CANON: list[tuple[str, str]] = sorted(
 )
 
 
+def canon_text(text: str) -> str:
+    """Write every indicator alias as its canonical name so 农民收入 and 农村居民… compare."""
+    out = text
+    for alias, canon in _ALIAS_TO_CANON:
+        if alias != canon and alias in out and canon not in out:
+            out = out.replace(alias, canon)
+    return out
+
+
 def canonical_indicators(text: str) -> list[str]:
     """Canonical indicators named in ``text``, longest alias first, without overlaps."""
     found: list[tuple[int, int, str]] = []
