@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.clean import clean
 from qa.config import Settings
-from qa.extract import Figure, _subject, chunk_figures, near_miss, sentences
+from qa.extract import Figure, _subject, chunk_figures, near_miss, sentence_kind, sentences
 from qa.indicators import canon_text, canonical_indicators
 from qa.ingest import region_aliases
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Citation, Document, Hit
@@ -150,7 +150,7 @@ def extractive(question: str, hits: list[Hit], docs: dict[str, Document]) -> Ans
     core = question_core(question, docs)
     wants_fact = bool(FACT_Q.search(question)) and not re.search(r"多少|几个百分点|水平|规模|数量", question)
     if wants_fact:
-        return _fact(question, core, hits)
+        return _fact(question, core, hits, docs)
     best: Candidate | None = None
     for hit in hits:
         doc = docs.get(hit.chunk.doc_id)
@@ -180,16 +180,35 @@ def _qualifier(f: Figure) -> str | None:
     return None
 
 
-def _fact(question: str, core: str, hits: list[Hit]) -> Answer:
-    """Descriptive questions: the sentence that covers the question's words best."""
+DEFINES = re.compile(r"是指|指的是|分别是|包括|即|为[:：]|定位|打造成?|建成")
+
+
+def _fact(question: str, core: str, hits: list[Hit], docs: dict[str, Document]) -> Answer:
+    """Descriptive questions: the sentence that covers the question's words best.
+
+    A defining sentence (“三元”是指：…) may lean on the sentence before it for the words it
+    refers to; the plan period tells a goal sentence from a record of the past."""
+    qi = parse(question)
+    literal = CORE_DROP.sub("", question)  # keeps the region: 把阳泉建成…
     best: tuple[float, Hit, str] | None = None
     for hit in hits[:5]:
         text = hit.chunk.clean
-        for s, e in sentences(text):
+        doc = docs.get(hit.chunk.doc_id)
+        want = qi.kind_for(_period(doc), doc.plan if doc else None)
+        spans = sentences(text)
+        for i, (s, e) in enumerate(spans):
             sent = text[s:e]
-            cov = coverage(core, sent) + 0.2 / hit.rank
-            if best is None or cov > best[0]:
-                best = (cov, hit, sent)
+            cov = coverage(core, sent)
+            defines = bool(DEFINES.search(sent))
+            if defines and i:
+                with_prev = text[spans[i - 1][0] : e]
+                if 0.9 * coverage(core, with_prev) > cov:  # quote both: the term and what it means
+                    cov, sent = 0.9 * coverage(core, with_prev), with_prev
+            score = cov + 0.2 / hit.rank + 0.1 * defines + 0.1 * coverage(literal, sent)
+            if want and sentence_kind(sent, hit.chunk.section) == want:
+                score += 0.1
+            if best is None or score > best[0]:
+                best = (score, hit, sent)
     if best is None or best[0] < 0.5:
         return Answer.abstain(question, "extractive", note="no passage answers this")
     _, hit, sent = best

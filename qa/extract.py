@@ -155,6 +155,15 @@ def _year_of(m: re.Match[str]) -> int | None:
     return span[1] if span else None
 
 
+def sentence_kind(sentence: str, section: str) -> str | None:
+    """target or baseline for a sentence without figures, from its cues and then its section."""
+    t, b = bool(TARGET_CUES.search(sentence)), bool(BASELINE_CUES.search(sentence))
+    if t != b:
+        return "target" if t else "baseline"
+    t, b = section_cues(section)
+    return "target" if t else "baseline" if b else None
+
+
 def section_cues(section: str) -> tuple[bool, bool]:
     """(reads as goals, reads as a record) from the innermost heading that tells one from the other:
     发展基础、形势与预期 > 指导思想…和发展目标 > （四）发展目标 is a goal section."""
