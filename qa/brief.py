@@ -46,7 +46,6 @@ BRIEF_VERSION = "brief-4"  # bump when extraction or the file layout changes: ev
 SUMMARY_MAX = 300
 MAX_ITEMS = 15
 MAX_PROJECTS = 20
-PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 BriefItem = Brief.Item
 
@@ -860,23 +859,22 @@ def _llm_client(settings: Settings) -> Any:
 
 
 def _prompt(name: str) -> tuple[str, str]:
-    from qa.llm import load_prompt
+    """A prompt of the package (qa/prompts/, package data: found by any install, from any cwd)."""
+    from qa.llm import LLMError, load_prompt
 
-    path = PROMPT_DIR / name
-    if not path.is_file():
-        path = Path.cwd() / "prompts" / name
-    if not path.is_file():
-        raise BriefError(f"prompt file prompts/{name} not found: run planqa from its checkout")
-    return load_prompt(path)
-
-
-_DOC_TAG = re.compile(r"<(/?\s*documents?\b)", re.I)
+    try:
+        return load_prompt(name)
+    except LLMError as e:
+        raise BriefError(str(e)) from None
 
 
 def _fence(sid: str, section: str, text: str) -> str:
+    """One section as ``<document id=.. section=..>``; its text cannot close or open a fence."""
     import html
 
-    body = _DOC_TAG.sub(lambda m: "\u2039" + m.group(1), text)
+    from qa.llm import neutralise_fences
+
+    body = neutralise_fences(text)
     return f'<document id="{sid}" section="{html.escape(section, quote=True)}">\n{body}\n</document>'
 
 
@@ -912,10 +910,12 @@ def section_batches(view: DocView, budget: int) -> list[str]:
 
 
 def _messages(prompt: str, **values: str) -> list[dict[str, str]]:
+    """System instructions and the user turn; placeholders filled in one pass, so a section that
+    prints ``{region}`` stays as printed."""
+    from qa.llm import fill_template
+
     system, user = _prompt(prompt)
-    for k, v in values.items():
-        user = user.replace("{" + k + "}", v)
-        system = system.replace("{" + k + "}", v)
+    system, user = fill_template(system, values), fill_template(user, values)
     msgs = [{"role": "system", "content": system}] if system else []
     return msgs + [{"role": "user", "content": user}]
 
@@ -930,17 +930,17 @@ def llm_brief(src: SourceFile, settings: Settings, doc: Document | None = None, 
     meta = {"region": d.region or "", "plan": d.plan or "", "period": f"{d.period_start or ''}-{d.period_end or ''}"}
     cands: dict[str, list[tuple[str, Any, Citation]]] = {"s": [], "i": [], "n": [], "p": [], "t": []}
     budget = max(500, int(settings.context_tokens))
-    from qa.llm import LLMError
+    from qa.llm import InvalidReply, neutralise_fences
 
     batches = section_batches(view, budget)
     unreadable = 0
     for batch in batches:
+        # an LLMError other than InvalidReply (the endpoint is down, refuses us, times out)
+        # propagates: this brief fails with that line, the batch goes on with the next plan
         try:
             reply = client.structured(_messages("brief_map.md", sections=batch, **meta), MapReply,
                                       max_tokens=MAP_MAX_TOKENS, temperature=0)
-        except LLMError as e:
-            if "did not match" not in str(e):
-                raise  # the endpoint is down, refuses us, times out: the brief fails with that line
+        except InvalidReply:
             unreadable += 1  # a reply that never fit the schema: this batch contributes nothing
             continue
         for ind in reply.indicators:
@@ -962,14 +962,11 @@ def llm_brief(src: SourceFile, settings: Settings, doc: Document | None = None, 
     }
     if batches and unreadable == len(batches):
         raise BriefError(f"the model's replies never matched the brief schema ({unreadable} section batches)")
+    candidates = neutralise_fences(json.dumps(listing, ensure_ascii=False, indent=1))  # quotes are data
     try:
-        picked = client.structured(
-            _messages("brief_reduce.md", candidates=json.dumps(listing, ensure_ascii=False, indent=1), **meta),
-            ReduceReply, max_tokens=REDUCE_MAX_TOKENS, temperature=0,
-        )
-    except LLMError as e:
-        if "did not match" not in str(e):
-            raise
+        picked = client.structured(_messages("brief_reduce.md", candidates=candidates, **meta),
+                                   ReduceReply, max_tokens=REDUCE_MAX_TOKENS, temperature=0)
+    except InvalidReply:
         picked = ReduceReply()  # keep every grounded candidate, in document order
 
     def chosen(key: str, ids: list[str]) -> list[tuple[str, Any, Citation]]:

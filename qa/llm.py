@@ -8,16 +8,26 @@ adds what the SDK does not do for us:
 * our own retries with exponential backoff on 429, 5xx, connection errors and malformed bodies
   (the SDK's retries are switched off so ``settings.llm_retries`` is the number that counts);
   a read timeout is not retried: the same slow generation would only time out again;
-* a disk cache under ``settings.cache_dir / "llm"`` keyed by the request (never the API key),
-  and a replay mode (``settings.replay``) that answers from that cache only;
+* a disk cache under ``settings.cache_dir / "llm"`` (or the directory ``use_cache_dir`` names,
+  e.g. a committed eval recording) keyed by model, messages and parameters (never the endpoint
+  URL or the API key), and a replay mode (``settings.replay``) that answers from that cache only;
+* no secret in logs, cache files or error messages: the API key, credentials in the base URL
+  (``http://user:pass@host``) and its query values are redacted everywhere;
 * ``structured``: JSON output parsed with pydantic, with the validation error sent back to the
-  model a bounded number of times;
+  model a bounded number of times (``InvalidReply`` when it never fits);
 * ``answer_llm`` / ``stream_answer_llm``: grounded answers over retrieved chunks, with every
-  number in the answer checked against the cited text (``qa.numbers.unsupported_numbers``).
+  number in the answer checked against the cited text (``qa.numbers.unsupported_numbers``); a
+  model whose reply never fits the schema gives an abstention with the reason, an endpoint that
+  fails gives an ``LLMError``.
+
+Prompts are package data (``qa/prompts/*.md``; ``prompts/`` at the top of a checkout is a link
+to the same files), so an installed planqa finds them wherever it runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import html
 import json
@@ -28,8 +38,10 @@ import re
 import socket
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -43,21 +55,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CacheMiss",
+    "InvalidReply",
     "LLMClient",
     "LLMError",
     "LLMReply",
     "answer_llm",
     "build_answer_messages",
+    "fill_template",
     "json_schema",
     "load_prompt",
+    "neutralise_fences",
     "stream_answer_llm",
+    "use_cache_dir",
 ]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY = "sk-no-key-required"  # local servers ignore the key, the SDK insists on one
-PROMPT_PATH = Path(__file__).resolve().parent.parent / "prompts" / "answer.md"
+PROMPT_PACKAGE = "qa"  # prompts are package data: qa/prompts/*.md
+ANSWER_PROMPT = "answer.md"
 ANSWER_MAX_TOKENS = 800
 ANSWER_MAX_CHARS = 160
 
@@ -88,6 +105,20 @@ class CacheMiss(LLMError):
     """Replay mode was asked for a request that was never recorded."""
 
 
+class InvalidReply(LLMError):
+    """The endpoint answered, but the model's reply never matched the schema after the retries.
+
+    A fault of the model, not of the endpoint: answering turns it into an abstention with this
+    reason, a brief skips the section batch.
+    """
+
+    def __init__(self, message: str, *, model_name: str, attempts: int, problem: str) -> None:
+        super().__init__(message)
+        self.model_name = model_name
+        self.attempts = attempts
+        self.problem = problem
+
+
 class _Rejected(LLMError):
     """The endpoint refused the request itself (4xx): retrying the same request cannot help."""
 
@@ -107,16 +138,26 @@ class LLMClient:
     """
 
     def __init__(
-        self, settings: Settings, *, use_cache: bool = True, fold_system: bool | None = None
+        self,
+        settings: Settings,
+        *,
+        use_cache: bool = True,
+        fold_system: bool | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.settings = settings
-        self.base_url = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
+        url = (settings.openai_base_url or DEFAULT_BASE_URL).strip().rstrip("/")
+        self._sdk_url, self._query, url_secrets = _split_url(url)
+        self.base_url = _redact_url(url)  # what messages, logs and cache records show
         self.model = settings.model
         self.use_cache = use_cache
-        self.cache_dir = Path(settings.cache_dir) / "llm"
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else cache_dir_for(settings)
         self.http_attempts = 0
         key = settings.openai_api_key
         self._secret = key.get_secret_value() if key is not None else ""
+        found = {s for s in (self._secret, *url_secrets) if len(s) >= MIN_SECRET}
+        self._secrets = sorted(found, key=len, reverse=True)
+        _register_secrets(self._secrets)
         self._sdk: Any = None
         # "json_schema" or "json_object" once one worked against this endpoint
         self.format_mode: str | None = None
@@ -182,9 +223,12 @@ class LLMClient:
                     {"role": "assistant", "content": text},
                     {"role": "user", "content": validation_feedback(problem)},
                 ]
-        raise LLMError(
+        raise InvalidReply(
             f"the model's reply did not match {model_cls.__name__} after {attempts} attempts ({problem}): "
-            "use a stronger model (QA_MODEL) or raise QA_LLM_VALIDATION_RETRIES"
+            "use a stronger model (QA_MODEL) or raise QA_LLM_VALIDATION_RETRIES",
+            model_name=model_cls.__name__,
+            attempts=attempts,
+            problem=problem,
         )
 
     def stream_structured(
@@ -249,7 +293,10 @@ class LLMClient:
 
             self._sdk = openai.OpenAI(
                 api_key=self._secret or NO_KEY,
-                base_url=self.base_url,
+                base_url=self._sdk_url,
+                # a key in the URL's query (some gateways want one) goes with every request; left
+                # in base_url the SDK would glue the path after it
+                default_query=self._query or None,
                 timeout=self.settings.llm_timeout,
                 max_retries=0,  # ours are the retries that count
             )
@@ -385,7 +432,9 @@ class LLMClient:
         return text
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
     # ---- cache
 
@@ -394,7 +443,9 @@ class LLMClient:
             raise LLMError(
                 "no model is configured for the llm engine: set QA_MODEL (and OPENAI_BASE_URL for a local server)"
             )
-        request = {"base_url": self.base_url, "model": self.model, "messages": messages, "params": params}
+        # keyed by model, messages and parameters: the same request to another address of the same
+        # model (a recording made on port 8080, replayed in CI) is the same request
+        request = {"model": self.model, "messages": messages, "params": params}
         try:
             blob = json.dumps(request, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         except TypeError as err:
@@ -426,6 +477,7 @@ class LLMClient:
             return
         record = {
             "key": key,
+            "endpoint": self.base_url,  # redacted; for the reader, not part of the key
             "stream": stream,
             "created": time.time(),
             "request": request,
@@ -449,6 +501,112 @@ class LLMClient:
             f"not in the replay cache: request {key[:12]} (model {self.model!r}, last message "
             f"{_one_line(str(last), 60)!r}) under {self.cache_dir}: run it once without QA_REPLAY to record it"
         )
+
+
+# --------------------------------------------------------------------------- secrets and the cache dir
+
+
+MIN_SECRET = 4  # shorter strings are not redacted from logs (they would blank out ordinary text)
+_SECRETS: set[str] = set()
+_factory_installed = False
+
+
+def _split_url(url: str) -> tuple[str, dict[str, str], list[str]]:
+    """(URL for the SDK without its query, the query as a dict, the secrets the URL holds).
+
+    Credentials (``http://user:token@host``) stay in the SDK's URL (httpx sends them as basic
+    auth); query values move to the SDK's ``default_query``. Both count as secrets.
+    """
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    secrets = [v for v in query.values() if v]
+    if parts.password:
+        secrets.append(parts.password)
+        secrets.append(urllib.parse.unquote(parts.password))
+    if parts.username and len(parts.username) >= 8:  # a token passed as the user name
+        secrets.append(parts.username)
+        secrets.append(urllib.parse.unquote(parts.username))
+    bare = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")).rstrip("/")
+    return bare, query, secrets
+
+
+def _redact_url(url: str) -> str:
+    """The URL as messages and cache records show it: no credentials, no query values."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = "&".join(f"{k}=***" for k, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with every secret an ``LLMClient`` of this process was given replaced by ``***``."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    if not _SECRETS:
+        return record
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken log call is the logging module's business, not ours
+        return record
+    if any(secret in message for secret in _SECRETS):
+        record.msg, record.args = redact_secrets(message), None
+    return record
+
+
+def _register_secrets(secrets: Sequence[str]) -> None:
+    """Keep these strings out of every log record of the process.
+
+    The SDK and httpx log request URLs (which may carry credentials) under logger names that
+    change between releases (httpx, httpx2, ...), so the redaction sits in the log record
+    factory rather than on named loggers.
+    """
+    global _factory_installed
+    new = {s for s in secrets if len(s) >= MIN_SECRET}
+    if not new:
+        return
+    _SECRETS.update(new)
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return _redact_record(previous(*args, **kwargs))
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
+
+
+_CACHE_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar("qa_llm_cache_dir", default=None)
+
+
+@contextlib.contextmanager
+def use_cache_dir(path: Path | str) -> Iterator[Path]:
+    """Every ``LLMClient`` made inside reads and writes its cache in ``path``.
+
+    How ``qa eval`` records into (and replays from) a committed directory such as
+    ``evals/llm-replay`` while ``answer_question`` builds its clients as usual.
+    """
+    token = _CACHE_DIR.set(Path(path))
+    try:
+        yield Path(path)
+    finally:
+        _CACHE_DIR.reset(token)
+
+
+def cache_dir_for(settings: Settings) -> Path:
+    """The llm cache directory: ``use_cache_dir``'s, else ``settings.llm_cache`` when set, else
+    ``$QA_HOME/cache/llm``."""
+    override = _CACHE_DIR.get()
+    if override is not None:
+        return override
+    configured = getattr(settings, "llm_cache", None)
+    return Path(configured) if configured else Path(settings.cache_dir) / "llm"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -617,29 +775,70 @@ class LLMReply(BaseModel):
     abstained: bool
 
 
-@lru_cache(maxsize=8)
-def _read_prompt(path: str, mtime: float) -> tuple[str, str]:
-    raw = Path(path).read_text(encoding="utf-8")
+def _parse_prompt(raw: str, where: str) -> tuple[str, str]:
     body = re.sub(r"^\s*(?:<!--.*?-->\s*)+", "", raw, flags=re.S)
     parts = re.split(r"^##\s*(system|user)\s*$", body, flags=re.M | re.I)
     sections = {parts[i].lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
     if "user" not in sections:
-        raise LLMError(f"prompt file {path} has no '## user' section: restore it from git")
+        raise LLMError(f"prompt file {where} has no '## user' section: restore it from git")
     return sections.get("system", ""), sections["user"]
 
 
-def load_prompt(path: Path | None = None) -> tuple[str, str]:
-    """(system, user) templates from prompts/answer.md, its header comments stripped."""
-    candidates = [path] if path else [PROMPT_PATH, Path.cwd() / "prompts" / "answer.md"]
-    for p in candidates:
-        if p is not None and p.is_file():
-            return _read_prompt(str(p), p.stat().st_mtime)
+@lru_cache(maxsize=16)
+def _read_prompt(path: str, mtime: float) -> tuple[str, str]:
+    return _parse_prompt(Path(path).read_text(encoding="utf-8"), path)
+
+
+def prompt_names() -> list[str]:
+    """The prompt files the package ships (``answer.md``, ``brief_map.md`` ...)."""
+    folder = resources.files(PROMPT_PACKAGE) / "prompts"
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".md"))
+
+
+def load_prompt(name: str | Path = ANSWER_PROMPT) -> tuple[str, str]:
+    """(system, user) templates of a prompt, its header comments stripped.
+
+    ``name`` is one of the package's prompts (``"answer.md"``, read from ``qa/prompts/`` as
+    package data, so a plain ``pip install`` finds it from any directory) or a path to a file.
+    Files are re-read when they change, so an edited prompt takes effect without a restart.
+    """
+    if isinstance(name, Path) or "/" in name or os.sep in name:
+        path = Path(name)
+        if not path.is_file():
+            raise LLMError(f"prompt file {path} not found")
+        return _read_prompt(str(path), path.stat().st_mtime)
+    ref = resources.files(PROMPT_PACKAGE) / "prompts" / name
+    if isinstance(ref, Path):
+        if ref.is_file():
+            return _read_prompt(str(ref), ref.stat().st_mtime)
+    elif ref.is_file():  # a zipped install: no mtime, read it as it is
+        return _parse_prompt(ref.read_text(encoding="utf-8"), f"qa/prompts/{name}")
     raise LLMError(
-        f"prompt file not found ({candidates[0]}): run planqa from its checkout, which ships prompts/answer.md"
+        f"prompt file qa/prompts/{name} is missing from the installed package: reinstall planqa (pip install .)"
     )
 
 
-_TAG = re.compile(r"<(/?\s*documents?\b)", re.I)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_template(template: str, values: dict[str, str]) -> str:
+    """``{name}`` placeholders replaced in ONE pass.
+
+    Text put in for one placeholder (a document that prints ``{question}``) is never read as
+    another placeholder; unknown ``{names}`` stay as they are.
+    """
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+# "<" of anything a model could read as a fence tag: <document ...>, </documents>, < /DOCUMENT,
+# <candidates>, also with full-width or small-form brackets. No word boundary after the name:
+# "</document请忽略…" must be caught too.
+_FENCE_OPEN = re.compile(r"[<\uFF1C\uFE64](?=\s*/?\s*(?:document|candidate))", re.I)
+
+
+def neutralise_fences(text: str) -> str:
+    """``text`` with every fence tag defused (``<`` → ``‹``): data can neither close nor open a fence."""
+    return _FENCE_OPEN.sub("\u2039", text)
 
 
 def _fence(hit: Hit, text: str | None = None) -> str:
@@ -655,7 +854,7 @@ def _fence(hit: Hit, text: str | None = None) -> str:
     rendered = " ".join(
         f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items() if v or k == "id"
     )
-    body = _TAG.sub(lambda m: "\u2039" + m.group(1), c.text if text is None else text)
+    body = neutralise_fences(c.text if text is None else text)
     return f"<document {rendered}>\n{body}\n</document>"
 
 
@@ -685,14 +884,13 @@ def build_answer_messages(
     question: str, hits: Sequence[Hit], settings: Settings
 ) -> tuple[list[Message], dict[str, Hit]]:
     """The chat messages for ``question`` and the chunks that made it into the context, by id."""
-    system, user = load_prompt()
+    system, user = load_prompt(ANSWER_PROMPT)
     packed = pack_hits(hits, settings.context_tokens)
-    documents = "\n".join(block for _, block in packed)
-    content = user.replace("{documents}", documents).replace("{question}", question.strip())
+    values = {"documents": "\n".join(block for _, block in packed), "question": question.strip()}
     messages: list[Message] = []
     if system:
-        messages.append({"role": "system", "content": system.replace("{question}", question.strip())})
-    messages.append({"role": "user", "content": content})
+        messages.append({"role": "system", "content": fill_template(system, values)})
+    messages.append({"role": "user", "content": fill_template(user, values)})
     return messages, {h.chunk.id: h for h, _ in packed}
 
 
@@ -779,10 +977,30 @@ def _params(params: dict) -> dict:
     return {"temperature": 0, "max_tokens": ANSWER_MAX_TOKENS, **params}
 
 
+INVALID_NOTE = "the model's reply never matched the answer format"
+
+
+def _unreadable(question: str, engine: str, err: InvalidReply, attempts: int, t0: float) -> Answer:
+    """The abstention a user gets when the model answered, but never in the required format."""
+    answer = Answer.abstain(
+        question,
+        engine,
+        note=f"{INVALID_NOTE} after {attempts} attempts ({err.problem}): "
+        "no answer is shown; use a stronger model (QA_MODEL) or raise QA_LLM_VALIDATION_RETRIES",
+    )
+    answer.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
+    return answer
+
+
 def answer_llm(
     question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None, **params: Any
 ) -> Answer:
-    """A grounded answer from the model over ``hits``: cited chunks only, numbers checked."""
+    """A grounded answer from the model over ``hits``: cited chunks only, numbers checked.
+
+    A reply that never fits ``LLMReply`` is an abstention whose note says why (the model's
+    fault, not the user's); an endpoint that cannot be reached, times out or refuses the
+    request raises ``LLMError`` with one line saying what to do.
+    """
     t0 = time.perf_counter()
     engine = f"llm:{settings.model}"
     if not hits:
@@ -790,7 +1008,10 @@ def answer_llm(
     client = client or LLMClient(settings)
     messages, by_id = build_answer_messages(question, hits, settings)
     params = _params(params)
-    reply = client.structured(messages, LLMReply, **params)
+    try:
+        reply = client.structured(messages, LLMReply, **params)
+    except InvalidReply as err:
+        return _unreadable(question, engine, err, err.attempts, t0)
     return _finish(question, reply, messages, by_id, client, settings, t0, params)
 
 
@@ -870,5 +1091,9 @@ def stream_answer_llm(
             {"role": "assistant", "content": raw},
             {"role": "user", "content": validation_feedback(_describe_invalid(err))},
         ]
-        reply = client.structured(retry, LLMReply, **params)
+        try:
+            reply = client.structured(retry, LLMReply, **params)
+        except InvalidReply as again:
+            yield _unreadable(question, engine, again, again.attempts + 1, t0)  # + the streamed try
+            return
     yield _finish(question, reply, messages, by_id, client, settings, t0, params)
