@@ -4,23 +4,32 @@ Gradio is imported lazily (``qa --help`` stays instant) and only after analytics
 switched off. The page binds to 127.0.0.1 unless asked otherwise, never opens a share
 link and loads nothing from outside: the theme uses system fonts only (no Google
 Fonts), server-side rendering (a node process) is off. Every piece of document text
-shown is escaped with ``html.escape``: the plans are data, never markup.
+shown is escaped with ``html.escape``: the plans are data, never markup. Everything the
+browser sends (document ids, filters, engine, chat history) is checked against what the
+server knows; document files are read only inside the configured folders (``QA_DOCS``).
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import html
-import importlib
 import io
+import ipaddress
 import json
 import os
+import queue
+import re
 import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
+
+if TYPE_CHECKING:
+    from qa.models import Answer, Document
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [
@@ -32,6 +41,9 @@ INDICATORS = ["地区生产总值", "森林覆盖率", "城镇居民人均可支
               "财政收入", "固定资产投资", "社会消费品零售总额", "城镇化率"]
 ALL = "__all__"
 ENGINE_LABELS = {"extractive": "抽取式 (extractive)", "llm": "大模型 (llm)"}
+GOLD = Path("evals/indicators.jsonl")  # the CLI's defaults (`qa eval`), relative to the working directory
+REPORT_DIR = Path("reports/eval")
+PENDING = "⏳ 正在检索并生成回答…"
 CSS = """
 .qa-sources mark { background: #ffe58a; padding: 0 2px; }
 .qa-source { border: 1px solid #ddd; border-radius: 6px; padding: 8px 10px; margin: 6px 0; }
@@ -44,7 +56,8 @@ SYSTEM_FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "ui-sans-s
 MONO_FONTS = ["ui-monospace", "Consolas", "monospace"]
 
 
-def _gradio():
+def _gradio() -> Any:
+    """Gradio, imported only after its analytics are switched off."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import gradio as gr
@@ -52,38 +65,93 @@ def _gradio():
     return gr
 
 
-def _optional(name: str):
-    """qa.brief / qa.evaluate are written separately: the page works without them."""
+# ---------------------------------------------------------------- engines
+
+def engines(settings: Settings) -> list[str]:
+    """The engines the settings configure (the LLM needs an endpoint or key and a model)."""
+    return ["extractive", "llm"] if settings.llm_available else ["extractive"]
+
+
+def llm_status(settings: Settings, timeout: float = 3.0) -> tuple[bool, str]:
+    """(usable, reason): the configured endpoint answers ``GET /models`` (replay needs no endpoint)."""
+    if not settings.llm_available:
+        return False, "未配置大模型（OPENAI_BASE_URL / QA_MODEL）"
+    if settings.replay:
+        return True, "回放模式（只用缓存）"
+    from qa.llm import DEFAULT_BASE_URL
+
+    base = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
+    req = urllib.request.Request(f"{base}/models")
+    if settings.openai_api_key is not None:
+        req.add_header("Authorization", f"Bearer {settings.openai_api_key.get_secret_value()}")
     try:
-        return importlib.import_module(name)
-    except ImportError:
+        with urllib.request.urlopen(req, timeout=timeout):
+            return True, base
+    except urllib.error.HTTPError as err:  # the server answered: reachable unless the key is refused
+        if err.code in (401, 403):
+            return False, f"{base} 拒绝了密钥（HTTP {err.code}）"
+        return True, base
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "reason", err)
+        return False, f"{base} 无法连接（{reason}）"
+
+
+def available_engines(settings: Settings) -> tuple[list[str], str]:
+    """The engines the page offers, and a one-line note on the LLM's state."""
+    if not settings.llm_available:
+        return ["extractive"], "大模型未配置，仅提供抽取式引擎"
+    ok, reason = llm_status(settings)
+    if ok:
+        return ["extractive", "llm"], f"大模型: {settings.model} @ {reason}"
+    return ["extractive"], f"大模型不可用，仅提供抽取式引擎: {reason}"
+
+
+# ---------------------------------------------------------------- documents (checked paths only)
+
+def doc_roots(settings: Settings) -> list[Path]:
+    """The configured document folders, resolved: the only places the page reads documents from."""
+    return [Path(d).expanduser().resolve() for d in settings.docs]
+
+
+def doc_path(doc: Document, roots: Sequence[Path]) -> Path | None:
+    """The document's file if it resolves to a file inside one of ``roots``, else None."""
+    try:
+        p = Path(doc.path).expanduser()
+        p = (p if p.is_absolute() else Path.cwd() / p).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not p.is_file():
+        return None
+    return p if any(p.is_relative_to(r) for r in roots) else None
+
+
+def _doc_text(doc: Document, roots: Sequence[Path]) -> str | None:
+    p = doc_path(doc, roots)
+    if p is None:
+        return None
+    try:
+        with p.open(encoding=doc.encoding or "utf-8", newline="") as f:  # offsets count \r too
+            return f.read()
+    except (OSError, UnicodeError, LookupError):
         return None
 
 
 # ---------------------------------------------------------------- rendering (pure, testable)
 
-def engines(settings: Settings) -> list[str]:
-    return ["extractive", "llm"] if settings.llm_available else ["extractive"]
-
-
-def doc_label(doc) -> str:
+def doc_label(doc: Document) -> str:
     return " · ".join(x for x in (doc.region, doc.plan) if x) or doc.title or doc.id
 
 
-def _doc_text(doc) -> str | None:
-    for base in (Path.cwd(), ROOT):
-        p = Path(doc.path)
-        p = p if p.is_absolute() else base / p
-        try:
-            return p.read_text(encoding=doc.encoding or "utf-8")
-        except (OSError, UnicodeError, LookupError):
-            continue
-    return None
+def plan_label(plan: str, docs: dict[str, Document]) -> str:
+    """十四五（2021–2025）: the plan with the period its documents cover."""
+    periods = sorted({(d.period_start, d.period_end) for d in docs.values()
+                      if d.plan == plan and d.period_start and d.period_end})
+    return plan + "".join(f"（{a}–{b}）" for a, b in periods[:1])
 
 
-def passage_html(c, doc, context: int = 160) -> str:
+def passage_html(c: Any, doc: Document | None, roots: Sequence[Path] = (), context: int = 160) -> str:
     """One cited passage: the quote marked inside its neighbourhood, everything escaped."""
-    text = _doc_text(doc) if doc else None
+    text = _doc_text(doc, roots) if doc else None
     if text is not None and text[c.start : c.end] == c.quote:
         s, e = max(0, c.start - context), min(len(text), c.end + context)
         before, after = text[s : c.start], text[c.end : e]
@@ -94,7 +162,8 @@ def passage_html(c, doc, context: int = 160) -> str:
     return f"{pre}{html.escape(before)}<mark>{html.escape(c.quote)}</mark>{html.escape(after)}{post}"
 
 
-def sources_html(a, docs: dict) -> str:
+def sources_html(a: Answer | None, docs: dict, roots: Sequence[Path] = ()) -> str:
+    """The sources panel: every cited passage with its plan, section and offsets."""
     if a is None:
         return '<div class="qa-sources"><p>（提问后这里显示引用的原文段落）</p></div>'
     if not a.citations:
@@ -106,12 +175,13 @@ def sources_html(a, docs: dict) -> str:
         meta = [f"[{i}]"]
         if doc:
             meta += [html.escape(doc.region or ""), html.escape(doc.plan or ""), html.escape(doc.title or "")]
-        meta.append(html.escape(c.doc_id))
+        meta.append(f'<span class="qa-doc-id">{html.escape(c.doc_id)}</span>')
         meta.append(f"§ {html.escape(c.section or '（正文开头）')}")
         meta.append(f"[{c.start}:{c.end}]")
         parts.append(
-            f'<div class="qa-source" id="qa-source-{i}"><div class="qa-meta">{" ".join(m for m in meta if m)}</div>'
-            f'<div class="qa-passage">{passage_html(c, doc)}</div></div>'
+            f'<div class="qa-source" id="qa-source-{i}" data-doc="{html.escape(c.doc_id, quote=True)}">'
+            f'<div class="qa-meta">{" ".join(m for m in meta if m)}</div>'
+            f'<div class="qa-passage">{passage_html(c, doc, roots)}</div></div>'
         )
     parts.append("</div>")
     return "".join(parts)
@@ -125,7 +195,8 @@ def _md(text: str) -> str:
     return out.replace("\n", " ")
 
 
-def answer_markdown(a, docs: dict) -> str:
+def answer_markdown(a: Answer, docs: dict) -> str:
+    """The chat message of a final answer: text, facts, a warning when unsupported, numbered citations."""
     from qa.answer import answer_facts
 
     lines = [f"**{_md(a.text)}**"]
@@ -140,6 +211,11 @@ def answer_markdown(a, docs: dict) -> str:
         lines.append(f"[{i}] {_md(where)} · {_md(c.section or '')}：「{_md(c.quote[:200])}」")
     lines.append(f"<sub>{html.escape(a.engine)} · {a.timing_ms:.0f} ms</sub>")
     return "\n\n".join(lines)
+
+
+def preview_markdown(text: str) -> str:
+    """The streaming preview of an LLM answer (not yet checked against its sources)."""
+    return f"{_md(text)} ▌\n\n<sub>生成中，数字核对后显示最终答案</sub>"
 
 
 def _rows(rows: Any) -> list[dict]:
@@ -173,7 +249,7 @@ COMPARE_COLUMNS = {"region": "地区", "plan": "规划", "indicator": "指标", 
                    "growth": "年均增长", "unit": "单位", "qualifier": "限定", "quote": "引文"}
 
 
-def compare_frames(rows: list[dict]):
+def compare_frames(rows: list[dict]) -> tuple[Any, Any]:
     """(table, chart data) of qa.brief.compare rows: one bar per region·plan and value kind."""
     import pandas as pd
 
@@ -251,119 +327,209 @@ def _cites(cites: list) -> str:
     return "<br>".join(out)
 
 
-# ---------------------------------------------------------------- the app
+def clean_history(history: Any) -> list[dict[str, str]]:
+    """The chat history the browser sent, reduced to user/assistant text (files and components dropped)."""
+    out: list[dict[str, str]] = []
+    for m in history if isinstance(history, list) else []:
+        if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
+            continue
+        content = m.get("content")
+        if isinstance(content, str):
+            text = content
+        elif isinstance(content, list):
+            text = "".join(p["text"] for p in content
+                           if isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str))
+        else:
+            text = ""
+        if text:
+            out.append({"role": m["role"], "content": text})
+    return out
 
-def _parse_cli(*argv: str) -> argparse.Namespace:
-    from qa.cli import build_parser
 
-    return build_parser().parse_args(list(argv))
+# ---------------------------------------------------------------- the handlers
 
+class Page:
+    """The page's handlers, callable without a browser; every input is checked before use."""
 
-def build_app(settings: Settings):
-    gr = _gradio()
-    from qa.answer import answer_question, check_numbers
-    from qa.models import ABSTAIN_TEXT
-    from qa.retrieve import Retriever
+    def __init__(self, settings: Settings, gold: Path | None = None, report_dir: Path | None = None,
+                 briefs_dir: Path | None = None):
+        from qa.retrieve import Retriever
 
-    retriever = Retriever(settings)
-    docs = retriever.manifest.docs
-    brief_mod = _optional("qa.brief")
-    eval_mod = _optional("qa.evaluate")
-    llm_mod = _optional("qa.llm")
-    out_dir = Path(settings.home) / "briefs"  # per store; the CLI's `qa brief --out` can share it
-    out_dir.mkdir(parents=True, exist_ok=True)
-    brief_lock = threading.Lock()
+        self.settings = settings
+        self.retriever = Retriever(settings)
+        self.roots = doc_roots(settings)
+        self.engines, self.engine_note = available_engines(settings)
+        self.gold = gold
+        self.report_dir = report_dir or REPORT_DIR
+        self.briefs_dir = briefs_dir or Path(settings.home) / "briefs"  # per store; `qa brief --out` can share it
+        self.briefs_dir.mkdir(parents=True, exist_ok=True)
+        self._brief_lock = threading.Lock()
 
-    def scope_choices() -> list[tuple[str, str]]:
-        return [("全部规划", ALL)] + [(doc_label(d), d.id) for d in sorted(docs.values(), key=lambda d: d.id)]
+    # ------------------------------------------------------------ what the browser may choose from
+
+    @property
+    def docs(self) -> dict[str, Document]:
+        return self.retriever.manifest.docs
+
+    def scope_choices(self) -> list[tuple[str, str]]:
+        return [("全部规划", ALL)] + [(f"{doc_label(d)} · {d.id}", d.id)
+                                      for d in sorted(self.docs.values(), key=lambda d: d.id)]
+
+    def region_choices(self) -> list[tuple[str, str]]:
+        regions = sorted({d.region for d in self.docs.values() if d.region})
+        return [("全部地区", ALL)] + [(r, r) for r in regions]
+
+    def plan_choices(self) -> list[tuple[str, str]]:
+        plans = sorted({d.plan for d in self.docs.values() if d.plan},
+                       key=lambda p: min(d.period_start or 0 for d in self.docs.values() if d.plan == p))
+        return [("全部规划期", ALL)] + [(plan_label(p, self.docs), p) for p in plans]
+
+    def _pick(self, value: str | None, choices: list[tuple[str, str]], what: str) -> str | None:
+        """A filter value the browser sent: None for 'all', an error naming it when unknown."""
+        if value in (None, "", ALL):
+            return None
+        if value not in {v for _, v in choices}:
+            raise self._error(f"未知的{what}: {str(value)[:80]}")
+        return value
+
+    @staticmethod
+    def _error(message: str) -> Exception:
+        return _gradio().Error(message)
 
     # ------------------------------------------------------------ 问答
-    def ask(message: str, history: list, scope: str, engine: str):
-        history = list(history or [])
+
+    def ask(self, message: str, history: Any, scope: str | None, engine: str | None,
+            region: str | None = None, plan: str | None = None) -> Iterator[tuple[Any, Any, str]]:
+        """Answer one question (streamed with the LLM engine); yields (history, sources, box)."""
+        gr = _gradio()
+        history = clean_history(history)
         q = (message or "").strip()
+        doc = self._pick(scope, self.scope_choices(), "规划文件")
+        region = self._pick(region, self.region_choices(), "地区")
+        plan = self._pick(plan, self.plan_choices(), "规划期")
+        engine = engine or "extractive"
+        if engine not in self.engines:
+            raise self._error(f"引擎 {str(engine)[:40]} 不可用（可用: {', '.join(self.engines)}）")
         if not q:
             yield history, gr.skip(), ""
             return
         history.append({"role": "user", "content": q})
-        doc = None if scope in (None, "", ALL) else scope
-        engine = engine if engine in engines(settings) else "extractive"
-        stream = getattr(llm_mod, "stream_answer_llm", None) if engine == "llm" else None
-        a = None
-        if stream is not None:
-            history.append({"role": "assistant", "content": ""})
+        docs = self.docs
+        if engine == "llm":
+            history.append({"role": "assistant", "content": PENDING})
+            yield history, sources_html(None, docs), ""
             try:
-                hits = retriever.search(q, k=settings.top_k, doc=doc)
-                for part in stream(q, hits, settings):
+                a = None
+                shown = ""
+                for part in stream_question(q, self.settings, self.retriever, doc=doc, region=region, plan=plan):
                     if isinstance(part, str):
-                        history[-1] = {"role": "assistant", "content": history[-1]["content"] + part}
+                        shown += part
+                        history[-1] = {"role": "assistant", "content": preview_markdown(shown)}
                         yield history, gr.skip(), ""
                     else:
-                        a = check_numbers(part)
-                        if a.abstained:
-                            a.text = ABSTAIN_TEXT
+                        a = part
             except Exception as err:  # a broken LLM must not break the page
                 history[-1] = {"role": "assistant", "content": f"⚠ 大模型出错: {html.escape(str(err))[:300]}"}
                 yield history, sources_html(None, docs), ""
                 return
             history.pop()
-        if a is None:
-            a = answer_question(q, settings, retriever=retriever, engine=engine, doc=doc)
-        history.append({"role": "assistant", "content": answer_markdown(a, retriever.manifest.docs)})
-        yield history, sources_html(a, retriever.manifest.docs), ""
+        else:
+            from qa.answer import answer_question
 
-    def clear():
-        return [], sources_html(None, docs), ""
+            a = answer_question(q, self.settings, retriever=self.retriever, engine=engine, doc=doc,
+                                region=region, plan=plan)
+        assert a is not None
+        history.append({"role": "assistant", "content": answer_markdown(a, docs)})
+        yield history, sources_html(a, docs, self.roots), ""
 
     # ------------------------------------------------------------ 简报
-    def brief_for(doc_id: str) -> dict | None:
-        """The plan's brief from the out dir, made (extractive) when missing or stale."""
-        if brief_mod is None or not doc_id or doc_id not in docs:
-            return None
-        jpath = out_dir / f"{doc_id}.json"
-        with brief_lock:
-            if hasattr(brief_mod, "brief_one"):
-                r = brief_mod.brief_one(docs[doc_id], settings, out_dir, "extractive", ["json", "md"])
-                if r.status == "failed":
-                    raise RuntimeError(r.error)
-            else:
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                    brief_mod.run_cli(_parse_cli("brief", doc_id, "--out", str(out_dir), "--engine", "extractive"),
-                                      settings)
-        if not jpath.exists():
-            return None
-        data = json.loads(jpath.read_text(encoding="utf-8"))
-        return data.get("brief", data) if isinstance(data, dict) else None
 
-    def show_brief(doc_id: str):
-        try:
-            b = brief_for(doc_id)
-        except Exception as err:
-            return f"<p>生成简报失败: {html.escape(str(err))}</p>", None, None
-        if b is None:
-            return "<p>没有这份规划的简报</p>", None, None
-        files = [p for p in (out_dir / f"{doc_id}.json", out_dir / f"{doc_id}.md") if p.exists()]
-        js = str(files[0]) if files and files[0].suffix == ".json" else None
-        md = next((str(p) for p in files if p.suffix == ".md"), None)
-        return brief_html(b), js, md
+    def _doc(self, doc_id: str | None) -> Document:
+        """The document the browser named, if it is in the store and its file inside QA_DOCS."""
+        doc = self.docs.get(doc_id or "")
+        if doc is None:
+            raise self._error(f"没有这份规划: {str(doc_id)[:80]}")
+        if doc_path(doc, self.roots) is None:
+            raise self._error(f"{doc.id} 的原文不在配置的文档目录（QA_DOCS）中，不能读取")
+        return doc
 
-    def generate_all(progress=gr.Progress()):  # noqa: B008
-        ids = sorted(docs)
-        done = []
-        for doc_id in progress.tqdm(ids, desc="生成简报"):
+    def brief(self, doc_id: str | None) -> dict:
+        """The plan's brief (qa.brief.brief_one, extractive), made when missing or stale."""
+        from qa.brief import brief_one
+
+        doc = self._doc(doc_id)
+        with self._brief_lock:
+            r = brief_one(doc, self.settings, self.briefs_dir, "extractive", ["json", "md"])
+        if r.status == "failed":
+            raise self._error(f"生成简报失败: {r.error}")
+        data = json.loads((self.briefs_dir / f"{doc.id}.json").read_text(encoding="utf-8"))
+        return data.get("brief", data)
+
+    def show_brief(self, doc_id: str | None) -> tuple[str, Any, Any]:
+        """(brief HTML, JSON download, Markdown download) of one plan."""
+        gr = _gradio()
+        if not doc_id:
+            return "<p>选择一份规划</p>", gr.update(value=None, interactive=False), \
+                gr.update(value=None, interactive=False)
+        b = self.brief(doc_id)
+        files = [self.briefs_dir / f"{b.get('doc_id') or doc_id}.{ext}" for ext in ("json", "md")]
+        downloads = [gr.update(value=str(p), interactive=True) if p.is_file() else gr.update(value=None, interactive=False)
+                     for p in files]
+        return brief_html(b), downloads[0], downloads[1]
+
+    def generate_all(self, progress: Any = None) -> Iterator[str]:
+        """Every plan's brief through qa.brief.run_batch (what `qa brief --all` runs), reported as it goes."""
+        from qa.brief import DocResult, run_batch
+
+        docs = self.docs
+        todo, skipped = [], []
+        for d in sorted(docs.values(), key=lambda d: d.id):
+            (todo if doc_path(d, self.roots) is not None else skipped).append(d)
+        lines = [f"✗ {doc_label(d)}: 原文不在配置的文档目录中" for d in skipped]
+        n = len(todo)
+        if progress is not None:
+            progress(0, desc=f"生成简报 0/{n}", total=n)
+        results: queue.Queue[DocResult | None] = queue.Queue()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
             try:
-                brief_for(doc_id)
-                done.append(f"✓ {doc_label(docs[doc_id])}")
-            except Exception as err:
-                done.append(f"✗ {doc_label(docs[doc_id])}: {html.escape(str(err))[:200]}")
-        return "\n\n".join(done)
+                with self._brief_lock:
+                    outcome["report"] = run_batch(todo, self.settings, self.briefs_dir, "extractive", ["json", "md"],
+                                                  on_result=results.put)
+            except Exception as err:  # reported below, the page stays up
+                outcome["error"] = err
+            finally:
+                results.put(None)
+
+        threading.Thread(target=work, name="qa-brief-all", daemon=True).start()
+        done = 0
+        while (r := results.get()) is not None:
+            done += 1
+            d = docs[r.doc_id]
+            lines.append(f"✓ {doc_label(d)}（{'已生成' if r.status == 'written' else '未变化'}）" if r.status != "failed"
+                         else f"✗ {doc_label(d)}: {html.escape(r.error or '')[:200]}")
+            if progress is not None:
+                progress(done / max(n, 1), desc=f"生成简报 {done}/{n}")
+            yield "\n\n".join(lines) + f"\n\n进度 {done}/{n}"
+        if "error" in outcome:
+            raise self._error(f"生成简报失败: {outcome['error']}")
+        rep = outcome["report"]
+        yield "\n\n".join(lines) + (f"\n\n**完成 {n}/{n}**：{len(rep.written)} 份已生成，{len(rep.unchanged)} 份未变化，"
+                                    f"{len(rep.failed) + len(skipped)} 份失败 · {rep.seconds:.1f} s")
 
     # ------------------------------------------------------------ 对比
-    def run_compare(indicator: str):
-        if brief_mod is None or not hasattr(brief_mod, "compare"):
+
+    def compare(self, indicator: str) -> tuple[Any, Any, str]:
+        """(table, chart data, note) of one indicator across plans (qa.brief.compare)."""
+        from qa.brief import compare
+
+        indicator = (indicator or "").strip()[:50]
+        if not indicator:
             t, c = compare_frames([])
-            return t, c, "qa.brief.compare 尚不可用"
+            return t, c, "输入一个指标名称"
         try:
-            rows = _rows(brief_mod.compare(indicator, settings))
+            rows = _rows(compare(indicator, self.settings))
         except Exception as err:
             t, c = compare_frames([])
             return t, c, f"对比失败: {html.escape(str(err))}"
@@ -371,27 +537,74 @@ def build_app(settings: Settings):
         return table, chart, f"{len(rows)} 条记录" if rows else "没有找到这个指标"
 
     # ------------------------------------------------------------ 评测
-    report_md = ROOT / "reports" / "eval" / "report.md"
 
-    def read_report() -> str:
-        for p in (Path.cwd() / "reports" / "eval" / "report.md", report_md):
-            if p.exists():
-                return p.read_text(encoding="utf-8")
-        return "还没有评测报告（reports/eval/report.md）。"
+    def gold_path(self) -> Path:
+        """The gold file: the one given, else the CLI's default (working directory, then the checkout)."""
+        if self.gold is not None:
+            return self.gold
+        return GOLD if GOLD.is_file() else ROOT / GOLD
 
-    def rerun_eval():
-        if eval_mod is None:
-            return "qa.evaluate 尚不可用"
-        buf = io.StringIO()
+    def read_report(self) -> str:
+        """The latest report (report.md as `qa eval` writes it), with where it came from."""
+        p = self.report_dir / "report.md"
+        if not p.is_file():
+            return f"还没有评测报告（{html.escape(str(p))}）。点“重新评测”生成。"
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(p.stat().st_mtime))
+        return f"<sub>{html.escape(str(p))} · {stamp}</sub>\n\n" + p.read_text(encoding="utf-8")
+
+    def rerun_eval(self) -> str:
+        """Run the eval (qa.evaluate.run, what `qa eval` runs) on the gold file and show the new report."""
+        from qa.evaluate import GoldError, UsageError, run
+
+        log = io.StringIO()
         try:
-            with contextlib.redirect_stdout(buf):
-                eval_mod.run_cli(_parse_cli("eval", "--report", str(report_md.parent)), settings)
-        except Exception as err:
-            return f"评测失败: {html.escape(str(err))}\n\n{buf.getvalue()[-2000:]}"
-        return read_report()
+            run(self.gold_path(), self.settings, report_dir=self.report_dir, log=log)
+        except (GoldError, UsageError, OSError) as err:
+            raise self._error(f"评测失败: {err}") from None
+        warnings = log.getvalue().strip()
+        note = f"<sub>{html.escape(warnings)}</sub>\n\n" if warnings else ""
+        return note + self.read_report()
 
-    # ------------------------------------------------------------ layout
+
+def stream_question(question: str, settings: Settings, retriever: Any, doc: str | None = None,
+                    region: str | None = None, plan: str | None = None) -> Iterator[str | Answer]:
+    """answer_question for the LLM engine, streamed: text deltas, then the checked Answer (always last).
+
+    The same steps as ``qa.answer.answer_question`` (its question guards, the same search, the
+    number check, the abstention text), with ``qa.llm.stream_answer_llm`` in place of ``answer_llm``.
+    """
+    from qa.answer import MAX_QUESTION, answer_question, check_numbers
+    from qa.llm import stream_answer_llm
+    from qa.models import ABSTAIN_TEXT
+
+    q = (question or "").strip()
+    if not q or len(q) > MAX_QUESTION or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
+        yield answer_question(q, settings, retriever=retriever, engine="llm", doc=doc, region=region, plan=plan)
+        return
+    t0 = time.perf_counter()
+    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
+    for part in stream_answer_llm(q, hits, settings):
+        if isinstance(part, str):
+            yield part
+            continue
+        a = check_numbers(part)
+        a.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
+        if a.abstained:
+            a.text = ABSTAIN_TEXT
+        yield a
+
+
+# ---------------------------------------------------------------- the app
+
+def build_app(settings: Settings, gold: Path | None = None, report_dir: Path | None = None) -> Any:
+    """The Blocks app; ``gold`` / ``report_dir`` default to the CLI's (evals/indicators.jsonl, reports/eval)."""
+    gr = _gradio()
+    page = Page(settings, gold=gold, report_dir=report_dir)
+    docs = page.docs
+    default_engine = settings.engine if settings.engine in page.engines else "extractive"
+
     with gr.Blocks(title="planqa · 五年规划问答", analytics_enabled=False) as demo:
+        demo.qa_page = page  # for tests and embedding
         gr.Markdown("## planqa · 五年规划问答（每个数字都有出处）")
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
@@ -404,41 +617,47 @@ def build_app(settings: Settings):
                                              show_label=False, scale=5, elem_id="qa-question", max_lines=3)
                             send = gr.Button("提问", variant="primary", scale=1, elem_id="qa-send")
                         with gr.Row():
-                            scope = gr.Dropdown(scope_choices(), value=ALL, label="规划 / 地区", elem_id="qa-scope")
-                            engine = gr.Dropdown([(ENGINE_LABELS[e], e) for e in engines(settings)],
-                                                 value="extractive", label="引擎", elem_id="qa-engine")
-                            clear_btn = gr.Button("清空", elem_id="qa-clear")
+                            region = gr.Dropdown(page.region_choices(), value=ALL, label="地区", elem_id="qa-region")
+                            plan = gr.Dropdown(page.plan_choices(), value=ALL, label="规划期", elem_id="qa-plan")
+                            scope = gr.Dropdown(page.scope_choices(), value=ALL, label="规划文件", elem_id="qa-scope")
+                        with gr.Row():
+                            engine = gr.Dropdown([(ENGINE_LABELS[e], e) for e in page.engines], value=default_engine,
+                                                 label="引擎", elem_id="qa-engine", info=page.engine_note, scale=3)
+                            clear_btn = gr.Button("清空", elem_id="qa-clear", scale=1)
                         gr.Examples(EXAMPLES, inputs=box, label="示例问题")
                     with gr.Column(scale=2):
                         gr.Markdown("### 引用原文")
                         sources = gr.HTML(sources_html(None, docs), elem_id="qa-sources")
-                ev = dict(fn=ask, inputs=[box, chatbot, scope, engine], outputs=[chatbot, sources, box],
-                          concurrency_limit=4, api_name="ask")
+                ev = dict(fn=page.ask, inputs=[box, chatbot, scope, engine, region, plan],
+                          outputs=[chatbot, sources, box], concurrency_limit=4, api_name="ask")
                 box.submit(**ev)
                 send.click(**{**ev, "api_name": False})
-                clear_btn.click(clear, None, [chatbot, sources, box], api_name=False)
+                clear_btn.click(lambda: ([], sources_html(None, docs), ""), None, [chatbot, sources, box],
+                                api_name=False)
 
             with gr.Tab("简报", id="briefs"):
-                if brief_mod is None or not (hasattr(brief_mod, "brief_one") or hasattr(brief_mod, "run_cli")):
-                    gr.Markdown("⚠ 简报模块（qa.brief）尚未安装或不可用，此页暂不可用。")
-                else:
-                    with gr.Row():
-                        pick = gr.Dropdown([(doc_label(d), d.id) for d in sorted(docs.values(), key=lambda d: d.id)],
-                                           value=None, label="选择规划", elem_id="qa-brief-pick", scale=3)
-                        show = gr.Button("生成 / 查看简报", variant="primary", elem_id="qa-brief-show", scale=1)
-                        all_btn = gr.Button("全部生成", elem_id="qa-brief-all", scale=1)
-                    brief_view = gr.HTML("<p>选择一份规划</p>", elem_id="qa-brief")
-                    with gr.Row():
-                        dl_json = gr.File(label="JSON", interactive=False)
-                        dl_md = gr.File(label="Markdown", interactive=False)
-                    all_log = gr.Markdown()
-                    show.click(show_brief, pick, [brief_view, dl_json, dl_md], api_name="brief", concurrency_limit=1)
-                    pick.change(show_brief, pick, [brief_view, dl_json, dl_md], api_name=False, concurrency_limit=1)
-                    all_btn.click(generate_all, None, all_log, api_name=False, concurrency_limit=1)
+                with gr.Row():
+                    pick = gr.Dropdown([(doc_label(d), d.id) for d in sorted(docs.values(), key=lambda d: d.id)],
+                                       value=None, label="选择规划", elem_id="qa-brief-pick", scale=3)
+                    show = gr.Button("生成 / 查看简报", variant="primary", elem_id="qa-brief-show", scale=1)
+                    all_btn = gr.Button("全部生成", elem_id="qa-brief-all", scale=1)
+                brief_view = gr.HTML("<p>选择一份规划</p>", elem_id="qa-brief")
+                with gr.Row():
+                    dl_json = gr.DownloadButton("下载 JSON", interactive=False, elem_id="qa-brief-json")
+                    dl_md = gr.DownloadButton("下载 Markdown", interactive=False, elem_id="qa-brief-md")
+                all_log = gr.Markdown(elem_id="qa-brief-all-log")
+                brief_ev = dict(fn=page.show_brief, inputs=pick, outputs=[brief_view, dl_json, dl_md],
+                                concurrency_limit=1, concurrency_id="briefs")
+                show.click(**brief_ev, api_name="brief")
+                pick.change(**brief_ev, api_name=False)
+
+                def generate_all(progress=gr.Progress()):  # noqa: B008 - how gradio injects progress
+                    yield from page.generate_all(progress)
+
+                all_btn.click(generate_all, None, all_log, api_name="brief_all", concurrency_limit=1,
+                              concurrency_id="briefs")
 
             with gr.Tab("对比", id="compare"):
-                if brief_mod is None or not hasattr(brief_mod, "compare"):
-                    gr.Markdown("⚠ 对比功能需要 qa.brief.compare，尚不可用。")
                 with gr.Row():
                     ind = gr.Dropdown(INDICATORS, value=INDICATORS[0], allow_custom_value=True, label="指标",
                                       elem_id="qa-indicator", scale=3)
@@ -450,21 +669,23 @@ def build_app(settings: Settings):
                 cmp_table = gr.Dataframe(t0, label="各规划数值", interactive=False, elem_id="qa-compare-table",
                                          wrap=True)
                 for trig in (cmp_btn.click, ind.change):
-                    trig(run_compare, ind, [cmp_table, cmp_plot, cmp_note], api_name=False)
-                demo.load(run_compare, ind, [cmp_table, cmp_plot, cmp_note], api_name=False)
+                    trig(page.compare, ind, [cmp_table, cmp_plot, cmp_note], api_name=False)
+                demo.load(page.compare, ind, [cmp_table, cmp_plot, cmp_note], api_name=False)
 
             with gr.Tab("评测", id="eval"):
-                report = gr.Markdown(read_report(), elem_id="qa-eval-report")
+                report = gr.Markdown(page.read_report(), elem_id="qa-eval-report")
                 with gr.Row():
                     refresh = gr.Button("刷新报告", elem_id="qa-eval-refresh")
-                    rerun = gr.Button("重新评测" if eval_mod else "重新评测（qa.evaluate 不可用）",
-                                      interactive=eval_mod is not None, elem_id="qa-eval-run")
-                refresh.click(read_report, None, report, api_name=False)
-                rerun.click(rerun_eval, None, report, api_name=False, concurrency_limit=1)
+                    rerun = gr.Button("重新评测", elem_id="qa-eval-run")
+                gr.Markdown(f"<sub>评测集: {html.escape(str(page.gold_path()))} → "
+                            f"{html.escape(str(page.report_dir))}</sub>")
+                refresh.click(page.read_report, None, report, api_name=False)
+                rerun.click(page.rerun_eval, None, report, api_name="eval", concurrency_limit=1)
+                demo.load(page.read_report, None, report, api_name=False)
     return demo
 
 
-def theme():
+def theme() -> Any:
     gr = _gradio()
     return gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
 
@@ -479,10 +700,26 @@ def _auth(settings: Settings) -> tuple[str, str] | None:
     return user, password
 
 
-def serve(settings: Settings) -> None:
+def is_loopback(host: str) -> bool:
+    """127.0.0.1, ::1, localhost: reachable from this machine only."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None = None) -> None:
+    """`qa serve`: the page on settings.host:port (127.0.0.1 unless --host / QA_HOST says otherwise)."""
+    import sys
+
     _gradio()
     auth = _auth(settings)
-    demo = build_app(settings)
+    if not is_loopback(settings.host):
+        print(f"qa serve: listening on {settings.host}: reachable from other machines"
+              + ("" if auth else " WITHOUT a login (set QA_AUTH=user:password)"), file=sys.stderr)
+    demo = build_app(settings, gold=gold, report_dir=report_dir)
     demo.queue(default_concurrency_limit=4, max_size=256)
     demo.launch(
         server_name=settings.host,
@@ -498,5 +735,5 @@ def serve(settings: Settings) -> None:
         theme=theme(),
         css=CSS,
         quiet=False,
-        allowed_paths=[str(Path(settings.home) / "briefs")],
+        allowed_paths=[str(demo.qa_page.briefs_dir)],
     )
