@@ -25,11 +25,57 @@ def _settings(args: argparse.Namespace):
     return load(engine=getattr(args, "engine", None), replay=True if getattr(args, "replay", False) else None)
 
 
+def check_paths(paths: list[Path]) -> None:
+    """Refuse what `collect` would read blindly: FIFOs and devices (reading them never ends), and
+    symlinks inside a folder that lead out of it (a folder ingest reads that folder only)."""
+    from qa.ingest import collect
+
+    for p in paths:
+        if p.is_dir():
+            root = p.resolve()
+            for f in collect([p]):
+                target = f.resolve()
+                if not target.is_relative_to(root):
+                    raise UserError(f"{f}: symbolic link to {target}, outside {p}; "
+                                    "give that file itself if you mean to ingest it")
+                _regular_file(f)
+        elif p.exists() or p.is_symlink():
+            _regular_file(p)
+
+
+def _regular_file(f: Path) -> None:
+    import stat
+
+    try:
+        mode = f.stat().st_mode
+    except OSError as e:
+        raise UserError(f"{f}: cannot read ({e.strerror or e})") from None
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{f}: not a regular file (a pipe, device or socket); planqa reads .txt and .md files")
+
+
+def _check_question(text: str, what: str) -> str:
+    """Empty, punctuation-only and over-long questions are the user's mistake: one line, before any work."""
+    import re
+
+    from qa.answer import MAX_QUESTION
+
+    q = text.strip()
+    if not q:
+        raise UserError(f"the {what} is empty")
+    if len(q) > MAX_QUESTION:
+        raise UserError(f"the {what} has {len(q)} characters; at most {MAX_QUESTION} are allowed")
+    if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
+        raise UserError(f"the {what} has no words, only punctuation or symbols")
+    return q
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from qa.ingest import ingest
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] if args.paths else None
+    check_paths(paths or [Path(p) for p in settings.docs])
     r = ingest(settings, paths, progress=not args.quiet)
     print(
         f"ingested {len(r.added)} new, {len(r.updated)} updated, {len(r.unchanged)} unchanged, "
@@ -50,7 +96,8 @@ def _retriever(settings):
 
 def cmd_search(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    hits = _retriever(settings).search(args.query, k=args.k, doc=args.doc, region=args.region, plan=args.plan)
+    query = _check_question(args.query, "query")
+    hits = _retriever(settings).search(query, k=args.k, doc=args.doc, region=args.region, plan=args.plan)
     if args.json:
         print(json.dumps([h.model_dump() for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -69,7 +116,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.answer import answer_question
 
     settings = _settings(args)
-    a = answer_question(args.question, settings, retriever=_retriever(settings), doc=args.doc)
+    question = _check_question(args.question, "question")
+    a = answer_question(question, settings, retriever=_retriever(settings), doc=args.doc)
     if args.json:
         print(a.model_dump_json(indent=2))
         return 0

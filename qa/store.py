@@ -5,12 +5,19 @@ ids (``doc@version:n``) and a single manifest record names the live versions. Re
 only see chunks the manifest names; a swap is one upsert of that record, and stale
 versions are deleted after it. A crash mid-ingest leaves the old manifest in force
 and orphan chunks that the next ingest removes.
+
+An embedded Chroma keeps its vector index in the memory of each process, and it does
+not see chunks another process (`qa ingest` beside `qa serve`) wrote after it loaded:
+queries then fail with "Error finding id". So every open store remembers the manifest
+generation it has seen, and reopens Chroma when another process has committed since.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import weakref
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,6 +29,12 @@ from qa.models import Chunk, Document
 
 class StoreError(Exception):
     """A one-line reason the store cannot be reached or used."""
+
+
+# embedded Chroma systems (one per path and process, shared by every client) → the manifest
+# generation their in-memory vector index is known to hold
+_SEEN: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+_SEEN_LOCK = threading.RLock()
 
 
 class Manifest(BaseModel):
@@ -40,6 +53,9 @@ class Manifest(BaseModel):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+MAX_QUERY_CHARS = 512  # characters of a query that are embedded
+
+
 def chunking_signature(settings: Settings) -> str:
     return f"v6:t{settings.chunk_tokens}:o{settings.chunk_overlap}"
 
@@ -55,13 +71,15 @@ class Store:
         self._chunks: Any = None
         self._meta: Any = None
         self._ef: Any = None
+        self._system: Any = None  # the embedded Chroma system this store talks to
 
     # --- connection -------------------------------------------------------------------
     @property
     def where(self) -> str:
         return self.settings.chroma_url or str(self.settings.chroma_dir)
 
-    def _connect(self) -> None:
+    def _connect(self, fresh: bool = False) -> None:
+        """Open the client and both collections; ``fresh`` drops this process's cached embedded system."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -80,8 +98,12 @@ class Store:
                 self._client.heartbeat()
             else:
                 self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(self.settings.chroma_dir),
-                                                         settings=chroma_settings)
+                path = str(self.settings.chroma_dir)
+                with _SEEN_LOCK:
+                    if fresh:
+                        _drop_system(path)
+                    self._client = chromadb.PersistentClient(path=path, settings=chroma_settings)
+                    self._system = _cached_system(path)
             self._ef = embedding_function(self.settings.embedding)
             self._chunks = self._client.get_or_create_collection(
                 self.settings.collection, embedding_function=self._ef,
@@ -105,8 +127,18 @@ class Store:
         except StoreError:
             raise
         except Exception as e:
-            self._client = None
-            raise StoreError(f"Chroma store at {self.where} failed: {_one_line(e)}") from None
+            first = e
+        if not self.settings.chroma_url:
+            # a stale in-memory index (another process wrote since it loaded): reopen once and retry
+            try:
+                self._connect(fresh=True)
+                return fn(*args, **kwargs)
+            except StoreError:
+                raise
+            except Exception as e:
+                first = e
+        self._client = None
+        raise StoreError(f"Chroma store at {self.where} failed: {_one_line(first)}") from None
 
     def _op(self, collection: str, method: str, **kwargs: Any) -> Any:
         """Call a collection method, connecting first: the collections exist only after connect."""
@@ -126,7 +158,22 @@ class Store:
                 return Manifest()
             return Manifest.model_validate_json(got["documents"][0])
 
-        return self._call(read)
+        manifest: Manifest = self._call(read)
+        if self._system is not None:
+            with _SEEN_LOCK:
+                seen = _SEEN.get(self._system)
+                if seen is None:
+                    _SEEN[self._system] = manifest.generation
+                elif seen != manifest.generation:  # another process committed since this index loaded
+                    self._reopen(manifest.generation)
+        return manifest
+
+    def _reopen(self, generation: int) -> None:
+        """Talk to an embedded system that holds ``generation``: another store's fresh one, or a new one."""
+        with _SEEN_LOCK:
+            current = _cached_system(str(self.settings.chroma_dir))
+            self._connect(fresh=current is None or current is self._system or _SEEN.get(current) != generation)
+            _SEEN[self._system] = generation
 
     def commit(self, manifest: Manifest) -> None:
         """The atomic switch: one record names every live document version."""
@@ -134,6 +181,9 @@ class Store:
         self._op("meta", "upsert", ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
             embeddings=[[0.0] * 383 + [1.0]], metadatas=[{"generation": manifest.generation}],
         )
+        if self._system is not None:
+            with _SEEN_LOCK:
+                _SEEN[self._system] = manifest.generation  # it wrote every chunk itself
 
     # --- chunks -----------------------------------------------------------------------
     def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
@@ -151,7 +201,16 @@ class Store:
         out: list[Chunk] = []
         for key in manifest.live_keys():
             got = self._op("chunks", "get", where={"key": key}, include=["metadatas"])
-            out.extend(_chunk_of(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True))
+            chunks = [_chunk_of(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+            want = manifest.counts.get(key.split("@", 1)[0])
+            if want is not None:
+                # leftovers of an ingest that died while writing this version under other chunking code
+                chunks = [c for c in chunks if c.ordinal < want]
+                if len(chunks) < want:
+                    # an ingest replaced this version after the manifest was read: never index half of it
+                    raise StoreError(f"the store at {self.where} changed while it was being read "
+                                     f"({key}: {len(chunks)} of {want} chunks); try again")
+            out.extend(chunks)
         out.sort(key=lambda c: (c.doc_id, c.ordinal))
         return out
 
@@ -160,16 +219,22 @@ class Store:
         if not keys:
             return []
         where: dict[str, Any] = {"key": keys[0]} if len(keys) == 1 else {"key": {"$in": keys}}
-        emb = self.ef.embed_query([query])[0]
+        # e5 reads 512 tokens at most, and embedding a 10,000-character question took half a minute
+        emb = self.ef.embed_query([query[:MAX_QUERY_CHARS]])[0]
         res = self._op("chunks", "query", query_embeddings=[emb.tolist()], n_results=n, where=where,
                          include=["distances"])
         return list(zip(res["ids"][0], res["distances"][0], strict=True))
 
     def garbage_collect(self, manifest: Manifest) -> int:
-        """Delete chunks of versions the manifest no longer names (old versions, crashed ingests)."""
+        """Delete chunks of versions the manifest no longer names (old versions, crashed ingests).
+
+        Also chunks past a live version's count: a crashed ingest under other chunking code may
+        have written more chunks under the same version id than the live one has.
+        """
         live = set(manifest.live_keys())
         got = self._op("chunks", "get", include=["metadatas"])
-        stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True) if m.get("key") not in live]
+        stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True)
+                 if m.get("key") not in live or m.get("ordinal", 0) >= manifest.counts.get(m.get("doc_id"), 1 << 30)]
         for i in range(0, len(stale), 500):
             self._op("chunks", "delete", ids=stale[i : i + 500])
         return len(stale)
@@ -194,6 +259,22 @@ def _meta_of(c: Chunk, doc: Document, version: str) -> dict[str, Any]:
 def _chunk_of(cid: str, m: dict[str, Any]) -> Chunk:
     return Chunk(id=cid, doc_id=m["doc_id"], section=m["section"], start=m["start"], end=m["end"],
                  text=m["text"], clean=m["clean"], ordinal=m["ordinal"], kind=m["kind"])
+
+
+def _cached_system(path: str) -> Any:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    return SharedSystemClient._identifier_to_system.get(path)
+
+
+def _drop_system(path: str) -> None:
+    """Forget this process's cached system for ``path`` so the next client loads the index from disk.
+
+    It is not stopped: other stores may still hold clients on it; it goes when they do.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
 
 
 def _one_line(e: BaseException) -> str:
