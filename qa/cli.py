@@ -30,9 +30,14 @@ def check_paths(paths: list[Path]) -> None:
     symlinks inside a folder that lead out of it (a folder ingest reads that folder only)."""
     from qa.ingest import collect
 
+    def unreadable(e: OSError) -> None:
+        raise UserError(f"{e.filename}: cannot read this folder ({e.strerror})")
+
     for p in paths:
         if p.is_dir():
             root = p.resolve()
+            for _ in os.walk(p, onerror=unreadable):  # rglob skips folders it cannot read, silently
+                pass
             for f in collect([p]):
                 target = f.resolve()
                 if not target.is_relative_to(root):
@@ -52,6 +57,8 @@ def _regular_file(f: Path) -> None:
         raise UserError(f"{f}: cannot read ({e.strerror or e})") from None
     if not stat.S_ISREG(mode):
         raise UserError(f"{f}: not a regular file (a pipe, device or socket); planqa reads .txt and .md files")
+    if not os.access(f, os.R_OK):
+        raise UserError(f"{f}: cannot read this file (permission denied)")
 
 
 def _check_question(text: str, what: str) -> str:
