@@ -24,7 +24,7 @@ from qa.query import QueryInfo, parse
 MAX_QUESTION = 500
 CORE_DROP = re.compile(
     r"[“”\"'？?！!。，,、：:（）()\s]|(?:19|20)\d\d\s*年(?:底|末)?|十[一二三四五六七八九]?五|期间|时期|期末|末|"
-    r"(?:保持|维持|稳定|控制)?在?什么水平|是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
+    r"(?:保持|维持|稳定|控制)?在?什么水平|(?:保持|维持|稳定)在|是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
     r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期|要|将|的|了|是|到|全市|全区|全县|"
     r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加(?!值)|提高|控制在|控制|"
     r"元|亿元|万元|百分之"
@@ -101,7 +101,7 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
     if 0.4 <= cov < 0.6 and precision(core, f.label) >= 0.99:
         # the label is all about what is asked; the sentence's subject supplies the rest
         # (到2025年，经济开发区……，工业总产值200亿元)
-        cov = max(cov, 0.9 * coverage(core, f.sentence[: f.pos]))
+        cov = max(cov, 0.9 * coverage(core, f.context))
     if cov < 0.6:
         return None
     score = 2.0 * cov + 0.5 * precision(core, f.label)

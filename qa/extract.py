@@ -51,6 +51,12 @@ class Figure:
     sentence: str
     cumulative: bool = False
     pos: int = 0  # where the number starts in its sentence: the words before it scope it
+    lead: str = ""  # the sentence a 其中… sentence continues
+
+    @property
+    def context(self) -> str:
+        """Words that scope the figure beyond its label: the sentence up to it, after what it continues."""
+        return self.lead + self.sentence[: self.pos]
 
     @property
     def text(self) -> str:
@@ -86,33 +92,36 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
     sent = text[s:e]
     figures: list[Figure] = []
     prev = prev_plan(period)
-    sent_target = bool(TARGET_CUES.search(sent))
+    sent_target = bool(TARGET_CUES.search(_without_past_plan_ends(sent, period)))
     sent_base = bool(BASELINE_CUES.search(sent)) or _names_prev_end(sent, prev)
     section_target, section_base = section_cues(section)
     last_label = ""
     clause_start = 0
+    list_items: list[str] = []
     for clause in CLAUSE_SPLIT.split(sent):
         cpos = sent.find(clause, clause_start)
         clause_start = cpos + len(clause)
+        matches = [m for m in FIGURE_RE.finditer(clause) if _meaningful(m, clause)]
+        labels, list_items = _respective_labels(clause, matches, list_items)
         cursor = 0
-        for m in FIGURE_RE.finditer(clause):
-            if _is_year(m, clause):
-                continue
-            bare = not m.group("unit") and not m.group("bracket") and not m.group("post")
-            # bare numbers are list markers, ratios or codes: only tables give them meaning
-            if bare and not re.match(r"\s*[:：比]", clause[m.end():]) and not re.search(r"提高|下降", clause[: m.start()]):
-                continue
+        for j, m in enumerate(matches):
             label = clause[cursor : m.start()].strip()
             continues = cursor > 0 and bool(TRANSITION.match(label))  # …由X元增加到现在的Y元
             cursor = m.end()
-            label_core = _subject(re.sub(r"[\d.%]+", "", label))
-            if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
-                    and not canonical_indicators(label) and last_label:
-                label = f"{last_label}{label}"
-            elif label_core:
-                last_label = label_core
+            if labels is not None:
+                if not labels[j]:
+                    continue  # 分别 with more figures than items: which is which cannot be told
+                label = labels[j]
+            else:
+                label_core = _subject(re.sub(r"[\d.%]+", "", label))
+                if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
+                        and not canonical_indicators(label) and last_label:
+                    label = f"{last_label}{label}"
+                elif label_core:
+                    last_label = label_core
             year = _bind_year(sent[:cpos], clause[: m.start()])
-            growth = bool(GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])) and (
+            growth = bool(GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])
+                          or (labels is not None and GROWTH_LABEL.search(label[-8:]))) and (
                 m.group("unit") in ("%", "个百分点", "‰", "倍")
             )
             kind = _kind(year, period, sent_target, sent_base, section_target, section_base,
@@ -131,6 +140,59 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
     return figures
 
 
+def _without_past_plan_ends(text: str, period: tuple[int, int] | None) -> str:
+    """“九五”期末 in a 十一五 plan is a time in the past, not the 期末 of a goal."""
+    past = [p for p, (_, end) in PLAN_PERIODS.items() if period and end < period[0]]
+    if not past:
+        return text
+    return re.sub(rf"“?(?:{'|'.join(past)})”?(?:期末|末)", "", text)
+
+
+def _meaningful(m: re.Match[str], clause: str) -> bool:
+    """Years are times, not figures; bare numbers are list markers, ratios or codes."""
+    if _is_year(m, clause) or clause[max(0, m.start() - 1) : m.start()] == "每":
+        return False  # a year is a time; 每10万人 is the base of a rate
+    bare = not m.group("unit") and not m.group("bracket") and not m.group("post")
+    return not bare or bool(re.match(r"\s*[:：比]", clause[m.end():]) or re.search(r"提高|下降", clause[: m.start()]))
+
+
+RESPECTIVELY = re.compile(r"分别(?:为|是|达到|达|实现|增长|下降|提高|降低|增加|占|完成)?")
+
+
+def list_items(text: str) -> list[str]:
+    """一、二、三产业增加值 → 一产业增加值, 二产业增加值, 三产业增加值 (short items share the last one's tail)."""
+    text = re.sub(r"^(?:其中|全年)|^(?:到|至|在)?\s*(?:19|20)\d\d\s*年(?:底|末)?", "", text.strip())
+    items = [t for t in re.split(r"[、和及与]", text) if t.strip()]
+    if len(items) == 1 and "城乡" in text:  # 城乡居民人均可支配收入分别达到x和y
+        items = [text.replace("城乡", "城镇", 1), text.replace("城乡", "农村", 1)]
+    if len(items) < 2:
+        return []
+    last = items[-1]
+    return [it + last[len(it):] if len(it) <= 3 < len(last) else it for it in items[:-1]] + [last]
+
+
+def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[str]
+                       ) -> tuple[list[str] | None, list[str]]:
+    """Labels for “A、B、C分别实现x、y、z” and a following “年均增长p、q和r”; None when no list applies.
+
+    An empty label marks a figure that cannot be paired with its item."""
+    resp = RESPECTIVELY.search(clause)
+    if resp:
+        after = [m for m in matches if m.start() >= resp.end()]
+        items = list_items(clause[: resp.start()])
+        verb = clause[resp.start() + 2 : resp.end()]
+        pairs = len(after) == len(items) and len(items) >= 2
+        labels = [(items[after.index(m)] + verb if pairs else "") if m in after else None for m in matches]
+        if any(lbl is None for lbl in labels):
+            return None, items  # figures before 分别 keep their own labels
+        return labels, items
+    if items and len(matches) == len(items) >= 2:
+        head = clause[: matches[0].start()].strip()
+        if len(re.findall(r"[\u4e00-\u9fff]", head)) <= 6 and not canonical_indicators(head):
+            return [item + head for item in items], items
+    return None, []
+
+
 def _years(text: str) -> list[re.Match[str]]:
     """Year mentions that set a time; 比2005年 / 是2000年的 are comparison bases and do not."""
     return [m for m in YEAR_TOKEN.finditer(text) if not re.search(r"(?:比|较|是|相当于|为)“?$", text[: m.start()])]
@@ -140,7 +202,8 @@ def _bind_year(sentence_before: str, clause_before: str) -> int | None:
     """The year in the figure's own clause binds it; else the sentence's leading year does."""
     own = _years(clause_before)
     if own:
-        if TRANSITION.search(clause_before[own[-1].end() :]):
+        after = clause_before[own[-1].end() :]
+        if TRANSITION.search(after) and re.search(r"\d", after):
             return None  # 由2000年的X增至Y: the year belongs to X
         return _year_of(own[-1])
     # 由2000年的64.3亿元增至2005年的…, 人均68682元: the sentence stands at the year it arrives at
@@ -169,7 +232,7 @@ def section_cues(section: str) -> tuple[bool, bool]:
     发展基础、形势与预期 > 指导思想…和发展目标 > （四）发展目标 is a goal section."""
     for part in reversed(section.split(" > ")):
         t = bool(re.search(r"目标|指标|预期", part))
-        b = bool(re.search(r"回顾|成就|基础|现状|现实|成绩", part))
+        b = bool(re.search(r"回顾|成就|基础(?!设施|建设|教育|研究|保障)|现状|现实|成绩", part))
         if t != b:
             return t, b
     return False, False
@@ -185,6 +248,7 @@ def _names_prev_end(text: str, prev: str | None) -> bool:
 
 def _subject(label: str) -> str:
     """The indicator part of a label: drop time phrases, verbs and growth words."""
+    label = re.sub(r"^(?:其中|力争|计划|预计|预期|争取|确保)+", "", label.strip())
     label = re.sub(r"(?:到|至|在)?\s*(?:19|20)\d\d\s*年(?:底|末)?的?|“?[八九十一二三四五六七]{1,3}五”?(?:期末|末)的?", "", label)
     for _ in range(3):
         label = re.sub(r"(?:计划|预计|力争|要|将|可)?(?:实现|达到|达|为|完成|超过|突破|控制在|保持在|增至|增加到|提高到)$",
@@ -270,8 +334,14 @@ def chunk_figures(clean: str, is_table: bool, period: tuple[int, int] | None, se
             pos += len(line) + 1
         return out
     out = []
+    prev = ""
     for s, e in sentences(clean):
-        out.extend(sentence_figures(clean, s, e, period, section))
+        figs = sentence_figures(clean, s, e, period, section)
+        if clean[s:e].lstrip().startswith("其中"):
+            for f in figs:
+                f.lead = prev
+        out.extend(figs)
+        prev = clean[s:e]
     return out
 
 

@@ -26,7 +26,7 @@ UNIT_HINTS = [
     ("万元", re.compile(r"多少万元|万元(?![\u4e00-\u9fff])")),
     ("元", re.compile(r"多少元")),
     ("美元", re.compile(r"美元")),
-    ("万人", re.compile(r"多少万人|万人")),
+    ("万人", re.compile(r"多少万人|万人(?![\u4e00-\u9fff])")),  # not 每10万人专利申请数
     ("人", re.compile(r"多少人")),
     ("万吨", re.compile(r"万吨|多少吨")),
     ("公顷", re.compile(r"公顷")),
@@ -87,7 +87,7 @@ def parse(question: str) -> QueryInfo:
 
 
 TARGET_SECTION = re.compile(r"目标|指标|预期|任务")
-BASELINE_SECTION = re.compile(r"回顾|成就|基础|现状|现实|成绩|总结")
+BASELINE_SECTION = re.compile(r"回顾|成就|基础(?!设施|建设|教育|研究|保障)|现状|现实|成绩|总结")
 
 
 def chunk_kind_cues(text: str, section: str, period: tuple[int, int] | None) -> tuple[float, float]:
