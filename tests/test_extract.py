@@ -1,0 +1,93 @@
+"""The extractive rules on single sentences: each rule holds for any plan, not one seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.extract import chunk_figures, list_items, section_cues
+
+P11 = (2006, 2010)  # a 十一五 plan
+P14 = (2021, 2025)
+
+
+def figs(text: str, period=P11, section: str = "", table: bool = False):
+    return {(f.raw, f.unit): f for f in chunk_figures(text, table, period, section)}
+
+
+def test_respectively_pairs_items_with_figures():
+    f = figs("其中一、二、三产业增加值分别实现4.6亿元、8亿元、4.9亿元，年均增长15.2%、20.6%和19.1%。",
+             section="第一部分 现实基础")
+    assert f[("8", "亿元")].label.startswith("二产业增加值")
+    assert f[("4.9", "亿元")].label.startswith("三产业增加值")
+    # the next clause's bare list follows the same items
+    assert f[("20.6", "%")].label.startswith("二产业增加值") and f[("20.6", "%")].growth
+    assert all(x.kind == "baseline" and x.year == 2005 for x in f.values())
+
+
+def test_respectively_with_more_figures_than_items_gives_none():
+    f = figs("到2010年，工业和农业增加值分别达到10亿元、20亿元和30亿元。")
+    assert f == {}
+
+
+def test_urban_rural_splits_into_two_indicators():
+    assert list_items("城乡居民人均可支配收入") == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
+    f = figs("城乡居民人均可支配收入分别达到28005元和18970元。", period=P14)
+    assert f[("18970", "元")].label.startswith("农村居民人均可支配收入")
+
+
+def test_comparison_base_is_not_the_time_of_the_figure():
+    f = figs("通过发展循环经济，万元生产总值能耗比“十五”末降低20%左右。", section="（四）发展目标")
+    x = f[("20", "%")]
+    assert (x.kind, x.year, x.growth, x.qualifier) == ("target", 2010, True, "左右")
+
+
+def test_a_from_to_sentence_stands_at_the_year_it_reaches():
+    f = figs("全区生产总值由2000年的64.3亿元增至2005年的120.88亿元，人均生产总值68682元。")
+    assert f[("64.3", "亿元")].year == 2000
+    assert f[("68682", "元")].year == 2005 and f[("68682", "元")].kind == "baseline"
+
+
+def test_a_year_then_reaches_keeps_the_year():
+    f = figs("2010年城市建成区集中供热率达到95%以上。", section="3、加强市政公用设施建设 > 基础设施")
+    x = f[("95", "%")]
+    assert (x.year, x.kind, x.qualifier) == (2010, "target", "以上")
+
+
+def test_per_hundred_thousand_people_is_a_rate_base():
+    f = figs("每10万人专利申请数达到8.5项。")
+    assert ("10", "万人") not in f
+    assert f[("8.5", "项")].label.startswith("每10万人专利申请数")
+
+
+def test_a_transition_continues_the_label():
+    f = figs("农民人均纯收入由“九五”末的2596元增加到现在的3748元，增长44.4%。")
+    assert "农民人均纯收入" in f[("3748", "元")].label
+    assert f[("3748", "元")].kind == "baseline"
+
+
+def test_cumulative_in_the_label():
+    f = figs("固定资产投资年均增长21%，五年累计完成200亿元。", period=(2011, 2015), section="（四）发展目标")
+    x = f[("200", "亿元")]
+    assert x.cumulative and x.kind == "target" and x.text == "200亿元（累计）"
+
+
+def test_a_sentence_after_its_lead_keeps_the_lead_as_context():
+    f = figs("到2010年，全区工业销售收入达到100亿元。其中轻纺产业达到50亿元。")
+    assert "工业销售收入" in f[("50", "亿元")].context
+
+
+@pytest.mark.parametrize("section, want", [
+    ("第一章 发展基础、形势与预期 > 三、指导思想和发展目标 > （四）发展目标", (True, False)),
+    ("第一部分 现实基础 > 一、“十五”回顾", (False, True)),
+    ("四、主要任务 > （二）加强基础设施建设", (False, False)),
+])
+def test_innermost_heading_decides_the_section(section, want):
+    assert section_cues(section) == want
+
+
+def test_table_header_decides_the_column():
+    table = "指标\t2020年\t2025年\t年均增长\t属性\n地区生产总值（亿元）\t239.8\t350\t8%\t预期性"
+    f = figs(table, period=P14, table=True)
+    assert (f[("239.8", "亿元")].kind, f[("239.8", "亿元")].year) == ("baseline", 2020)
+    assert (f[("350", "亿元")].kind, f[("350", "亿元")].year) == ("target", 2025)
+    assert f[("8", "%")].growth
