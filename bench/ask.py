@@ -1,0 +1,76 @@
+"""Answer latency with the extractive engine: warm in-process p50/p95, and `qa ask` as a user types it.
+
+Warm: one Retriever kept open (as the page and `qa eval` keep it), every labelled question asked
+once to warm the query-embedding cache, then timed on a second pass. CLI: `qa ask` in a new process
+each time (Python start, imports, opening the store), the cost a shell user pays per question.
+
+Usage: python bench/ask.py [--home .qa-bench] [--gold evals/indicators.jsonl] [--cli 10]
+Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("QA_EMBED_CACHE", str(ROOT / ".cache" / "test-embeddings.sqlite"))
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--home", type=Path, default=ROOT / ".qa-bench")
+    ap.add_argument("--gold", type=Path, default=ROOT / "evals" / "indicators.jsonl")
+    ap.add_argument("--docs", type=Path, default=ROOT / "seeds")
+    ap.add_argument("--cli", type=int, default=10, help="how many `qa ask` processes to time")
+    args = ap.parse_args()
+
+    from qa.answer import answer_question
+    from qa.config import Settings
+    from qa.ingest import ingest
+    from qa.retrieve import Retriever
+
+    args.home.mkdir(parents=True, exist_ok=True)
+    (args.home / ".gitignore").write_text("*\n")
+    settings = Settings(home=args.home, docs=[args.docs])
+    ingest(settings, [args.docs])
+    questions = [json.loads(line)["question"] for line in args.gold.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    retriever = Retriever(settings)
+    for q in questions:  # warm: lexical index loaded, query embeddings cached
+        answer_question(q, settings, retriever=retriever)
+    warm = []
+    for q in questions:
+        t0 = time.perf_counter()
+        answer_question(q, settings, retriever=retriever)
+        warm.append((time.perf_counter() - t0) * 1000)
+    print(f"warm answer (in-process, extractive, {len(warm)} questions): "
+          f"p50 {statistics.median(warm):.1f} ms   p95 {pct(warm, 95):.1f} ms   max {max(warm):.1f} ms")
+
+    env = dict(os.environ, QA_HOME=str(args.home))
+    qa = str(Path(sys.executable).parent / "qa")
+    cli = []
+    for q in questions[: args.cli]:
+        t0 = time.perf_counter()
+        subprocess.run([qa, "ask", q], env=env, capture_output=True, check=True)
+        cli.append(time.perf_counter() - t0)
+    if cli:
+        print(f"`qa ask` per process ({len(cli)} runs: start, imports, open store, answer): "
+              f"p50 {statistics.median(cli):.2f} s   p95 {pct(cli, 95):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
