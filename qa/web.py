@@ -215,7 +215,7 @@ def answer_markdown(a: Answer, docs: dict) -> str:
 
 def preview_markdown(text: str) -> str:
     """The streaming preview of an LLM answer (not yet checked against its sources)."""
-    return f"{_md(text)} ▌\n\n<sub>生成中，数字核对后显示最终答案</sub>"
+    return f"✍ {_md(text)} ▌\n\n<sub>生成中，数字核对后显示最终答案</sub>"
 
 
 def _rows(rows: Any) -> list[dict]:
