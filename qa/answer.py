@@ -151,23 +151,38 @@ def extractive(question: str, hits: list[Hit], docs: dict[str, Document]) -> Ans
     wants_fact = bool(FACT_Q.search(question)) and not re.search(r"多少|几个百分点|水平|规模|数量", question)
     if wants_fact:
         return _fact(question, core, hits, docs)
-    best: Candidate | None = None
+    candidates: list[Candidate] = []
     for hit in hits:
         doc = docs.get(hit.chunk.doc_id)
         period = _period(doc)
         for f in chunk_figures(hit.chunk.clean, hit.chunk.kind == "table", period, hit.chunk.section):
             s = score_figure(f, qi, core, period, doc.plan if doc else None, hit.rank)
-            if s is not None and (best is None or s > best.score):
-                best = Candidate(f, hit, s)
+            if s is not None:
+                candidates.append(Candidate(f, hit, s))
+    best = max(candidates, key=lambda c: c.score, default=None)  # first of equals: the better-ranked hit
     if best is None or best.score < 1.2:
         return Answer.abstain(question, "extractive", note="no passage states this figure")
     f = best.figure
-    cit = _cite(best.hit.chunk, f.sentence, best.hit.chunk.section)
+    citations = [_cite(best.hit.chunk, f.sentence, best.hit.chunk.section)]
+    for c in sorted(candidates, key=lambda c: -c.score):  # the same figure stated again elsewhere
+        if len(citations) >= MAX_CITATIONS or c.score < best.score - 1.0 or not _same_figure(c.figure, f) \
+                or c.hit.chunk.doc_id != best.hit.chunk.doc_id:
+            continue
+        cit = _cite(c.hit.chunk, c.figure.sentence, c.hit.chunk.section)
+        if all(cit.end <= o.start or cit.start >= o.end for o in citations):
+            citations.append(cit)
     return Answer(
         question=question, text=f.text, value=f.value, unit=f.unit, qualifier=_qualifier(f), year=f.year,
         kind=f.kind if f.kind in ("target", "baseline") else None, indicator=f.label[-40:].strip() or None,
-        citations=[cit], engine="extractive",
+        citations=citations, engine="extractive",
     )
+
+
+MAX_CITATIONS = 3
+
+
+def _same_figure(a: Figure, b: Figure) -> bool:
+    return (a.value, a.unit, a.year, a.kind, a.growth) == (b.value, b.unit, b.year, b.kind, b.growth)
 
 
 def _qualifier(f: Figure) -> str | None:
