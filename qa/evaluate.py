@@ -15,17 +15,26 @@ per difficulty: retrieval recall@1/5/10 and MRR, answer and strict accuracy, cit
 accuracy, abstention precision/recall, false abstentions, numbers shown as supported
 that no citation prints, and latency. ``report.json`` is deterministic for the
 extractive engine except its ``timing`` section; see evals/README.md for every rule.
+
+With the LLM engine a run can be recorded once against a real endpoint and replayed offline:
+``--record-dir DIR`` keeps every model call in DIR (plus ``recording.json``: the model, the
+settings that shape the requests, the chunking it was made on); ``--replay --record-dir DIR``
+answers from DIR only, with those settings, and stops at the first request it lacks with a
+message that says to record again (``make record-llm`` for the committed ``evals/llm-replay``).
+``python -m qa.evaluate`` takes the same flags as ``qa eval``.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import hashlib
 import json
 import math
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +64,11 @@ METRICS: dict[str, bool] = {
 }
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+RECORDING_FILE = "recording.json"
+DEFAULT_RECORDING = "evals/llm-replay"
+RECORD_HINT = "run `make record-llm` to record again"
+# the settings that shape the model requests: a replay must use the recorded ones
+RECORDED_SETTINGS = ("model", "top_k", "context_tokens", "llm_validation_retries")
 
 
 class GoldError(ValueError):
@@ -63,6 +77,10 @@ class GoldError(ValueError):
 
 class UsageError(ValueError):
     """A bad command line (an unknown metric, a malformed threshold)."""
+
+
+class LLMRunError(RuntimeError):
+    """The LLM engine could not answer a question (endpoint down, replay miss); one line, names it."""
 
 
 # --------------------------------------------------------------------------- units
@@ -544,9 +562,87 @@ def _open_retriever(settings: Settings, log: Any) -> Any:
     return retriever
 
 
+def read_recording(record_dir: Path) -> dict[str, Any] | None:
+    """The ``recording.json`` of a recording directory, or None when it has none."""
+    try:
+        return json.loads((record_dir / RECORDING_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise LLMRunError(f"{record_dir / RECORDING_FILE}: unreadable ({e}): {RECORD_HINT}") from None
+
+
+def replay_settings(settings: Settings, record_dir: Path, log: Any) -> tuple[Settings, dict[str, Any] | None]:
+    """The settings a replay from ``record_dir`` must use: the recorded model, top_k, context size …"""
+    if not record_dir.is_dir():
+        raise LLMRunError(f"no recording at {record_dir}: {RECORD_HINT}")
+    recording = read_recording(record_dir)
+    if recording is None:
+        return settings, None
+    recorded = recording.get("settings") or {}
+    if settings.model and recorded.get("model") and settings.model != recorded["model"]:
+        raise LLMRunError(f"{record_dir} was recorded with model {recorded['model']!r}, QA_MODEL is "
+                          f"{settings.model!r}: unset QA_MODEL to replay it, or {RECORD_HINT}")
+    update = {k: recorded[k] for k in RECORDED_SETTINGS if recorded.get(k) is not None}
+    changed = {k: v for k, v in update.items() if getattr(settings, k) != v}
+    if changed:
+        print("qa eval: replaying with the recorded settings "
+              + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())), file=log)
+    return settings.model_copy(update=update), recording
+
+
+def _write_recording(record_dir: Path, settings: Settings, gold: Path, manifest: Any,
+                     report: dict[str, Any]) -> None:
+    """``recording.json``: what a replay needs to ask exactly the recorded requests again."""
+    overall = report["metrics"]["overall"]
+    info = {
+        "what": "qa eval --engine llm recording: every model call of this run, keyed by model, messages "
+                "and parameters (qa/llm.py); replay with `python -m qa.evaluate --engine llm --replay "
+                f"--record-dir DIR`; {RECORD_HINT} after changing prompts, chunking or retrieval.",
+        "settings": {k: getattr(settings, k) for k in RECORDED_SETTINGS},
+        "gold": {"path": str(gold), "sha256": hashlib.sha256(gold.read_bytes()).hexdigest(),
+                 "questions": report["gold"]["questions"]},
+        "store": {"chunking": manifest.chunking, "manifest": manifest.digest()},
+        "requests": sum(1 for _ in record_dir.rglob("*.json")) - int((record_dir / RECORDING_FILE).exists()),
+        "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "answer_accuracy": overall.get("answer_accuracy"),
+    }
+    record_dir.mkdir(parents=True, exist_ok=True)
+    (record_dir / RECORDING_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n",
+                                             encoding="utf-8")
+
+
+def _llm_failure(it: GoldItem, gold: Path, err: Exception, record_dir: Path | None) -> str:
+    from qa.llm import CacheMiss
+
+    where = f"question {it.id} ({gold}:{it.line})"
+    if isinstance(err, CacheMiss):
+        if record_dir is not None:
+            return (f"{where} is not in the recording {record_dir}: the question, the prompts, the retrieved "
+                    f"passages (chunking, retrieval) or the settings changed since it was recorded: {RECORD_HINT}")
+        return f"{where} is not in the replay cache: run the eval once without --replay to record it"
+    return f"{where}: {err}"
+
+
+@contextlib.contextmanager
+def _llm_cache(record_dir: Path | None) -> Iterator[None]:
+    if record_dir is None:
+        yield
+        return
+    from qa.llm import use_cache_dir
+
+    with use_cache_dir(record_dir):
+        yield
+
+
 def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int = 5,
-        report_dir: Path | str | None = None, log: Any = None) -> dict[str, Any]:
-    """Evaluate every gold question; returns the report (and writes it when ``report_dir`` is given)."""
+        report_dir: Path | str | None = None, log: Any = None,
+        record_dir: Path | str | None = None) -> dict[str, Any]:
+    """Evaluate every gold question; returns the report (and writes it when ``report_dir`` is given).
+
+    ``record_dir`` (llm engine only): keep the model calls there (a recording), or with
+    ``settings.replay`` answer from there only, with the recorded settings.
+    """
     from qa.answer import answer_question
 
     log = log or sys.stderr
@@ -556,8 +652,17 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
     engine = engine or settings.engine
     t_start = time.perf_counter()
     items = parse_gold(gold)  # cheap checks before the store is opened
+    rec_dir = Path(record_dir) if record_dir is not None and engine == "llm" else None
+    recording = None
+    if rec_dir is not None and settings.replay:
+        settings, recording = replay_settings(settings, rec_dir, log)
     retriever = _open_retriever(settings, log)
     manifest = retriever.manifest
+    if recording is not None:
+        chunked = (recording.get("store") or {}).get("chunking")
+        if chunked and chunked != manifest.chunking:
+            raise LLMRunError(f"{rec_dir} was recorded on a store chunked {chunked}, this store is chunked "
+                              f"{manifest.chunking}: every request would differ; {RECORD_HINT}")
     items, sources = load_gold(gold, settings, manifest.docs)
     missing = sorted({it.doc for it in items if it.answerable and not sources[it.doc].in_store})
     if missing:
@@ -572,13 +677,19 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
     cutoffs = sorted({1, 5, 10, k})
     rows: list[dict[str, Any]] = []
     latency: dict[str, float] = {}
-    for it in items:
-        hits = retriever.search(it.question, k=depth)
-        rank = retrieval_rank(hits, it) if it.answerable else None
-        t0 = time.perf_counter()
-        a = answer_question(it.question, settings, retriever=retriever, engine=engine)
-        latency[it.id] = round((time.perf_counter() - t0) * 1000, 1)
-        rows.append(score(it, a, rank))
+    from qa.llm import LLMError
+
+    with _llm_cache(rec_dir):
+        for it in items:
+            hits = retriever.search(it.question, k=depth)
+            rank = retrieval_rank(hits, it) if it.answerable else None
+            t0 = time.perf_counter()
+            try:
+                a = answer_question(it.question, settings, retriever=retriever, engine=engine)
+            except LLMError as e:  # the endpoint failed or the recording lacks it: the run means nothing
+                raise LLMRunError(_llm_failure(it, gold, e, rec_dir)) from None
+            latency[it.id] = round((time.perf_counter() - t0) * 1000, 1)
+            rows.append(score(it, a, rank))
 
     metrics = {
         "overall": compute_metrics(rows, cutoffs),
@@ -607,6 +718,19 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
             "wall_s": round(time.perf_counter() - t_start, 2),
         },
     }
+    if engine == "llm":
+        from qa.llm import INVALID_NOTE
+
+        report["llm"] = {
+            "model": settings.model,
+            "replay": bool(settings.replay),
+            "recording": str(rec_dir) if rec_dir is not None else None,
+            "settings": {k: getattr(settings, k) for k in RECORDED_SETTINGS},
+            # abstentions because the model never wrote a reply in the answer format
+            "invalid_replies": sum(bool((r["got"]["note"] or "").startswith(INVALID_NOTE)) for r in rows),
+        }
+        if rec_dir is not None and not settings.replay:
+            _write_recording(rec_dir, settings, gold, manifest, report)
     if report_dir is not None:
         write_report(report, Path(report_dir))
     return report
@@ -677,6 +801,17 @@ def _got(r: dict[str, Any]) -> str:
     return g["text"]
 
 
+def _llm_lines(report: dict[str, Any]) -> list[str]:
+    llm = report.get("llm")
+    if not llm:
+        return []
+    how = (f"replayed from `{llm['recording']}`" if llm["replay"] and llm["recording"]
+           else "replayed from the cache" if llm["replay"]
+           else f"recorded into `{llm['recording']}`" if llm["recording"] else "live")
+    return [f"- model: {llm['model']}, {how}; {llm['invalid_replies']} replies never matched the answer "
+            "format (counted as abstentions)"]
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     g = report["gold"]
     fails = [r for r in report["questions"] if not r["strict"]]
@@ -686,6 +821,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"- gold: `{g['path']}` ({g['questions']} questions, sha256 {g['sha256'][:12]})",
         f"- engine: {report['engine']}; retrieval depth {report['retrieval_depth']} (k={report['k']})",
         f"- store manifest {report['store']['manifest']}: {len(report['store']['documents'])} documents",
+        *_llm_lines(report),
         f"- wall time {report['timing']['wall_s']} s",
         "",
         "## Summary",
@@ -761,10 +897,11 @@ def run_cli(args: Any, settings: Settings) -> int:
         print(f"qa eval: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     out = Path(getattr(args, "report", None) or "reports/eval")
+    record_dir = getattr(args, "record_dir", None)
     try:
         report = run(getattr(args, "gold", None) or "evals/indicators.jsonl", settings,
-                     engine=getattr(args, "engine", None), k=k, report_dir=out)
-    except GoldError as e:
+                     engine=getattr(args, "engine", None), k=k, report_dir=out, record_dir=record_dir)
+    except (GoldError, LLMRunError) as e:
         print(f"qa eval: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     print(summary_table(report))
@@ -775,3 +912,41 @@ def run_cli(args: Any, settings: Settings) -> int:
     for line in missed:
         print(f"qa eval: below threshold: {line}", file=sys.stderr)
     return EXIT_FAILED if missed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The flags of `qa eval`, plus ``--record-dir`` (``python -m qa.evaluate``)."""
+    p = argparse.ArgumentParser(prog="python -m qa.evaluate",
+                                description="score answers against hand-labelled questions (qa eval)")
+    p.add_argument("--gold", default="evals/indicators.jsonl")
+    p.add_argument("--engine", choices=["extractive", "llm"])
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--report", default="reports/eval", help="folder for report.json and report.md")
+    p.add_argument("--replay", action="store_true", help="llm: answer only from recorded model calls")
+    p.add_argument("--record-dir", metavar="DIR",
+                   help=f"llm: record the model calls into DIR, or replay from it with --replay "
+                        f"(committed: {DEFAULT_RECORDING})")
+    p.add_argument("--fail-under", nargs="*", default=[], metavar="METRIC=VALUE")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m qa.evaluate``: what `make record-llm` and the replay in CI run."""
+    from qa.config import load
+
+    args = build_parser().parse_args(argv)
+    settings = load(engine=args.engine, replay=True if args.replay else None)
+    try:
+        return run_cli(args, settings)
+    except Exception as e:  # the endpoint, the store: one line like `qa`, never a traceback
+        from qa.llm import LLMError
+        from qa.store import StoreError
+
+        if not isinstance(e, LLMError | StoreError):
+            raise
+        print(f"qa eval: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -506,7 +506,7 @@ class LLMClient:
 # --------------------------------------------------------------------------- secrets and the cache dir
 
 
-MIN_SECRET = 4  # shorter strings are not redacted from logs (they would blank out ordinary text)
+MIN_SECRET = 8  # shorter strings are not treated as secrets (they would blank out ordinary text)
 _SECRETS: set[str] = set()
 _factory_installed = False
 

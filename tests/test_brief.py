@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -416,6 +417,126 @@ def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -
     assert brief.projects == []  # the invented project's quote is not in the plan
     assert brief.summary == GOAL_000
     assert qb.verify_citations(brief, SEED_FILES[DOC["000"]].read_text(encoding="utf-8")) == []
+
+
+# ----------------------------------------------------------------------------- the model fails for some plans
+
+FAULT_SLEEP = 3.0  # seconds the "timeout" plan's endpoint sits on a request (the client waits 0.5 s)
+
+
+def _completion_bytes(content: str) -> bytes:
+    return json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "scripted",
+                       "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                                    "finish_reason": "stop"}],
+                       "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+
+
+@contextmanager
+def faulty_llm(faults: dict[str, str]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """A real model endpoint on 127.0.0.1 that fails, each plan its own way, for requests about some plans.
+
+    ``faults`` maps a plan ("000") to 500 | 429 | timeout | broken (a body that is not JSON) |
+    junk (a 200 whose text never fits the schema); the others get ``scripted_reply``.
+    Yields the URL and (plan or "other", fault or "ok") for every request received.
+    """
+    by_region = {META[k][0]: (k, mode) for k, mode in faults.items()}
+    received: list[tuple[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
+            convo = "\n".join(str(m.get("content")) for m in body["messages"])  # retries append turns
+            plan, mode = next(((k, m) for r, (k, m) in by_region.items() if f"Region: {r}" in convo), ("other", "ok"))
+            received.append((plan, mode))
+            status, data = 200, b""
+            if mode == "500":
+                status, data = 500, json.dumps({"error": {"message": "model crashed"}}).encode()
+            elif mode == "429":
+                status, data = 429, json.dumps({"error": {"message": "slow down"}}).encode()
+            elif mode == "broken":
+                data = b'{"id": "c", "choices": ['
+            elif mode == "junk":
+                data = _completion_bytes("这份规划很好。")
+            else:
+                if mode == "timeout":
+                    time.sleep(FAULT_SLEEP)
+                data = _completion_bytes(json.dumps(scripted_reply(body), ensure_ascii=False))
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                if status == 429:
+                    self.send_header("retry-after", "0")
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the client gave up (timeout) and closed the connection
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
+    ready_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa import llm
+    from qa.config import Settings
+    from qa.store import Store
+
+    monkeypatch.setattr(llm, "BACKOFF_BASE", 0.01)
+    faults = {"000": "500", "001": "junk", "003": "timeout"}
+    docs = [d for _, d in sorted(Store(ready_store).manifest().docs.items())]
+    with faulty_llm(faults) as (url, received):
+        settings = Settings(home=tmp_path / "home", openai_base_url=url, openai_api_key="sk-test", model="scripted",
+                            context_tokens=2000, llm_retries=2, llm_timeout=0.5, llm_validation_retries=1)
+        report = qb.run_batch(docs, settings, tmp_path / "out", engine="llm", jobs=2)
+    assert sorted(report.written) == [DOC["002"], DOC["004"]], report.failed
+    failed = report.failed
+    assert sorted(failed) == [DOC["000"], DOC["001"], DOC["003"]]
+    assert "HTTP 500" in failed[DOC["000"]] and "after 3 attempts" in failed[DOC["000"]]
+    assert "never matched the brief schema" in failed[DOC["001"]]
+    assert "timed out" in failed[DOC["003"]] and "QA_LLM_TIMEOUT" in failed[DOC["003"]]
+    assert all("\n" not in e and "Traceback" not in e for e in failed.values())
+    # retried where it makes sense: 500 three times for the one batch it got to; a timeout once
+    assert received.count(("000", "500")) == 3 and received.count(("003", "timeout")) == 1
+    # junk is valid HTTP: every section batch was asked and re-asked once with the error, none was usable
+    assert received.count(("001", "junk")) >= 4 and received.count(("001", "junk")) % 2 == 0
+    for key in ("002", "004"):
+        brief, _ = qb.read_brief_file(tmp_path / "out" / f"{DOC[key]}.json",
+                                      SEED_FILES[DOC[key]].read_text(encoding="utf-8"))
+        assert brief.engine == "llm:scripted" and brief.region == META[key][0]
+    index = {e["doc_id"]: e for e in json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))["briefs"]}
+    assert {k: e["status"] for k, e in index.items()} == {
+        DOC["000"]: "failed", DOC["001"]: "failed", DOC["002"]: "ok", DOC["003"]: "failed", DOC["004"]: "ok"}
+    assert not (tmp_path / "out" / f"{DOC['000']}.json").exists()
+
+
+def test_llm_brief_cli_reports_the_failing_plan_and_writes_the_rest(ready_store: Any, tmp_path: Path) -> None:
+    secret = "sk-test-cli-SECRET-42"
+    with faulty_llm({"004": "broken"}) as (url, received):
+        proc = run_qa(["brief", "--all", "--engine", "llm", "--out", str(tmp_path / "out")], Path(ready_store.home),
+                      OPENAI_BASE_URL=url, OPENAI_API_KEY=secret, QA_MODEL="scripted", QA_LLM_RETRIES="1",
+                      QA_CONTEXT_TOKENS="2000")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # exit code = number of failed plans
+    (line,) = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert line.startswith(f"qa brief: {DOC['004']}: error: ") and "malformed response body" in line
+    assert "4 written, 0 unchanged, 1 failed" in proc.stdout
+    assert received.count(("004", "broken")) == 2  # the first try and one retry
+    assert sorted(p.stem for p in (tmp_path / "out").glob("0*.json")) == sorted(DOC[k] for k in ("000", "001", "002", "003"))
+    assert secret not in proc.stdout + proc.stderr
+    for p in tmp_path.rglob("*"):
+        if p.is_file():
+            assert secret.encode() not in p.read_bytes(), p
 
 
 # ----------------------------------------------------------------------------- compare

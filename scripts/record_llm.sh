@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Record the LLM engine on evals/llm-subset.jsonl against the local llama.cpp server (Gemma 3
+# 270M) into evals/llm-replay, the recording CI replays offline (tests/test_llm_replay.py,
+# `python -m qa.evaluate --engine llm --replay --record-dir evals/llm-replay`). `make record-llm`.
+#
+# Steps: install the server and model if needed, ingest the seeds into $QA_HOME, start the
+# server on a free port, record into a fresh directory (nothing stale survives), swap it into
+# place, stop the server, then replay the new recording once offline as a check.
+#
+# Environment (defaults in brackets):
+#   VENV [.venv]  QA_HOME [.qa-record]  GOLD [evals/llm-subset.jsonl]  RECORD_DIR [evals/llm-replay]
+#   REPORT [reports/eval-llm]  QA_CONTEXT_TOKENS [800]  QA_LLM_VALIDATION_RETRIES [1]
+#   QA_LLM_TIMEOUT [900]  PORT [a free one]
+# Takes ~15-25 minutes on 2 cores (most of it prompt evaluation by the 270M model).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+GOLD="${GOLD:-evals/llm-subset.jsonl}"
+RECORD_DIR="${RECORD_DIR:-evals/llm-replay}"
+REPORT="${REPORT:-reports/eval-llm}"
+export QA_HOME="${QA_HOME:-$ROOT/.qa-record}"
+export QA_EMBED_CACHE="${QA_EMBED_CACHE:-$ROOT/.cache/test-embeddings.sqlite}"
+# small contexts and one validation retry: the model is tiny and the machine has 2 cores
+export QA_CONTEXT_TOKENS="${QA_CONTEXT_TOKENS:-800}"
+export QA_LLM_VALIDATION_RETRIES="${QA_LLM_VALIDATION_RETRIES:-1}"
+export QA_LLM_TIMEOUT="${QA_LLM_TIMEOUT:-900}"
+export QA_MODEL="gemma-3-270m"  # the alias scripts/llm_server.sh serves
+unset OPENAI_API_KEY QA_REPLAY
+PORT="${PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+export OPENAI_BASE_URL="http://127.0.0.1:$PORT/v1"
+
+say() { printf 'record-llm: %s\n' "$*" >&2; }
+
+bash scripts/llm_server.sh install
+"$VENV/bin/qa" ingest -q seeds/
+
+LOG="$(mktemp -t planqa-record-server.XXXXXX.log)"
+PORT="$PORT" bash scripts/llm_server.sh serve >"$LOG" 2>&1 &
+SERVER=$!
+TMP="$(mktemp -d "$(dirname "$RECORD_DIR")/.llm-replay.XXXXXX")"
+cleanup() {
+    kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+say "waiting for the model server on $OPENAI_BASE_URL (log: $LOG)"
+for _ in $(seq 1 240); do
+    if curl -fsS "$OPENAI_BASE_URL/models" >/dev/null 2>&1; then break; fi
+    kill -0 "$SERVER" 2>/dev/null || { tail -n 20 "$LOG" >&2; say "error: the server exited"; exit 1; }
+    sleep 0.5
+done
+curl -fsS "$OPENAI_BASE_URL/models" >/dev/null || { say "error: the server did not start"; exit 1; }
+
+say "recording $GOLD into $RECORD_DIR"
+"$PY" -m qa.evaluate --engine llm --gold "$GOLD" --record-dir "$TMP" --report "$REPORT"
+rm -rf "$RECORD_DIR"
+mv "$TMP" "$RECORD_DIR"
+chmod 755 "$RECORD_DIR"
+kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+
+say "replaying $RECORD_DIR offline as a check"
+OPENAI_BASE_URL="http://127.0.0.1:9/v1" "$PY" -m qa.evaluate --engine llm --replay --gold "$GOLD" \
+    --record-dir "$RECORD_DIR" --report "$REPORT-replay"
+say "done: commit $RECORD_DIR (and $GOLD if it changed)"
