@@ -8,7 +8,7 @@
 # place, stop the server, then replay the new recording once offline as a check.
 #
 # Environment (defaults in brackets):
-#   VENV [.venv]  QA_HOME [.qa-record]  GOLD [evals/llm-subset.jsonl]  RECORD_DIR [evals/llm-replay]
+#   VENV [.venv]  QA_HOME [.cache/qa-record]  GOLD [evals/llm-subset.jsonl]  RECORD_DIR [evals/llm-replay]
 #   REPORT [reports/eval-llm]  QA_CONTEXT_TOKENS [800]  QA_LLM_VALIDATION_RETRIES [1]
 #   QA_LLM_TIMEOUT [900]  PORT [a free one]
 # Takes ~15-25 minutes on 2 cores (most of it prompt evaluation by the 270M model).
@@ -21,7 +21,7 @@ PY="$VENV/bin/python"
 GOLD="${GOLD:-evals/llm-subset.jsonl}"
 RECORD_DIR="${RECORD_DIR:-evals/llm-replay}"
 REPORT="${REPORT:-reports/eval-llm}"
-export QA_HOME="${QA_HOME:-$ROOT/.qa-record}"
+export QA_HOME="${QA_HOME:-$ROOT/.cache/qa-record}"  # .cache/ is git-ignored
 export QA_EMBED_CACHE="${QA_EMBED_CACHE:-$ROOT/.cache/test-embeddings.sqlite}"
 # small contexts and one validation retry: the model is tiny and the machine has 2 cores
 export QA_CONTEXT_TOKENS="${QA_CONTEXT_TOKENS:-800}"
