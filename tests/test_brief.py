@@ -421,7 +421,7 @@ def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -
 
 # ----------------------------------------------------------------------------- the model fails for some plans
 
-FAULT_SLEEP = 3.0  # seconds the "timeout" plan's endpoint sits on a request (the client waits 0.5 s)
+FAULT_SLEEP = 20.0  # seconds the "timeout" plan's endpoint sits on a request (the client waits 4 s)
 
 
 def _completion_bytes(content: str) -> bytes:
@@ -498,7 +498,7 @@ def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
     docs = [d for _, d in sorted(Store(ready_store).manifest().docs.items())]
     with faulty_llm(faults) as (url, received):
         settings = Settings(home=tmp_path / "home", openai_base_url=url, openai_api_key="sk-test", model="scripted",
-                            context_tokens=2000, llm_retries=2, llm_timeout=0.5, llm_validation_retries=1)
+                            context_tokens=2000, llm_retries=2, llm_timeout=4.0, llm_validation_retries=1)
         report = qb.run_batch(docs, settings, tmp_path / "out", engine="llm", jobs=2)
     assert sorted(report.written) == [DOC["002"], DOC["004"]], report.failed
     failed = report.failed

@@ -661,9 +661,11 @@ def test_junk_replies_abstain_and_4xx_raises(tmp_path: Path) -> None:
         answer = answer_llm("增长目标？", NUMBER_HITS, settings)
     assert len(srv.received) == 3 and answer.abstained and "after 3 attempts" in (answer.note or "")
     assert "42" not in answer.text
-    with scripted_server(Reply(404, {"error": {"message": "model 'scripted' not found"}})) as srv:
-        with pytest.raises(LLMError, match="QA_MODEL") as info:
-            answer_llm("增长目标？", NUMBER_HITS, make_settings(tmp_path / "b", srv.url, model="scripted"))
+    with (
+        scripted_server(Reply(404, {"error": {"message": "model 'scripted' not found"}})) as srv,
+        pytest.raises(LLMError, match="QA_MODEL") as info,
+    ):
+        answer_llm("增长目标？", NUMBER_HITS, make_settings(tmp_path / "b", srv.url, model="scripted"))
     assert not isinstance(info.value, llm.InvalidReply) and len(srv.received) == 2  # json_schema, json_object
 
 
