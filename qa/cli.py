@@ -239,6 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _drop_progress_bars() -> None:
+    """Erase a progress bar the failed run left open: it would share the error's line, then print
+    a finished-looking bar when the process exits."""
+    tqdm = sys.modules.get("tqdm")
+    for bar in list(getattr(getattr(tqdm, "tqdm", None), "_instances", ())):
+        bar.leave = False
+        bar.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from qa.ingest import IngestError
@@ -254,14 +263,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.fn(args) or 0)
     except known as e:
+        _drop_progress_bars()
         print(f"qa {args.cmd}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        _drop_progress_bars()
         print(f"qa {args.cmd}: interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # validation errors of settings, etc.: still one line
         if os.environ.get("QA_DEBUG"):
             raise
+        _drop_progress_bars()
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         print(f"qa {args.cmd}: error: {type(e).__name__}: {msg} (set QA_DEBUG=1 for details)", file=sys.stderr)
         return 1
