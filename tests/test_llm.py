@@ -30,6 +30,7 @@ from qa.config import Settings
 from qa.llm import CacheMiss, LLMClient, LLMError, LLMReply, answer_llm, stream_answer_llm
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Hit
 from qa.numbers import numbers_in
+from tests.conftest import one_line_error, run_qa
 from tests.llm_server import MODEL_ALIAS, free_port, llm_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
@@ -667,6 +668,28 @@ def test_junk_replies_abstain_and_4xx_raises(tmp_path: Path) -> None:
     ):
         answer_llm("增长目标？", NUMBER_HITS, make_settings(tmp_path / "b", srv.url, model="scripted"))
     assert not isinstance(info.value, llm.InvalidReply) and len(srv.received) == 2  # json_schema, json_object
+
+
+def test_qa_ask_llm_unreadable_reply_and_endpoint_down(ready_store: object, tmp_path: Path) -> None:
+    """The CLI: a model that never writes the format gives 文档未提及 with the reason; a dead endpoint one line."""
+    home = Path(ready_store.home)  # type: ignore[attr-defined]
+    question = "大同区到2010年地区生产总值计划达到多少？"
+    # the calls are cached in the shared store's home: the last run asks another question, so it
+    # cannot be answered from the cache
+    env = {"QA_MODEL": "scripted", "OPENAI_API_KEY": SECRET, "QA_LLM_RETRIES": "0", "QA_HOME": str(home),
+           "QA_LLM_VALIDATION_RETRIES": "1"}
+    with scripted_server(Reply(200, completion("46.5亿元吧"))) as srv:
+        plain = run_qa(["ask", question, "--engine", "llm"], home, OPENAI_BASE_URL=srv.url, **env)
+        as_json = run_qa(["ask", question, "--engine", "llm", "--json"], home, OPENAI_BASE_URL=srv.url,
+                         **{**env, "QA_LLM_VALIDATION_RETRIES": "2"})
+    assert plain.returncode == 0 and as_json.returncode == 0, plain.stderr + as_json.stderr
+    assert plain.stdout.startswith(ABSTAIN_TEXT) and "46.5" not in plain.stdout
+    answer = json.loads(as_json.stdout)
+    assert answer["abstained"] and answer["note"].startswith(llm.INVALID_NOTE) and "after 3 attempts" in answer["note"]
+    down = run_qa(["ask", question.replace("？", "呢？"), "--engine", "llm"], home,
+                  OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1", **env)
+    line = one_line_error(down)
+    assert line.startswith("qa ask: error: cannot reach the model endpoint") and SECRET not in line
 
 
 # --------------------------------------------------------------------------- documents are data
