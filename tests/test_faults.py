@@ -306,6 +306,27 @@ def test_kill_9_mid_ingest_leaves_the_old_or_the_new_state(point: str, plan_a: d
     assert after["total"] == sum(after["counts"].values()), "orphans of the killed ingest are still stored"
 
 
+def test_a_replaced_version_is_never_read_in_part(plan_a: dict[str, Any], tmp_path: Path) -> None:
+    """A reader still holding the manifest from before an ingest gets a one-line 'try again' instead of the
+    half of A that garbage collection left (its lexical index would be saved under that manifest for good)."""
+    from qa.store import Store
+
+    home, docs = tmp_path / "home", tmp_path / "docs"
+    shutil.copytree(plan_a["home"], home)
+    shutil.copytree(plan_a["docs"], docs)
+    settings = Settings(home=home)
+    before = Store(settings).manifest()
+    (docs / SEED_FILES[A].name).write_text(changed_a(), encoding="utf-8", newline="")
+    proc = run_qa(["ingest", "-q", str(docs)], home)
+    assert proc.returncode == 0, proc.stderr
+    with pytest.raises(StoreError, match="changed while it was being read") as err:
+        Store(settings).live_chunks(before)
+    assert "\n" not in str(err.value)
+    after = Store(settings).manifest()
+    assert after.versions[A] != before.versions[A]
+    assert len(Store(settings).live_chunks(after)) == after.counts[A]
+
+
 # --- 2. ingest while questions are being answered ------------------------------------------------------
 
 @dataclass
