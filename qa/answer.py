@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qa.clean import clean
@@ -260,13 +261,8 @@ def check_numbers(a: Answer) -> Answer:
     return a
 
 
-def answer_question(question: str, settings: Settings, retriever=None, engine: str | None = None,
-                    doc: str | None = None, region: str | None = None, plan: str | None = None) -> Answer:
-    """The one entry point for the CLI, the page and the eval suite."""
-    from qa.retrieve import Retriever
-
-    t0 = time.perf_counter()
-    engine = engine or settings.engine
+def _refuse(question: str, engine: str) -> Answer | None:
+    """Questions no engine should see: empty, too long, or without a single word."""
     q = (question or "").strip()
     if not q:
         return Answer.abstain(question or "", engine, note="empty question")
@@ -274,19 +270,58 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         return Answer.abstain(q[:MAX_QUESTION], engine, note=f"question longer than {MAX_QUESTION} characters")
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
         return Answer.abstain(q, engine, note="the question has no words")
-    retriever = retriever or Retriever(settings)
-    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
-    docs = retriever.manifest.docs
-    if engine == "llm":
-        from qa.llm import answer_llm
+    return None
 
-        a = answer_llm(q, hits, settings)
-    elif engine == "extractive":
-        a = extractive(q, hits, docs) if hits else Answer.abstain(q, "extractive", note="no passage found")
-    else:
-        raise ValueError(f"unknown engine '{engine}': use extractive or llm")
+
+def _finish(a: Answer, t0: float) -> Answer:
     a = check_numbers(a)
     a.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
     if a.abstained:
         a.text = ABSTAIN_TEXT
     return a
+
+
+def answer_question(question: str, settings: Settings, retriever=None, engine: str | None = None,
+                    doc: str | None = None, region: str | None = None, plan: str | None = None) -> Answer:
+    """The one entry point for the CLI, the page and the eval suite."""
+    from qa.retrieve import Retriever
+
+    t0 = time.perf_counter()
+    engine = engine or settings.engine
+    if engine not in ("extractive", "llm"):
+        raise ValueError(f"unknown engine '{engine}': use extractive or llm")
+    refused = _refuse(question, engine)
+    if refused:
+        return refused
+    q = question.strip()
+    retriever = retriever or Retriever(settings)
+    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
+    if engine == "llm":
+        from qa.llm import answer_llm
+
+        a = answer_llm(q, hits, settings)
+    else:
+        docs = retriever.manifest.docs
+        a = extractive(q, hits, docs) if hits else Answer.abstain(q, "extractive", note="no passage found")
+    return _finish(a, t0)
+
+
+def stream_question(question: str, settings: Settings, retriever=None, engine: str | None = None,
+                    doc: str | None = None, region: str | None = None, plan: str | None = None
+                    ) -> Iterator[str | Answer]:
+    """answer_question as a stream for the page: the LLM's text as it is written, then the checked
+    Answer (always last). The extractive engine yields its Answer at once."""
+    from qa.retrieve import Retriever
+
+    engine = engine or settings.engine
+    if engine != "llm" or _refuse(question, engine):
+        yield answer_question(question, settings, retriever, engine, doc, region, plan)
+        return
+    from qa.llm import stream_answer_llm
+
+    t0 = time.perf_counter()
+    q = question.strip()
+    retriever = retriever or Retriever(settings)
+    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
+    for part in stream_answer_llm(q, hits, settings):
+        yield part if isinstance(part, str) else _finish(part, t0)

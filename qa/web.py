@@ -17,7 +17,6 @@ import ipaddress
 import json
 import os
 import queue
-import re
 import threading
 import time
 import urllib.error
@@ -421,7 +420,10 @@ class Page:
             try:
                 a = None
                 shown = ""
-                for part in stream_question(q, self.settings, self.retriever, doc=doc, region=region, plan=plan):
+                from qa.answer import stream_question
+
+                for part in stream_question(q, self.settings, self.retriever, engine="llm", doc=doc, region=region,
+                                            plan=plan):
                     if isinstance(part, str):
                         shown += part
                         history[-1] = {"role": "assistant", "content": preview_markdown(shown)}
@@ -564,34 +566,6 @@ class Page:
         warnings = log.getvalue().strip()
         note = f"<sub>{html.escape(warnings)}</sub>\n\n" if warnings else ""
         return note + self.read_report()
-
-
-def stream_question(question: str, settings: Settings, retriever: Any, doc: str | None = None,
-                    region: str | None = None, plan: str | None = None) -> Iterator[str | Answer]:
-    """answer_question for the LLM engine, streamed: text deltas, then the checked Answer (always last).
-
-    The same steps as ``qa.answer.answer_question`` (its question guards, the same search, the
-    number check, the abstention text), with ``qa.llm.stream_answer_llm`` in place of ``answer_llm``.
-    """
-    from qa.answer import MAX_QUESTION, answer_question, check_numbers
-    from qa.llm import stream_answer_llm
-    from qa.models import ABSTAIN_TEXT
-
-    q = (question or "").strip()
-    if not q or len(q) > MAX_QUESTION or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
-        yield answer_question(q, settings, retriever=retriever, engine="llm", doc=doc, region=region, plan=plan)
-        return
-    t0 = time.perf_counter()
-    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
-    for part in stream_answer_llm(q, hits, settings):
-        if isinstance(part, str):
-            yield part
-            continue
-        a = check_numbers(part)
-        a.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
-        if a.abstained:
-            a.text = ABSTAIN_TEXT
-        yield a
 
 
 # ---------------------------------------------------------------- the app
