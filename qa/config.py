@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     replay: bool = False
 
     # the page
+    eval_gold: Path | None = Field(None, description="the page's eval gold file (default evals/indicators.jsonl)")
+    eval_report: Path | None = Field(None, description="the page's eval report folder (default reports/eval)")
     host: str = "127.0.0.1"
     port: int = 7860
     auth: SecretStr | None = Field(None, description="user:password turns on the login")

@@ -358,8 +358,8 @@ class Page:
         self.retriever = Retriever(settings)
         self.roots = doc_roots(settings)
         self.engines, self.engine_note = available_engines(settings)
-        self.gold = gold
-        self.report_dir = report_dir or REPORT_DIR
+        self.gold = gold or settings.eval_gold
+        self.report_dir = report_dir or settings.eval_report or REPORT_DIR
         self.briefs_dir = briefs_dir or Path(settings.home) / "briefs"  # per store; `qa brief --out` can share it
         self.briefs_dir.mkdir(parents=True, exist_ok=True)
         self._brief_lock = threading.Lock()
