@@ -39,7 +39,7 @@ from tests.test_store_server import ChromaServer, _alive
 
 A, B = DOC["000"], DOC["002"]  # 大同区 (十一五), 二连浩特 (十二五): the two smallest plans
 GDP_2005 = "大同区“十五”期末地区生产总值是多少？"  # 17.5亿元, or 18.5亿元 in the changed copy of A
-GDP_2010 = "大同区到2010年地区生产总值计划达到多少？"  # 46.5亿元 in every version of A
+GDP_2010 = "大同区到2010年地区生产总值计划达到多少？"  # 46.5亿元 in A and in its changed copy
 RETAIL_B = "二连浩特2015年社会消费品零售总额目标是多少？"  # 42亿元 while B is in the store
 PROBE = "地区生产总值年均增长"
 
@@ -131,7 +131,6 @@ def which_state(state: dict[str, Any], states: dict[str, Callable[[dict[str, str
         assert len(ids) == state["counts"][doc_id] > 0, (doc_id, len(ids), state["counts"][doc_id])
         assert all(i.startswith(f"{doc_id}@{version}:") for i in ids), doc_id
         live.extend(ids)
-    assert sorted(state["live"]) == sorted(versions), "chunks of a document the manifest does not name"
     assert state["lexical"] == sorted(live), "the lexical index is not the manifest's chunks"
     assert state["hits"] and set(state["hits"]) <= set(live)
     assert state["dense"] and set(state["dense"]) <= set(live)
@@ -145,13 +144,15 @@ class Child:
 
     proc: subprocess.Popen[bytes]
     out: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     @classmethod
     def start(cls, args: list[str], env: dict[str, str], cwd: Path) -> Child:
         proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
         child = cls(proc)
-        threading.Thread(target=child._read, daemon=True).start()
+        child.reader = threading.Thread(target=child._read, daemon=True)
+        child.reader.start()
         return child
 
     def _read(self) -> None:
@@ -168,20 +169,26 @@ class Child:
         deadline = time.monotonic() + timeout
         while not found(self.text):
             if self.proc.poll() is not None:
-                time.sleep(0.2)  # let the reader thread drain the pipe
+                self._drained()
                 return found(self.text)
             assert time.monotonic() < deadline, f"timed out; output so far: {self.text[-2000:]!r}"
             time.sleep(0.02)
         return True
 
+    def _drained(self) -> None:
+        if self.reader is not None:
+            self.reader.join(timeout=30)
+
     def kill9(self) -> int:
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
-        return self.proc.wait(timeout=30)
+        rc = self.proc.wait(timeout=30)
+        self._drained()
+        return rc
 
     def finish(self, timeout: float = 300) -> int:
         rc = self.proc.wait(timeout=timeout)
-        time.sleep(0.1)
+        self._drained()
         return rc
 
 
@@ -259,6 +266,26 @@ def old_or_new(old: dict[str, str], new_sha: str) -> dict[str, Callable[[dict[st
     return {"old": lambda v: v == old, "new": lambda v: sorted(v) == [A] and v[A].startswith(new_sha[:10])}
 
 
+def start_killable(point: str, docs: Path, env: dict[str, str], home: Path, tmp_path: Path) -> Child:
+    """Write the new A and start the ingest; return once it is at ``point`` (or has killed itself there)."""
+    if point == "while-embedding":
+        # the real `qa` binary, embedding 29 chunks no cache holds; killed once the bar has moved
+        env["QA_EMBED_CACHE"] = str(private_cache(tmp_path / "embeddings.sqlite"))
+        (docs / SEED_FILES[A].name).write_text(renumbered_a(3), encoding="utf-8", newline="")
+        child = Child.start([qa_bin(), "ingest", str(docs)], env, home)
+        assert child.wait_for(mid_embedding), f"ingest ended before it embedded: {child.text[-2000:]}"
+        return child
+    # a pause (or a SIGKILL of itself a moment later) at one point of the real write path
+    (docs / SEED_FILES[A].name).write_text(changed_a(), encoding="utf-8", newline="")
+    delay = {"while-writing-chunks": "0.05", "during-gc": "0.02"}.get(point, "0")
+    child = Child.start([sys.executable, "-c", PAUSED_INGEST, point, delay, str(docs)], env, home)
+    if point in ("before-commit", "after-commit"):
+        assert child.wait_for(lambda t: "HOLDING" in t), child.text[-2000:]
+    else:
+        child.finish()
+    return child
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("point", [
     "while-embedding", "while-writing-chunks", "before-commit", "after-commit", "during-gc",
@@ -271,28 +298,16 @@ def test_kill_9_mid_ingest_leaves_the_old_or_the_new_state(point: str, plan_a: d
     shutil.copytree(plan_a["home"], home)
     shutil.copytree(plan_a["docs"], docs)
     env = qa_env(home)
-    if point == "while-embedding":
-        # the real `qa` binary, embedding 29 chunks no cache holds; killed once the bar has moved
-        text = renumbered_a(3)
-        env["QA_EMBED_CACHE"] = str(private_cache(tmp_path / "embeddings.sqlite"))
-        (docs / SEED_FILES[A].name).write_text(text, encoding="utf-8", newline="")
-        child = Child.start([qa_bin(), "ingest", str(docs)], env, home)
-        assert child.wait_for(mid_embedding), f"ingest ended before it embedded: {child.text[-2000:]}"
-    else:
-        # a pause (or a SIGKILL of itself a moment later) at one point of the real write path
-        text = changed_a()
-        (docs / SEED_FILES[A].name).write_text(text, encoding="utf-8", newline="")
-        delay = {"while-writing-chunks": "0.05", "during-gc": "0.02"}.get(point, "0")
-        child = Child.start([sys.executable, "-c", PAUSED_INGEST, point, delay, str(docs)], env, home)
-        if point in ("before-commit", "after-commit"):
-            assert child.wait_for(lambda t: "HOLDING" in t), child.text[-2000:]
-        else:
-            child.finish()
-    rc = child.kill9()
-    assert rc == -signal.SIGKILL, f"the ingest was not killed mid-run (exit {rc}): {child.text[-2000:]}"
+    child: Child | None = None
+    try:
+        child = start_killable(point, docs, env, home, tmp_path)
+    finally:
+        rc = child.kill9() if child is not None else None  # never leave a paused child behind
+    assert child is not None and rc == -signal.SIGKILL, f"not killed mid-run (exit {rc}): {child and child.text}"
 
     settings = Settings(home=home)
-    states = old_or_new(plan_a["versions"], sha_of(text))
+    new_sha = hashlib.sha256((docs / SEED_FILES[A].name).read_bytes()).hexdigest()
+    states = old_or_new(plan_a["versions"], new_sha)
     seen = which_state(inspect(settings), states)
     if point in ("while-embedding", "before-commit"):
         assert seen == "old"
