@@ -25,42 +25,6 @@ def _settings(args: argparse.Namespace):
     return load(engine=getattr(args, "engine", None), replay=True if getattr(args, "replay", False) else None)
 
 
-def check_paths(paths: list[Path]) -> None:
-    """Refuse what `collect` would read blindly: FIFOs and devices (reading them never ends), and
-    symlinks inside a folder that lead out of it (a folder ingest reads that folder only)."""
-    from qa.ingest import collect
-
-    def unreadable(e: OSError) -> None:
-        raise UserError(f"{e.filename}: cannot read this folder ({e.strerror})")
-
-    for p in paths:
-        if p.is_dir():
-            root = p.resolve()
-            for _ in os.walk(p, onerror=unreadable):  # rglob skips folders it cannot read, silently
-                pass
-            for f in collect([p]):
-                target = f.resolve()
-                if not target.is_relative_to(root):
-                    raise UserError(f"{f}: symbolic link to {target}, outside {p}; "
-                                    "give that file itself if you mean to ingest it")
-                _regular_file(f)
-        elif p.exists() or p.is_symlink():
-            _regular_file(p)
-
-
-def _regular_file(f: Path) -> None:
-    import stat
-
-    try:
-        mode = f.stat().st_mode
-    except OSError as e:
-        raise UserError(f"{f}: cannot read ({e.strerror or e})") from None
-    if not stat.S_ISREG(mode):
-        raise UserError(f"{f}: not a regular file (a pipe, device or socket); planqa reads .txt and .md files")
-    if not os.access(f, os.R_OK):
-        raise UserError(f"{f}: cannot read this file (permission denied)")
-
-
 def _check_question(text: str, what: str) -> str:
     """Empty, punctuation-only and over-long questions are the user's mistake: one line, before any work."""
     import re
@@ -82,7 +46,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] if args.paths else None
-    check_paths(paths or [Path(p) for p in settings.docs])
     r = ingest(settings, paths, progress=not args.quiet)
     print(
         f"ingested {len(r.added)} new, {len(r.updated)} updated, {len(r.unchanged)} unchanged, "

@@ -7,7 +7,9 @@ with a one-line error naming it, so the store never holds half an ingest.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,20 +37,35 @@ class SourceFile:
 
 
 def collect(paths: list[Path]) -> list[Path]:
-    """Files to ingest: directories are walked; missing paths and empty folders are errors."""
+    """Files to ingest: directories are walked; missing paths and empty folders are errors, and so is
+    anything read blindly would hang on or leak: FIFOs and devices, links leading out of a folder."""
     files: list[Path] = []
     for p in paths:
         if not p.exists():
             raise IngestError(f"{p}: no such file or directory")
         if p.is_dir():
+            root = p.resolve()
+
+            def unreadable(e: OSError) -> None:
+                raise IngestError(f"{e.filename}: cannot read this folder ({e.strerror})")
+
+            for _ in os.walk(p, onerror=unreadable):  # rglob skips folders it cannot read, silently
+                pass
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
                 raise IngestError(f"{p}: no .txt or .md files in this directory")
+            for f in found:
+                target = f.resolve()
+                if not target.is_relative_to(root):
+                    raise IngestError(f"{f}: symbolic link to {target}, outside {p}; "
+                                      "give that file itself if you mean to ingest it")
+                _regular_file(f)
             files.extend(found)
         elif p.suffix.lower() not in SUFFIXES:
             raise IngestError(f"{p}: unsupported file type {p.suffix or '(none)'} (expected .txt or .md)")
         else:
+            _regular_file(p)
             files.append(p)
     seen: dict[str, Path] = {}
     for f in files:
@@ -56,6 +73,17 @@ def collect(paths: list[Path]) -> list[Path]:
         if other != f and other.resolve() != f.resolve():
             raise IngestError(f"{f}: same document id '{f.stem}' as {other}; rename one of them")
     return list(dict.fromkeys(files))
+
+
+def _regular_file(f: Path) -> None:
+    try:
+        mode = f.stat().st_mode
+    except OSError as e:
+        raise IngestError(f"{f}: cannot read ({e.strerror or e})") from None
+    if not stat.S_ISREG(mode):
+        raise IngestError(f"{f}: not a regular file (a pipe, device or socket); planqa reads .txt and .md files")
+    if not os.access(f, os.R_OK):
+        raise IngestError(f"{f}: cannot read this file (permission denied)")
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -263,12 +291,14 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
 
     from qa.store import index_text
 
-    for s, version, chunks in pending:
-        vecs = store.ef.embed([index_text(c) for c in chunks], "passage", progress=tick)
-        store.add_chunks(chunks, s.doc, version, vecs)
-        report.chunks += len(chunks)
-    if bar is not None:
-        bar.close()
+    try:
+        for s, version, chunks in pending:
+            vecs = store.ef.embed([index_text(c) for c in chunks], "passage", progress=tick)
+            store.add_chunks(chunks, s.doc, version, vecs)
+            report.chunks += len(chunks)
+    finally:  # an error line must not land inside an open progress bar
+        if bar is not None:
+            bar.close()
 
     if todo or report.removed or rebuild_all:
         for s, version, chunks in pending:

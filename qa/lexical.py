@@ -79,6 +79,8 @@ class LexicalIndex:
             os.replace(tmp, path)
         except OSError:  # another process won the race; theirs is identical
             shutil.rmtree(tmp, ignore_errors=True)
+        prune(path.parent, keep=path.name)
+
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
@@ -87,3 +89,26 @@ class LexicalIndex:
         chunks = [Chunk.model_validate(d) for d in json.loads((path / "chunks.json").read_text("utf-8"))]
         retriever = bm25s.BM25.load(str(path / "bm25"))
         return cls(chunks, retriever)
+
+
+def prune(folder: Path, keep: str, spare: int = 2, grace: float = 600.0) -> None:
+    """Indexes of old manifests and temp dirs of killed saves would pile up; keep the newest few
+    (a reader may still be loading one) and anything touched in the last ten minutes."""
+    import time
+
+    def mtime(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:  # another process pruned it first
+            return float("inf")
+
+    entries = sorted(((mtime(p), p) for p in folder.iterdir() if p.name != keep), reverse=True)
+    now = time.time()
+    kept = 0
+    for t, p in entries:
+        if now - t < grace:
+            continue
+        if p.name.startswith(".tmp-") or kept >= spare:
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            kept += 1

@@ -92,6 +92,17 @@ class Retriever:
         self._lexical: LexicalIndex | None = None
 
     def refresh(self) -> tuple[Manifest, LexicalIndex]:
+        from qa.store import StoreChanged
+
+        for attempt in range(3):
+            try:
+                return self._refresh()
+            except StoreChanged:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _refresh(self) -> tuple[Manifest, LexicalIndex]:
         manifest = self.store.manifest()
         digest = manifest.digest()
         with self._lock:

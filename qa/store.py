@@ -31,6 +31,10 @@ class StoreError(Exception):
     """A one-line reason the store cannot be reached or used."""
 
 
+class StoreChanged(StoreError):
+    """An ingest committed while a reader was reading: reading the new manifest again will do."""
+
+
 # embedded Chroma systems (one per path and process, shared by every client) → the manifest
 # generation their in-memory vector index is known to hold
 _SEEN: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
@@ -208,7 +212,7 @@ class Store:
                 chunks = [c for c in chunks if c.ordinal < want]
                 if len(chunks) < want:
                     # an ingest replaced this version after the manifest was read: never index half of it
-                    raise StoreError(f"the store at {self.where} changed while it was being read "
+                    raise StoreChanged(f"the store at {self.where} changed while it was being read "
                                      f"({key}: {len(chunks)} of {want} chunks); try again")
             out.extend(chunks)
         out.sort(key=lambda c: (c.doc_id, c.ordinal))

@@ -694,12 +694,26 @@ def test_unreadable_files_and_folders_are_one_line(what: str, small_store: Setti
 
 def test_a_folder_with_a_symlink_inside_it_passes_the_check(tmp_path: Path) -> None:
     """The symlink check refuses only links that leave the folder."""
-    from qa.cli import check_paths
     from qa.ingest import collect
 
     docs = tmp_path / "docs"
     (docs / "real").mkdir(parents=True)
     shutil.copy(SEED_FILES[B], docs / "real" / "b.txt")
     (docs / "alias.md").symlink_to(docs / "real" / "b.txt")
-    check_paths([docs])
     assert [f.name for f in collect([docs])] == ["alias.md", "b.txt"]
+
+
+def test_ingest_itself_refuses_a_fifo_without_reading_it(tmp_path: Path,
+                                                         settings_factory: Callable[..., Settings]) -> None:
+    """The checks live in collect(), so the bench, the page and tests are as safe as the CLI."""
+    from qa.ingest import IngestError, ingest
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_FILES[B], docs / "b.txt")
+    os.mkfifo(docs / "pipe.txt")
+    settings = settings_factory(tmp_path / "home")
+    with pytest.raises(IngestError, match="not a regular file"):
+        ingest(settings, [docs / "pipe.txt"])
+    report = ingest(settings, [docs])  # in a folder a pipe is not a document: passed over, never opened
+    assert report.added == ["b"]

@@ -127,3 +127,23 @@ def test_fresh_store_can_count_and_list_before_anything_else(ready_store):
     manifest = Store(ready_store).manifest()
     assert Store(ready_store).count() == sum(manifest.counts.values())
     assert len(Store(ready_store).live_chunks(manifest)) == sum(manifest.counts.values())
+
+
+def test_old_lexical_indexes_and_dead_temp_dirs_are_pruned(tmp_path):
+    """Every manifest change saves a new index; killed saves leave .tmp- dirs. Neither piles up."""
+    import os
+    import time
+
+    from qa.lexical import prune
+
+    folder = tmp_path / "lexical"
+    old = time.time() - 3600
+    for name in ["a", "b", "c", "d", ".tmp-dead"]:
+        (folder / name).mkdir(parents=True)
+        os.utime(folder / name, (old, old))
+    os.utime(folder / "d", (old + 10, old + 10))  # the newest old one
+    (folder / ".tmp-saving").mkdir()  # a save in progress right now
+    (folder / "live").mkdir()
+    prune(folder, keep="live")
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == [".tmp-saving", "c", "d", "live"], left
