@@ -135,6 +135,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.host:
         settings.host = args.host
+    elif settings.host not in LOOPBACK:
+        raise UserError(f"QA_HOST={settings.host} would open the page beyond this machine; "
+                        f"say so explicitly with `qa serve --host {settings.host}`")
     if args.port:
         settings.port = args.port
     serve(settings)
@@ -143,6 +146,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 class UserError(Exception):
     """A mistake the user can fix; printed as one line."""
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def build_parser() -> argparse.ArgumentParser:

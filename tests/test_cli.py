@@ -65,3 +65,11 @@ def test_ingest_prints_a_summary_and_defaults_to_the_seeds(tmp_path):
     proc = run_qa(["ingest", str(SEEDS / "002_0a4f00c585880ffc.txt")], tmp_path)
     assert proc.returncode == 0 and "1 unchanged" in proc.stdout and "0 embedded" in proc.stdout
     assert qa_bin().endswith("qa")
+
+
+def test_serve_refuses_a_non_loopback_qa_host_without_an_explicit_flag(tmp_path):
+    """Binding beyond localhost needs --host on the command line; an environment variable is not enough."""
+    (tmp_path / "home").mkdir()
+    proc = run_qa(["serve"], tmp_path / "home", QA_HOST="0.0.0.0")
+    line = one_line_error(proc)
+    assert "QA_HOST=0.0.0.0" in line and "--host 0.0.0.0" in line, line
