@@ -528,7 +528,9 @@ def test_llm_brief_cli_reports_the_failing_plan_and_writes_the_rest(ready_store:
                       OPENAI_BASE_URL=url, OPENAI_API_KEY=secret, QA_MODEL="scripted", QA_LLM_RETRIES="1",
                       QA_CONTEXT_TOKENS="2000")
     assert proc.returncode == 1, proc.stdout + proc.stderr  # exit code = number of failed plans
-    (line,) = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    (line,) = [ln for ln in lines if ": error: " in ln]  # one line for the failing plan
+    assert all("; retry 1/1 in" in ln for ln in lines if ln != line), proc.stderr  # and the retry it made
     assert line.startswith(f"qa brief: {DOC['004']}: error: ") and "malformed response body" in line
     assert "4 written, 0 unchanged, 1 failed" in proc.stdout
     assert received.count(("004", "broken")) == 2  # the first try and one retry

@@ -676,7 +676,7 @@ def test_qa_ask_llm_unreadable_reply_and_endpoint_down(ready_store: object, tmp_
     question = "大同区到2010年地区生产总值计划达到多少？"
     # the calls are cached in the shared store's home: the last run asks another question, so it
     # cannot be answered from the cache
-    env = {"QA_MODEL": "scripted", "OPENAI_API_KEY": SECRET, "QA_LLM_RETRIES": "0", "QA_HOME": str(home),
+    env = {"QA_MODEL": f"scripted-{tmp_path.name}", "OPENAI_API_KEY": SECRET, "QA_LLM_RETRIES": "0", "QA_HOME": str(home),
            "QA_LLM_VALIDATION_RETRIES": "1"}
     with scripted_server(Reply(200, completion("46.5亿元吧"))) as srv:
         plain = run_qa(["ask", question, "--engine", "llm"], home, OPENAI_BASE_URL=srv.url, **env)

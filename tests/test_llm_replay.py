@@ -163,8 +163,9 @@ def test_record_then_replay_without_the_endpoint(ready_store: Any, tmp_path: Pat
 
 def test_endpoint_down_stops_the_eval_with_one_line(ready_store: Any, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    settings = ready_store.model_copy(update={"engine": "llm", "openai_base_url": CLOSED, "model": "scripted",
-                                              "replay": False, "llm_retries": 0})
+    # a model name of its own: nothing another test cached in the shared store's home can answer
+    settings = ready_store.model_copy(update={"engine": "llm", "openai_base_url": CLOSED, "replay": False,
+                                              "model": f"down-{tmp_path.name}", "llm_retries": 0})
     assert run_cli(_args(SUBSET, tmp_path / "r", None), settings) == 1
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("qa eval: error: question 000-q01 (") and "cannot reach the model endpoint" in line
