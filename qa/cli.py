@@ -104,6 +104,8 @@ def render_answer(a) -> str:
         lines.append("  " + " · ".join(facts))
     if not a.supported:
         lines.append(f"  ⚠ 未能在引用中找到这些数字: {', '.join(a.unsupported_numbers)}")
+    if a.abstained and a.note:
+        lines.append(f"  ({a.note})")
     for i, c in enumerate(a.citations, 1):
         lines.append(f"  [{i}] {c.doc_id} {c.section} [{c.start}:{c.end}]")
         lines.append(f"      「{c.quote.strip()[:300]}」")
@@ -182,7 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=["extractive", "llm"])
     s.add_argument("--k", type=int, default=5)
     s.add_argument("--report", default="reports/eval", help="folder for report.json and report.md")
-    s.add_argument("--replay", action="store_true")
+    s.add_argument("--replay", action="store_true", help="llm: answer only from recorded calls, never call out")
+    s.add_argument("--record-dir", metavar="DIR",
+                   help="llm: record the model calls into DIR, or replay from it with --replay "
+                        "(committed: evals/llm-replay)")
     s.add_argument("--fail-under", nargs="*", default=[], metavar="METRIC=VALUE")
     s.set_defaults(fn=cmd_eval)
 

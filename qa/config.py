@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     llm_validation_retries: int = 2
     context_tokens: int = 3000
     replay: bool = False
+    llm_cache: Path | None = Field(None, description="LLM call cache (default $QA_HOME/cache/llm)")
 
     # the page
     eval_gold: Path | None = Field(None, description="the page's eval gold file (default evals/indicators.jsonl)")
