@@ -147,3 +147,31 @@ def test_old_lexical_indexes_and_dead_temp_dirs_are_pruned(tmp_path):
     prune(folder, keep="live")
     left = sorted(p.name for p in folder.iterdir())
     assert left == [".tmp-saving", "c", "d", "live"], left
+
+
+def test_many_plans_dense_search_filters_in_process_like_chroma_does(tmp_path, settings_factory, monkeypatch):
+    """Above FILTER_KEYS_MAX live versions the dense query runs unfiltered and drops other versions
+    itself (a where over hundreds of keys is slow in Chroma); it must find what the filtered query finds."""
+    import qa.store as store_mod
+
+    seed = SEED_FILES[DOC["002"]].read_text(encoding="utf-8")
+    paras = [p for p in seed.split("\n") if len(p) > 60][:40]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    n_docs = store_mod.FILTER_KEYS_MAX + 4
+    for i in range(n_docs):
+        text = f"测试{i}区国民经济和社会发展第十二个五年规划纲要\n" + "\n".join(paras[2 * i : 2 * i + 2])
+        (docs / f"p{i:02d}.txt").write_text(text, encoding="utf-8")
+    settings = settings_factory(tmp_path / "home", docs=[docs])
+    ingest(settings, [docs])
+    store = Store(settings)
+    keys = store.manifest().live_keys()
+    assert len(keys) == n_docs > store_mod.FILTER_KEYS_MAX
+    for q in QUESTIONS:
+        fast = store.dense(q, 10, keys)
+        monkeypatch.setattr(store_mod, "FILTER_KEYS_MAX", 10_000)
+        filtered = store.dense(q, 10, keys)
+        monkeypatch.undo()
+        assert [i for i, _ in fast] == [i for i, _ in filtered], q
+        few = keys[:store_mod.FILTER_KEYS_MAX + 1]  # a subset still above the limit: only its versions come back
+        assert {i.rsplit(":", 1)[0] for i, _ in store.dense(q, 10, few)} <= set(few)
