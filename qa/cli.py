@@ -244,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         _drop_progress_bars()
         print(f"qa {args.cmd}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `qa compare … | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain
+        return 0
     except Exception as e:  # validation errors of settings, etc.: still one line
         if os.environ.get("QA_DEBUG"):
             raise

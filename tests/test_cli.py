@@ -73,3 +73,13 @@ def test_serve_refuses_a_non_loopback_qa_host_without_an_explicit_flag(tmp_path)
     proc = run_qa(["serve"], tmp_path / "home", QA_HOST="0.0.0.0")
     line = one_line_error(proc)
     assert "QA_HOST=0.0.0.0" in line and "--host 0.0.0.0" in line, line
+
+
+def test_output_into_a_closed_pipe_is_quiet(ready_store):
+    """`qa compare 地区生产总值 | head -1`: no BrokenPipe traceback once the reader stops
+    (`true` stops before qa has written anything, so the pipe is surely closed)."""
+    proc = subprocess.run(f"{qa_bin()} compare 地区生产总值 --format csv | true; echo ${{PIPESTATUS[0]}}",
+                          shell=True, executable="/bin/bash", env=qa_env(ready_store.home),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "0", proc.stdout
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
