@@ -13,7 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +139,27 @@ def seed_texts() -> dict[str, str]:
         with path.open(encoding="utf-8", newline="") as f:
             out[doc_id] = f.read()
     return out
+
+
+@contextmanager
+def local_endpoint(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (free port) serving ``handler``; yields its OpenAI-style base URL.
+
+    For what the llama.cpp server cannot be made to do: 429s, 500s, broken bodies, scripted replies."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def completion(content: str) -> bytes:
+    """A chat.completion body carrying ``content`` as the assistant's message."""
+    return json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "scripted",
+                       "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                                    "finish_reason": "stop"}],
+                       "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()

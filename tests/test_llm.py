@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ from qa.config import Settings
 from qa.llm import CacheMiss, LLMClient, LLMError, LLMReply, answer_llm, stream_answer_llm
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Hit
 from qa.numbers import numbers_in
-from tests.conftest import one_line_error, run_qa
+from tests.conftest import local_endpoint, one_line_error, run_qa
 from tests.llm_server import MODEL_ALIAS, free_port, llm_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
@@ -194,16 +194,9 @@ def scripted_server(*replies: Reply) -> Iterator[Scripted]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
+    with local_endpoint(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

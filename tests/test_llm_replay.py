@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import runpy
 import shutil
-import threading
 from argparse import Namespace
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import pytest
 
 from qa.evaluate import RECORD_HINT, LLMRunError, dumps, run, run_cli, without_timing
 from qa.llm import LLMReply
+from tests.conftest import completion, local_endpoint
 from tests.llm_server import MODEL_ALIAS, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,10 +112,7 @@ def test_recording_on_other_chunking_is_refused_up_front(offline: Any, tmp_path:
 def abstaining_model() -> Iterator[tuple[str, list[dict]]]:
     """A real OpenAI-compatible endpoint on 127.0.0.1 whose model always says 文档未提及."""
     received: list[dict] = []
-    reply = LLMReply(answer="文档未提及", chunk_ids=[], abstained=True).model_dump_json()
-    body = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "scripted",
-                       "choices": [{"index": 0, "message": {"role": "assistant", "content": reply},
-                                    "finish_reason": "stop"}]}).encode()
+    body = completion(LLMReply(answer="文档未提及", chunk_ids=[], abstained=True).model_dump_json())
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -129,15 +126,8 @@ def abstaining_model() -> Iterator[tuple[str, list[dict]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with local_endpoint(Handler) as url:
+        yield url, received
 
 
 def test_record_then_replay_without_the_endpoint(ready_store: Any, tmp_path: Path) -> None:
