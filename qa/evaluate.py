@@ -26,7 +26,6 @@ message that says to record again (``make record-llm`` for the committed ``evals
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import json
@@ -912,41 +911,3 @@ def run_cli(args: Any, settings: Settings) -> int:
     for line in missed:
         print(f"qa eval: below threshold: {line}", file=sys.stderr)
     return EXIT_FAILED if missed else 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The flags of `qa eval`, plus ``--record-dir`` (``python -m qa.evaluate``)."""
-    p = argparse.ArgumentParser(prog="python -m qa.evaluate",
-                                description="score answers against hand-labelled questions (qa eval)")
-    p.add_argument("--gold", default="evals/indicators.jsonl")
-    p.add_argument("--engine", choices=["extractive", "llm"])
-    p.add_argument("--k", type=int, default=5)
-    p.add_argument("--report", default="reports/eval", help="folder for report.json and report.md")
-    p.add_argument("--replay", action="store_true", help="llm: answer only from recorded model calls")
-    p.add_argument("--record-dir", metavar="DIR",
-                   help=f"llm: record the model calls into DIR, or replay from it with --replay "
-                        f"(committed: {DEFAULT_RECORDING})")
-    p.add_argument("--fail-under", nargs="*", default=[], metavar="METRIC=VALUE")
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m qa.evaluate``: what `make record-llm` and the replay in CI run."""
-    from qa.config import load
-
-    args = build_parser().parse_args(argv)
-    settings = load(engine=args.engine, replay=True if args.replay else None)
-    try:
-        return run_cli(args, settings)
-    except Exception as e:  # the endpoint, the store: one line like `qa`, never a traceback
-        from qa.llm import LLMError
-        from qa.store import StoreError
-
-        if not isinstance(e, LLMError | StoreError):
-            raise
-        print(f"qa eval: error: {e}", file=sys.stderr)
-        return EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

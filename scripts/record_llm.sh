@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Record the LLM engine on evals/llm-subset.jsonl against the local llama.cpp server (Gemma 3
 # 270M) into evals/llm-replay, the recording CI replays offline (tests/test_llm_replay.py,
-# `python -m qa.evaluate --engine llm --replay --record-dir evals/llm-replay`). `make record-llm`.
+# `qa eval --engine llm --replay --record-dir evals/llm-replay`). `make record-llm`.
 #
 # Steps: install the server and model if needed, ingest the seeds into $QA_HOME, start the
 # server on a free port, record into a fresh directory (nothing stale survives), swap it into
@@ -18,6 +18,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export VENV="${VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
+QA="$VENV/bin/qa"
 GOLD="${GOLD:-evals/llm-subset.jsonl}"
 RECORD_DIR="${RECORD_DIR:-evals/llm-replay}"
 REPORT="${REPORT:-reports/eval-llm}"
@@ -56,13 +57,13 @@ done
 curl -fsS "$OPENAI_BASE_URL/models" >/dev/null || { say "error: the server did not start"; exit 1; }
 
 say "recording $GOLD into $RECORD_DIR"
-"$PY" -m qa.evaluate --engine llm --gold "$GOLD" --record-dir "$TMP" --report "$REPORT"
+"$QA" eval --engine llm --gold "$GOLD" --record-dir "$TMP" --report "$REPORT"
 rm -rf "$RECORD_DIR"
 mv "$TMP" "$RECORD_DIR"
 chmod 755 "$RECORD_DIR"
 kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
 
 say "replaying $RECORD_DIR offline as a check"
-OPENAI_BASE_URL="http://127.0.0.1:9/v1" "$PY" -m qa.evaluate --engine llm --replay --gold "$GOLD" \
+OPENAI_BASE_URL="http://127.0.0.1:9/v1" "$QA" eval --engine llm --replay --gold "$GOLD" \
     --record-dir "$RECORD_DIR" --report "$REPORT-replay"
 say "done: commit $RECORD_DIR (and $GOLD if it changed)"
