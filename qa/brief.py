@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qa.clean import Cleaned
+from qa.extract import BOUND_POST, BOUND_PRE, NUMBER, PLAN_NAME, UNITS, YEAR_NUM
 from qa.indicators import SYNONYMS
 from qa.models import PLAN_PERIODS, Brief, Citation, Document, Indicator
 from qa.numbers import canonical
@@ -245,34 +246,31 @@ def _category_of(section: str) -> str | None:
 
 # --------------------------------------------------------------------------- prose targets
 
-_UNITS = (
-    "个百分点|公里/百平方公里|公里/平方公里|%|‰|亿美元|万美元|美元|亿元|万元|元|亿斤|万斤|万吨|吨|万千瓦|千瓦|兆瓦|"
-    "万人次|人次|万人|人|万户|户|平方公里|平方米|公里|万公顷|公顷|万亩|亩|万头|头|万只|只|岁|个|家|张|部|台|项|册|所|座|辆|"
-    "万|亿"
-)
-VALUE_RE = re.compile(
-    rf"(?<![\d.每第×xX/\-—~～])(?P<num>\d+(?:\.\d+)?)(?![\d.])(?P<unit>{_UNITS})?(?P<qual>以上|以下|左右|以内)?(?![\-—~～])"
+VALUE_RE = re.compile(  # a figure of prose: not a range end (5-8%), a ratio part, a rank (第3) or a rate base (每10万)
+    rf"(?<![\d.每第×xX/\-—~～])(?P<num>{NUMBER})(?![\d.])(?P<unit>{UNITS})?(?P<qual>{BOUND_POST})?(?![\-—~～])"
 )
 _CLAUSE_SPLIT = re.compile(r"[，,；;。！？!?]|(?<!\d)[：:]|[：:](?!\d)")
 _RATIO = re.compile(r"\d\s*[：:]\s*\d")
-_YEAR_IN = re.compile(r"(?:到|至|截至|截止到?)?((?:19|20)\d{2})年(?:底|末|前)?(?:的)?")
-_YEAR_BARE = re.compile(r"(?:19|20)\d{2}年(?:底|末|前)?(?:的)?")
-_PLAN_CUE = re.compile(r"“?(十[一二三四五六七八九]?五)[”“\"]?(期末|末期|末|期间|时期|期内)")
+_YEAR_IN = re.compile(rf"(?:到|至|截至|截止到?)?({YEAR_NUM})年(?:底|末|前)?(?:的)?")
+_YEAR_BARE = re.compile(rf"(?:{YEAR_NUM})年(?:底|末|前)?(?:的)?")
+_PLAN_TIME = "期末|末期|末|期间|时期|期内"
+_PLAN_CUE = re.compile(rf"“?({PLAN_NAME})[”“\"]?({_PLAN_TIME})")
 _LEAD = re.compile(
-    r"^(?:[、，,：:；;\s—\-－]+|其中|(?:到|至|截至)?(?:19|20)\d{2}年(?:底|末)?(?:的)?|“?十[一二三四五六七八九]?五[”“\"]?(?:期末|末期|末|期间|时期|期内)?"
+    rf"^(?:[、，,：:；;\s—\-－]+|其中|(?:到|至|截至)?(?:{YEAR_NUM})年(?:底|末)?(?:的)?|“?(?:{PLAN_NAME})[”“\"]?(?:{_PLAN_TIME})?"
     r"|今后五年|五年(?:内|间)?|期末|期内|预计|计划|力争|争取|预期|确保|努力|使|将|要|全区|全市|全县|全旗|全省|全州|我区|我市|我县|区域"
     r"|辖区内|可|实现了|实现|完成了|完成|累计|共|要求)"
 )
 _TRAIL = re.compile(
     r"(?:计划|可|将|要|力争|预计|实现|达到了|达到|达|提高到|提升到|增加到|增长到|增至|上升到|发展到|下降到|降低到|降至|提高至|提升至|增加至|"
-    r"控制在|保持在|稳定在|维持在|控制|保持|稳定|超过|突破|不低于|不少于|不超过|低于|高于|为|在|完成|年均增长|年均递增|年均提高|"
-    r"年均下降|年均增速|平均每年增长|每年|均|约|的|分别|累计|总计|共计)$"
+    rf"{BOUND_PRE}|维持在|控制|保持|稳定|为|在|完成|年均增长|年均递增|年均提高|"
+    r"年均下降|年均增速|平均每年增长|每年|均|的|分别|累计|总计|共计)$"
 )
 _GROWTH_CUE = re.compile(r"(?:年均|平均每年|每年)(?:增长|递增|增速|提高|上涨|增加)(?:速度)?(?:达到了|达到|为|在|保持在)?$")
 _DECLINE_CUE = re.compile(r"(?:年均|平均每年|每年)(?:下降|降低|递减|减少)$")
 _CHANGE_CUE = re.compile(r"(?:下降|降低|减少|降|提高|增长|增加|上升|翻)(?:了)?$")
 _FROM_CUE = re.compile(r"由(?:现在的|目前的|原来的|原有的|.{0,8}的)?$")
-_PRE_QUAL = re.compile(r"(超过|不低于|不少于|突破|高于|不超过|低于|约)$")
+# a bound printed before the figure (不低于5%); 控制在/保持在/稳定在 set a level and are name verbs here
+_PRE_QUAL = re.compile(rf"({'|'.join(q for q in BOUND_PRE.split('|') if not q.endswith('在'))})$")
 _VERB_START = re.compile(r"^(?:重点|推进|加快|实施|建设|推动|打造|积极|大力|着力|引进|新建|扩建|开展|组织|围绕|通过|依托)")
 _SCOPE_WORDS = {"城镇", "农村", "城市", "城乡", "总数", "总量", "合计", "总计", "全年", "人均", "年均", "比重", "其中", "规模"}
 
@@ -394,7 +392,7 @@ def sentence_values(text: str, mode: str, period: tuple[int, int] | None) -> lis
             unit = v.group("unit")
             if unit == "个百分点":
                 continue
-            value = float(v.group("num"))
+            value = float(v.group("num").replace(",", ""))
             qual = v.group("qual")
             before = clause[: v.start()]
             if "比" in before and not _FROM_CUE.search(seg):

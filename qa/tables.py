@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from qa.clean import Cleaned
+from qa.extract import BOUND_POST, BOUND_PRE, NUMBER
 from qa.models import Citation, Indicator
 
 Role = Literal["category", "name", "sub", "unit", "base", "target", "growth", "binding", "other"]
@@ -26,10 +27,8 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*")
 _UNIT_PAREN = re.compile(r"[(（]\s*([^()（）]{1,12}?)\s*[)）]\s*$")
 _COUNT_PAREN = re.compile(r"\s*[(（]\s*\d+\s*[个项]\s*[)）]\s*$")
-_VALUE = re.compile(
-    r"^(?P<pre>约|不低于|不超过|不少于|超过|大于|小于|≥|≤|>|<)?"
-    r"(?P<open>[\[［【])?(?P<num>[-+−]?\d+(?:\.\d+)?)(?P<close>[\]］】])?"
-    r"(?P<pct>%|‰)?(?P<post>以上|以下|左右|以内|及以上)?$"
+_VALUE = re.compile(  # a whole cell (spaces removed, minus signs made ASCII): ≤5, [150], 5以上, 1.5%
+    rf"^(?P<pre>{BOUND_PRE})?(?P<open>[\[［【])?(?P<num>\+?{NUMBER})(?P<close>[\]］】])?(?P<pct>%|‰)?(?P<post>{BOUND_POST})?$"
 )
 _EMPTY = {"", "-", "—", "/", "--", "——", "－"}
 BINDINGS = ("预期性", "约束性")
@@ -136,7 +135,7 @@ def parse_cell(raw: str) -> Cell | None:
     qual = m.group("post") or m.group("pre")
     return Cell(
         raw=raw,
-        value=float(m.group("num").replace("−", "-")),
+        value=float(m.group("num").replace(",", "")),
         qualifier=qual,
         bracketed=bool(m.group("open") and m.group("close")),
         percent=bool(m.group("pct")),
