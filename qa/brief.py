@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from qa.config import Settings
     from qa.ingest import SourceFile
 
-BRIEF_VERSION = "brief-4"  # bump when extraction or the file layout changes: every brief is rebuilt
+BRIEF_VERSION = "brief-5"  # bump when extraction or the file layout changes: every brief is rebuilt
 SUMMARY_MAX = 300
 MAX_ITEMS = 15
 MAX_PROJECTS = 20
@@ -1178,10 +1178,87 @@ def _formats(spec: str | Sequence[str]) -> list[str]:
     return fmts
 
 
-def state_key(sha256: str, engine: str, model: str | None, formats: Sequence[str]) -> str:
+def state_key(sha256: str, engine: str, model: str | None, formats: Sequence[str], chunks: str | None = None) -> str:
+    """What a brief file depends on; ``chunks`` is the stored chunk version its citations' chunk ids name."""
     blob = json.dumps({"version": BRIEF_VERSION, "sha256": sha256, "engine": engine,
-                       "model": model if engine == "llm" else None, "formats": sorted(formats)}, sort_keys=True)
+                       "model": model if engine == "llm" else None, "formats": sorted(formats), "chunks": chunks},
+                      sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+# --------------------------------------------------------------------------- chunk ids
+
+ChunkSpan = tuple[int, int, str]  # original-file span of a stored chunk, and its id
+
+_STORES: dict[tuple[str, str], Any] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def _store_of(settings: Settings) -> Any | None:
+    """The settings' store (one per location, shared by a batch's threads), or None when there is none yet."""
+    from qa.store import Store
+
+    if not settings.chroma_url and not Path(settings.chroma_dir).is_dir():
+        return None  # never create a store just to brief a file
+    key = (settings.chroma_url or str(settings.chroma_dir), settings.collection)
+    with _STORES_LOCK:
+        if key not in _STORES:
+            _STORES[key] = Store(settings)
+        return _STORES[key]
+
+
+def stored_version(doc_id: str, sha256: str, settings: Settings) -> tuple[str, int] | None:
+    """(live version, chunk count) of the document when the store holds this very file, else None."""
+    from qa.store import StoreError
+
+    try:
+        store = _store_of(settings)
+        manifest = store.manifest() if store is not None else None
+    except StoreError:
+        return None
+    if manifest is None:
+        return None
+    doc, version = manifest.docs.get(doc_id), manifest.versions.get(doc_id)
+    if doc is None or version is None or doc.sha256 != sha256:
+        return None  # not ingested, or ingested from other contents: its chunks are not this file's
+    return version, manifest.counts.get(doc_id, 0)
+
+
+def stored_chunks(doc_id: str, version: str, count: int, settings: Settings) -> list[ChunkSpan]:
+    """The spans and ids of one stored version's chunks, in order ([] when the store cannot say)."""
+    from qa.store import Manifest, StoreError
+
+    store = _store_of(settings)
+    if store is None:
+        return []
+    try:
+        chunks = store.live_chunks(Manifest(versions={doc_id: version}, counts={doc_id: count}))
+    except StoreError:
+        return []
+    return [(c.start, c.end, c.id) for c in chunks]
+
+
+def with_chunk_ids(brief: Brief, spans: Sequence[ChunkSpan]) -> Brief:
+    """Every citation that lies inside a stored chunk names it (the first one, where overlapping
+    chunks both hold it); a span across a chunk boundary keeps ``chunk_id`` None."""
+    if not spans:
+        return brief
+
+    def cite(c: Citation | None) -> Citation | None:
+        if c is None:
+            return None
+        cid = next((i for s, e, i in spans if s <= c.start and c.end <= e), None)
+        return c.model_copy(update={"chunk_id": cid})
+
+    def items(xs: list[Brief.Item]) -> list[Brief.Item]:
+        return [x.model_copy(update={"citation": cite(x.citation)}) for x in xs]
+
+    return brief.model_copy(update={
+        "summary_citations": [cite(c) for c in brief.summary_citations],
+        "indicators": [i.model_copy(update={"citation": cite(i.citation), "base_citation": cite(i.base_citation)})
+                       for i in brief.indicators],
+        "industries": items(brief.industries), "projects": items(brief.projects), "strategies": items(brief.strategies),
+    })
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -1251,14 +1328,18 @@ def brief_one(doc: Document, settings: Settings, out: Path, engine: str, formats
     try:
         path = _source_path(doc, settings)
         src = read_source(path, settings.max_file_mb)
-        key = state_key(src.sha256, engine, settings.model, formats)
+        stored = stored_version(doc.id, src.sha256, settings)
+        key = state_key(src.sha256, engine, settings.model, formats, stored[0] if stored else None)
         current = _is_current(out, doc.id, key, formats, src.text)
         if current is not None:
             return DocResult(doc.id, "unchanged", brief=current if current.indicators or current.summary else None,
                              seconds=time.perf_counter() - t0)
         fresh = src.doc.model_copy(update={"id": doc.id})
         brief = make_brief(src, settings, engine, fresh)
+        if stored:
+            brief = with_chunk_ids(brief, stored_chunks(doc.id, *stored, settings))
         state = {"key": key, "version": BRIEF_VERSION, "sha256": src.sha256, "engine": engine,
+                 "chunks": stored[0] if stored else None,
                  "model": settings.model if engine == "llm" else None, "formats": formats, "source": str(path),
                  "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         if "md" in formats:

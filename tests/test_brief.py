@@ -269,6 +269,50 @@ def _doc(settings: Any, doc_id: str) -> Any:
     return Store(settings).manifest().docs[doc_id]
 
 
+def test_citations_name_the_stored_chunk_that_holds_them(ready_store: Any, tmp_path: Path) -> None:
+    from qa.store import Store
+
+    store = Store(ready_store)
+    manifest = store.manifest()
+    chunks = {c.id: c for c in store.live_chunks(manifest)}
+    report = qb.run_batch([manifest.docs[d] for d in sorted(manifest.docs)], ready_store, tmp_path, formats="json")
+    assert not report.failed
+    for doc_id in sorted(manifest.docs):
+        brief, state = qb.read_brief_file(tmp_path / f"{doc_id}.json", SEED_FILES[doc_id].read_text(encoding="utf-8"))
+        assert state["chunks"] == manifest.versions[doc_id]
+        cites = brief.citations()
+        named = [c for c in cites if c.chunk_id is not None]
+        assert len(named) >= len(cites) * 2 // 3, f"{doc_id}: only {len(named)} of {len(cites)} citations name a chunk"
+        for c in named:  # the named chunk is a live chunk of this plan and holds the quote
+            chunk = chunks[c.chunk_id]
+            assert chunk.doc_id == doc_id and chunk.start <= c.start and c.end <= chunk.end
+            assert chunk.text[c.start - chunk.start : c.end - chunk.start] == c.quote
+        for c in cites:  # and a citation without one lies inside no chunk (headings live in section paths)
+            if c.chunk_id is None:
+                assert not any(k.doc_id == doc_id and k.start <= c.start and c.end <= k.end for k in chunks.values())
+        assert all(i.citation.chunk_id for i in brief.indicators if i.source == "table")
+    # a plan briefed from its file alone (no store) has no chunk ids
+    src = read_source(SEED_FILES[DOC["004"]], 20)
+    assert all(c.chunk_id is None for c in qb.extractive_brief(src).citations())
+
+
+def test_chunk_ids_only_for_spans_inside_one_chunk() -> None:
+    cite = Citation(doc_id="d", start=10, end=14, quote="abcd")
+    b = Brief(doc_id="d", summary="abcd", summary_citations=[cite, cite.model_copy(update={"start": 18, "end": 22})])
+    got = qb.with_chunk_ids(b, [(0, 12, "d@v:0000"), (8, 20, "d@v:0001"), (20, 40, "d@v:0002")])
+    assert [c.chunk_id for c in got.summary_citations] == ["d@v:0001", None]  # 18-22 crosses a boundary
+    assert qb.with_chunk_ids(b, []) is b
+    assert qb.stored_version("d", "0" * 64, qb_settings_without_store()) is None
+
+
+def qb_settings_without_store() -> Any:
+    import tempfile
+
+    from qa.config import Settings
+
+    return Settings(home=Path(tempfile.mkdtemp(prefix="qa-no-store-")))
+
+
 def test_invalid_brief_is_never_written(ready_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = qb.extractive_brief
 
