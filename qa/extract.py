@@ -34,7 +34,7 @@ FIGURE_RE = re.compile(
 )
 YEAR_TOKEN = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*年|“?([八九]五|十[一二三四五六七八九]?五)”?(?:期末|末)")
 CLAUSE_SPLIT = re.compile(r"[，,；;。！？!?：:\n]")
-GROWTH_LABEL = re.compile(r"(?:增长|增速|递增|增幅|提高|下降|降低|减少|增加)(?!到|至)")
+GROWTH_LABEL = re.compile(r"(?:增长|增速|递增|增幅|提高|下降|降低|减少|增加|共降|累计降)(?!到|至)")
 TARGET_CUES = re.compile(r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划")
 BASELINE_CUES = re.compile(r"(?<!累计)完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
 TRANSITION = re.compile(r"增至|增加到|提高到|上升到|发展到|下降到|降低到|减少到|扩大到|达到")

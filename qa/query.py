@@ -17,13 +17,13 @@ YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 PLAN_RE = re.compile(r"“?(十[一二三四五六七八九]?五)”?")
 TARGET_WORDS = re.compile(r"目标|计划|预计|力争|要达到|将达到|规划|预期|到20\d\d|期末|末|达到|争取")
 BASELINE_WORDS = re.compile(r"完成了|实现了|现状|基数|基期|已经|已达|是多少元|当年")
-GROWTH_WORDS = re.compile(r"增长|增速|增幅|递增|提高多少|(?:每年|年均).?增加|下降|降低")
+GROWTH_WORDS = re.compile(r"增长|增速|增幅|递增|提高多少|(?:每年|年均).?增加|下降|降低|共降|降多少|降了")
 SHARE_WORDS = re.compile(r"比重|占比|比例|覆盖率|率|占.{0,12}比")
 
 UNIT_HINTS = [
     # 亿元/万元 followed by a noun name an indicator (万元生产总值能耗, 亿元以上项目), not the unit asked for
-    ("亿元", re.compile(r"多少亿元|几亿|亿元(?![\u4e00-\u9fff])")),
-    ("万元", re.compile(r"多少万元|万元(?![\u4e00-\u9fff])")),
+    ("亿元", re.compile(r"多少亿元|几亿|亿元(?![\u4e00-\u9fffA-Za-z])")),
+    ("万元", re.compile(r"多少万元|万元(?![\u4e00-\u9fffA-Za-z])")),
     ("元", re.compile(r"多少元")),
     ("美元", re.compile(r"美元")),
     ("万人", re.compile(r"多少万人|万人(?![\u4e00-\u9fff])")),  # not 每10万人专利申请数
