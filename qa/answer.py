@@ -17,7 +17,7 @@ from qa.clean import clean
 from qa.config import Settings
 from qa.extract import Figure, _subject, chunk_figures, near_miss, sentence_kind, sentences
 from qa.indicators import canon_text, canonical_indicators
-from qa.ingest import region_aliases
+from qa.ingest import place_words
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Citation, Document, Hit
 from qa.numbers import unsupported_numbers
 from qa.query import QueryInfo, parse
@@ -25,17 +25,21 @@ from qa.query import QueryInfo, parse
 MAX_QUESTION = 500
 CORE_DROP = re.compile(
     r"[“”\"'？?！!。，,、：:（）()\s]|(?:19|20)\d\d\s*年(?:底|末)?|十[一二三四五六七八九]?五|期间|时期|期末|末|"
-    r"(?:保持|维持|稳定|控制)?在?什么水平|(?:保持|维持|稳定)在|是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
-    r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期|要|将|的|了|是|到|全市|全区|全县|"
+    r"(?:保持|维持|稳定|控制)?在?什么水平|(?:保持|维持|稳定)在|(?:主要)?指标表中|规划(?:纲要)?中|纲要中|"
+    r"(?:多少|几)(?:亿元|万元|元|万人次|万人|人|万吨|吨|万亩|亩|万公顷|公顷|岁|个|项|家|所|户|倍|天)|多大|多高|多长|"
+    r"是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
+    r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期(?!寿命)|要|将|的|了|是|到|全市|全区|全县|"
     r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加(?!值)|提高|控制在|控制|"
     r"(?:亿元|万元|元)(?![\u4e00-\u9fffA-Za-z])|百分之"
 )
 FACT_Q = re.compile(r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪")
 NUMBER_Q = re.compile(r"多少|几[个项家所]|增长|增速|比重|占比|率|总量|规模|面积|产量|数量")
-RATE_LABEL = re.compile(r"率|比重|比例|占.{0,12}比|百分比|覆盖|普及|达标")
+RATE_LABEL = re.compile(r"率|比重|比例|占.{0,12}比|百分比|覆盖|普及|达标|程度")
 SHARE_UNITS = {"%", "‰", "个百分点"}
 UNIT_FAMILY = {"亿元": "money", "万元": "money", "元": "money", "亿美元": "usd", "万美元": "usd", "美元": "usd",
-               "%": "pct", "个百分点": "pp", "万人": "people", "人": "people"}
+               "%": "pct", "个百分点": "pp", "万人": "people", "人": "people", "万亩": "mu", "亩": "mu",
+               "万公顷": "ha", "公顷": "ha", "万吨": "t", "吨": "t", "亿斤": "jin", "万斤": "jin",
+               "万人次": "visits", "人次": "visits", "万户": "hh", "户": "hh"}
 
 
 def bigrams(text: str) -> set[str]:
@@ -52,8 +56,9 @@ def bigrams(text: str) -> set[str]:
 def question_core(question: str, docs: dict[str, Document]) -> str:
     """The indicator words of a question: no region, plan, year, question or kind words."""
     q = question
-    for alias in sorted({a for d in docs.values() for a in region_aliases(d.region)}, key=len, reverse=True):
-        q = q.replace(alias, "")
+    places = {w for d in docs.values() for w in place_words(d.region, d.province)}
+    for word in sorted(places, key=len, reverse=True):
+        q = q.replace(word, "")
     return CORE_DROP.sub("", q)
 
 
@@ -99,7 +104,7 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
     if near_miss(qi.question, qi.indicators, f.label):
         return None
     cov = coverage(core, f.label)
-    if 0.4 <= cov < 0.6 and precision(core, f.label) >= 0.99:
+    if 0.25 <= cov < 0.6 and precision(core, f.label) >= 0.75:
         # the label is all about what is asked; the sentence's subject supplies the rest
         # (到2025年，经济开发区……，工业总产值200亿元)
         cov = max(cov, 0.9 * coverage(core, f.context))
@@ -113,8 +118,8 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
     if not qi.growth:
         if qi.share and f.unit not in SHARE_UNITS:
             return None
-        if not qi.share and f.unit in SHARE_UNITS:
-            return None
+        if not qi.share and f.unit in SHARE_UNITS and not RATE_LABEL.search(f.label):
+            return None  # 覆盖面达到90% answers 覆盖面要达到多少; 比重 is no answer to a level
     if qi.unit_hint and f.unit and UNIT_FAMILY.get(qi.unit_hint, qi.unit_hint) != UNIT_FAMILY.get(f.unit, f.unit):
         return None
     qk = qi.kind_for(period, plan)
@@ -127,9 +132,10 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
             return None
         score += 1.0
     if qi.growth:
-        cumulative_q = bool(re.search(r"累计|共|期末|五年", qi.question))
+        # 年均增长 answers a yearly question; 期间/期末 下降40% the one that does not say 年均
+        yearly_q = bool(re.search(r"年均|每年|平均|年增", qi.question))
         yearly_f = bool(re.search(r"年均|每年", f.label))
-        score += 0.5 if cumulative_q != yearly_f else -0.5
+        score += 0.5 if yearly_q == yearly_f else -0.5
     score += 0.4 / rank
     return score
 

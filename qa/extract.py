@@ -35,8 +35,8 @@ FIGURE_RE = re.compile(
 YEAR_TOKEN = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*年|“?([八九]五|十[一二三四五六七八九]?五)”?(?:期末|末)")
 CLAUSE_SPLIT = re.compile(r"[，,；;。！？!?：:\n]")
 GROWTH_LABEL = re.compile(r"(?:增长|增速|递增|增幅|提高|下降|降低|减少|增加|共降|累计降)(?!到|至)")
-TARGET_CUES = re.compile(r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划")
-BASELINE_CUES = re.compile(r"(?<!累计)完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
+TARGET_CUES = re.compile(r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划|要完成|将完成")
+BASELINE_CUES = re.compile(r"(?<!累计)(?<!要)(?<!将)(?<!计划)(?<!力争)(?<!争取)完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)|比.{0,10}增长|现在")
 TRANSITION = re.compile(r"增至|增加到|提高到|上升到|发展到|下降到|降低到|减少到|扩大到|达到")
 TABLE_NOTE_CUMULATIVE = re.compile(r"\[\s*\]\s*为累计|带\s*\[\s*\]")
 
@@ -99,7 +99,9 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
     sent = text[s:e]
     figures: list[Figure] = []
     prev = prev_plan(period)
-    sent_target = bool(TARGET_CUES.search(_without_past_plan_ends(sent, period)))
+    own = next((p for p, span in PLAN_PERIODS.items() if span == period), None)
+    sent_target = bool(TARGET_CUES.search(_without_past_plan_ends(sent, period))) or bool(
+        own and re.search(rf"“?{own}”?(?:期间|时期|期内)", sent))  # the plan's own period is its goal
     sent_base = bool(BASELINE_CUES.search(sent)) or _names_prev_end(sent, prev)
     section_target, section_base = section_cues(section)
     last_label = ""
@@ -127,6 +129,8 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 elif label_core:
                     last_label = label_core
             year = _bind_year(sent[:cpos], clause[: m.start()])
+            if year is None and _is_origin(clause, m):
+                continue  # 由原来的11个发展到27个: the 11 is where it started, at no stated time
             growth = bool(GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])
                           or (labels is not None and GROWTH_LABEL.search(label[-8:]))) and (
                 m.group("unit") in ("%", "个百分点", "‰", "倍")
@@ -153,6 +157,11 @@ def _without_past_plan_ends(text: str, period: tuple[int, int] | None) -> str:
     if not past:
         return text
     return re.sub(rf"“?(?:{'|'.join(past)})”?(?:期末|末)", "", text)
+
+
+def _is_origin(clause: str, m: re.Match[str]) -> bool:
+    """The figure a change starts from: 由(原来的)X … 提高到/发展到 Y."""
+    return bool(re.search(r"(?:由|从)[^，,；;]{0,12}$", clause[: m.start()]) and TRANSITION.search(clause[m.end():]))
 
 
 def _meaningful(m: re.Match[str], clause: str) -> bool:

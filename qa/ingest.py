@@ -138,7 +138,7 @@ REGION_RE = re.compile(
     r"^[《“]?((?:[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|新区)){1,3})"
     r"(?=国民经济|经济和社会|经济社会|第[一二三四五六七八九十]+个五年|“?十)"
 )
-_PROVINCES = [
+PROVINCES = _PROVINCES = [
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
     "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
     "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
@@ -199,6 +199,18 @@ def read_source(path: Path, max_mb: float) -> SourceFile:
         raise IngestError(f"{path}: too little Chinese text to be a plan document")
     sha = hashlib.sha256(data).hexdigest()
     return SourceFile(path, text, enc, sha, cleaned, describe(path.stem, path.resolve(), cleaned, sha, enc))
+
+
+def place_words(region: str | None, province: str | None) -> list[str]:
+    """Every place name a question about this plan may carry besides the region: its parent city
+    (大庆 of 大庆市大同区) and province (黑龙江, 新疆 …), for dropping from the question's indicator words."""
+    words = list(region_aliases(region))
+    for part in re.findall(r".+?(?:自治区|自治州|自治县|新区|省|市|州|地区|盟|县|区|旗)", region or "")[:-1]:
+        words += [part, re.sub(r"(?:自治区|自治州|自治县|新区|省|市|州|地区|盟|县|区|旗)$", "", part)]
+    if province:
+        words.append(province)
+    words += [p for p in PROVINCES if len(p) >= 2]
+    return [w for w in dict.fromkeys(words) if len(w) >= 2]
 
 
 def region_aliases(region: str | None) -> list[str]:

@@ -70,7 +70,8 @@ def parse(question: str) -> QueryInfo:
     q = question
     info = QueryInfo(question=q)
     info.indicators = canonical_indicators(q)
-    info.years = [int(y) for y in YEAR_RE.findall(q)]
+    # 比2010年增长多少: a comparison base, not the year asked about
+    info.years = [int(m.group(1)) for m in YEAR_RE.finditer(q) if not re.search(r"(?:比|较|相比|与)$", q[: m.start()])]
     info.plans = [p for p in PLAN_RE.findall(q) if p in PLAN_PERIODS]
     for p in re.findall(r"“?([八九]五|十[一二三四五六七八九]?五)”?(?:期末|末)", q):
         if p in PLAN_PERIODS:

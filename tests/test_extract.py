@@ -91,3 +91,33 @@ def test_table_header_decides_the_column():
     assert (f[("239.8", "亿元")].kind, f[("239.8", "亿元")].year) == ("baseline", 2020)
     assert (f[("350", "亿元")].kind, f[("350", "亿元")].year) == ("target", 2025)
     assert f[("8", "%")].growth
+
+
+def test_the_value_a_change_starts_from_is_not_a_figure_of_any_time():
+    f = figs("工业经济占地区生产总值的比重由10.9%提高到29.4%。", period=(2011, 2015), section="一、发展基础")
+    assert ("10.9", "%") not in f
+    assert f[("29.4", "%")].year == 2010
+    f = figs("规模以上工业企业由2000年的11个发展到27个。", section="一、“十五”回顾")
+    assert f[("11", "个")].year == 2000  # a stated time keeps the start value
+
+
+def test_a_planned_completion_is_a_target():
+    f = figs("“十一五”期间要完成封沙育林45万亩。")
+    assert f[("45", "万亩")].kind == "target"
+
+
+def test_a_comparison_year_in_the_question_is_not_its_time():
+    from qa.query import parse
+
+    qi = parse("二连浩特“十二五”期末各类人才总量比2010年增长多少？")
+    assert qi.years == [2015] and qi.kind_for((2011, 2015), "十二五") == "target"
+
+
+def test_place_names_are_not_indicator_words():
+    from qa.answer import question_core
+    from qa.models import Document
+
+    doc = Document(id="d", path="d.txt", title="t", region="大庆市大同区", province="黑龙江", plan="十一五",
+                   period_start=2006, period_end=2010, sha256="0", encoding="utf-8", chars=1)
+    core = question_core("黑龙江大庆大同区到2010年城镇社会保障覆盖面要达到多少？", {"d": doc})
+    assert core == "城镇社会保障覆盖面"
