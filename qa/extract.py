@@ -19,12 +19,12 @@ UNITS = (
     "万吨|吨|亿斤|万斤|平方公里|公里/百平方公里|公里/平方公里|公里|万平方米|平方米|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|"
     "万户|户|万头|头|万只|只|万袋|个|家|所|张|名|座|处|栋|台套|台|辆|倍|岁|立方米|万立方米|天|小时|项|部|册|万|亿"
 )
-PRE_QUAL = "约|超过|不低于|不少于|控制在|突破|高于|低于|保持在|稳定在"
+PRE_QUAL = "约|不超过|超过|不低于|不少于|控制在|突破|高于|低于|保持在|稳定在"
 POST_QUAL = "以上|左右|以内|以下|之内|多|余"
 NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"  # a number as printed: -40.3, 1,200
 # The one vocabulary of bounds for every reader of figures (qa.brief, qa.tables): FIGURE_RE reads
 # the common ones above; table cells and brief also read the rarer ones (不超过, ≤ …, 及以上).
-BOUND_PRE = f"不超过|大于|小于|≥|≤|>|<|{PRE_QUAL}"
+BOUND_PRE = f"大于|小于|≥|≤|>|<|{PRE_QUAL}"
 BOUND_POST = f"及以上|{POST_QUAL}"
 YEAR_NUM = r"19[5-9]\d|20\d\d"  # a plan-era year
 PLAN_NAME = r"[八九]五|十[一二三四五六七八九]?五"  # 九五 … 十五五 (keys of qa.models.PLAN_PERIODS)

@@ -121,3 +121,8 @@ def test_place_names_are_not_indicator_words():
                    period_start=2006, period_end=2010, sha256="0", encoding="utf-8", chars=1)
     core = question_core("黑龙江大庆大同区到2010年城镇社会保障覆盖面要达到多少？", {"d": doc})
     assert core == "城镇社会保障覆盖面"
+
+
+def test_not_more_than_is_not_more_than():
+    f = figs("到2010年，城镇登记失业率不超过5%。")
+    assert f[("5", "%")].qualifier == "不超过" and f[("5", "%")].text == "不超过5%"
