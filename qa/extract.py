@@ -350,15 +350,22 @@ def chunk_figures(clean: str, is_table: bool, period: tuple[int, int] | None, se
             pos += len(line) + 1
         return out
     out = []
-    prev = ""
+    prev = topic = ""
     for s, e in sentences(clean):
+        sent = clean[s:e]
+        if s == 0 or clean[s - 1] == "\n":
+            # a paragraph's short first sentence names its subject: 做强太阳升粮食加工贸易区。…到2010年，年粮食交易量达150万吨
+            topic = sent if len(sent) <= TOPIC_MAX else ""
         figs = sentence_figures(clean, s, e, period, section)
-        if clean[s:e].lstrip().startswith("其中"):
-            for f in figs:
-                f.lead = prev
+        lead = (topic if topic != sent else "") + (prev if sent.lstrip().startswith("其中") else "")
+        for f in figs:
+            f.lead = lead
         out.extend(figs)
-        prev = clean[s:e]
+        prev = sent
     return out
+
+
+TOPIC_MAX = 30  # characters: longer opening sentences are statements, not a paragraph's subject
 
 
 def near_miss(question: str, asked: list[str], label: str) -> bool:

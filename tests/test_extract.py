@@ -126,3 +126,9 @@ def test_place_names_are_not_indicator_words():
 def test_not_more_than_is_not_more_than():
     f = figs("到2010年，城镇登记失业率不超过5%。")
     assert f[("5", "%")].qualifier == "不超过" and f[("5", "%")].text == "不超过5%"
+
+
+def test_a_short_opening_sentence_names_the_paragraphs_subject():
+    text = "做强太阳升粮食加工贸易区。进一步完善贸易区的基础设施建设。到2010年，年粮食交易量达150万吨。"
+    f = figs(text)
+    assert "太阳升粮食加工贸易区" in f[("150", "万吨")].context
