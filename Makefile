@@ -7,7 +7,7 @@ export QA_EMBED_CACHE ?= $(CURDIR)/.cache/test-embeddings.sqlite
 EVAL_THRESHOLDS ?= answer_accuracy=0.96 strict_accuracy=0.96 citation_accuracy=0.94 recall@1=0.82 recall@5=0.96 abstention_recall=0.95 false_abstention=0.02 unsupported_shown=0
 # the held-out set (labelled after the rules were written; see README): its own gate, just under its numbers
 HOLDOUT_THRESHOLDS ?= answer_accuracy=0.94 strict_accuracy=0.94 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.90 false_abstention=0.07 unsupported_shown=0
-BLIND_THRESHOLDS ?= answer_accuracy=0.94 strict_accuracy=0.94 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.90 false_abstention=0.07 unsupported_shown=0
+BLIND_THRESHOLDS ?= answer_accuracy=0.96 strict_accuracy=0.96 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.90 false_abstention=0.05 unsupported_shown=0
 
 .PHONY: install ingest run test lint eval bench bench-scale record-llm
 
