@@ -10,11 +10,10 @@ import json
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import pytest
 from qa import brief as qb  # tests/conftest.py has set QA_EMBED_CACHE before this import
 from qa.ingest import read_source
 from qa.models import Brief, Citation, Indicator
-from tests.conftest import DOC, SEED_FILES, one_line_error, run_qa
+from tests.conftest import DOC, SEED_FILES, completion, local_endpoint, one_line_error, run_qa
 
 # ----------------------------------------------------------------------------- expectations
 
@@ -416,10 +415,7 @@ def scripted_llm() -> Iterator[tuple[str, list[dict]]]:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
             received.append(body)
             content = json.dumps(scripted_reply(body), ensure_ascii=False)
-            data = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "scripted",
-                               "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                                            "finish_reason": "stop"}],
-                               "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+            data = completion(content)
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
@@ -429,15 +425,8 @@ def scripted_llm() -> Iterator[tuple[str, list[dict]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with local_endpoint(Handler) as url:
+        yield url, received
 
 
 def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -> None:
@@ -468,13 +457,6 @@ def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -
 FAULT_SLEEP = 20.0  # seconds the "timeout" plan's endpoint sits on a request (the client waits 4 s)
 
 
-def _completion_bytes(content: str) -> bytes:
-    return json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "scripted",
-                       "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                                    "finish_reason": "stop"}],
-                       "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
-
-
 @contextmanager
 def faulty_llm(faults: dict[str, str]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """A real model endpoint on 127.0.0.1 that fails, each plan its own way, for requests about some plans.
@@ -500,11 +482,11 @@ def faulty_llm(faults: dict[str, str]) -> Iterator[tuple[str, list[tuple[str, st
             elif mode == "broken":
                 data = b'{"id": "c", "choices": ['
             elif mode == "junk":
-                data = _completion_bytes("这份规划很好。")
+                data = completion("这份规划很好。")
             else:
                 if mode == "timeout":
                     time.sleep(FAULT_SLEEP)
-                data = _completion_bytes(json.dumps(scripted_reply(body), ensure_ascii=False))
+                data = completion(json.dumps(scripted_reply(body), ensure_ascii=False))
             try:
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
@@ -519,15 +501,8 @@ def faulty_llm(faults: dict[str, str]) -> Iterator[tuple[str, list[tuple[str, st
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with local_endpoint(Handler) as url:
+        yield url, received
 
 
 def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
