@@ -26,7 +26,9 @@ MAX_QUESTION = 500
 CORE_DROP = re.compile(
     r"[“”\"'？?！!。，,、：:（）()\s]|(?:19|20)\d\d\s*年(?:底|末)?|十[一二三四五六七八九]?五|期间|时期|期末|末|"
     r"(?:保持|维持|稳定|控制)?在?什么水平|(?:保持|维持|稳定)在|(?:主要)?指标表中|规划(?:纲要)?中|纲要中|"
-    r"(?:多少|几)(?:亿元|万元|元|万人次|万人|人|万吨|吨|万亩|亩|万公顷|公顷|岁|个|项|家|所|户|倍|天)|多大|多高|多长|"
+    r"(?:多少|几)(?:亿元|万元|元|万人次|万人|人|万吨|吨|万亩|亩|万公顷|公顷|岁|个|项|家|所|户|倍|天|平方公里|公里|"
+    r"万平方米|平方米|座|台|辆|条|处|名)|多大|多高|多长|"
+    r"一共|总共|打算|能到|能达到|数量|[修盖建投花](?=多少|几)|多少钱|"
     r"是多少|为多少|有多少|多少|是什么|什么|哪些|哪几个|哪三个|哪个|几个|如何|怎样|请问|吗|呢|"
     r"目标值|目标|计划|预计|力争|要达到|将达到|达到|规划|预期(?!寿命)|要|将|的|了|是|到|全市|全区|全县|"
     r"每年|年均|平均每年|增长率|增速|增幅|增长|递增|增加(?!值)|提高|控制在|控制|"
@@ -39,7 +41,8 @@ SHARE_UNITS = {"%", "‰", "个百分点"}
 UNIT_FAMILY = {"亿元": "money", "万元": "money", "元": "money", "亿美元": "usd", "万美元": "usd", "美元": "usd",
                "%": "pct", "个百分点": "pp", "万人": "people", "人": "people", "万亩": "mu", "亩": "mu",
                "万公顷": "ha", "公顷": "ha", "万吨": "t", "吨": "t", "亿斤": "jin", "万斤": "jin",
-               "万人次": "visits", "人次": "visits", "万户": "hh", "户": "hh"}
+               "万人次": "visits", "人次": "visits", "万户": "count", "户": "count",
+               **dict.fromkeys("个家所座项台辆名张栋条处", "count")}
 
 
 def bigrams(text: str) -> set[str]:
@@ -104,7 +107,7 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
     if near_miss(qi.question, qi.indicators, f.label):
         return None
     cov = coverage(core, f.label)
-    if 0.25 <= cov < 0.6 and precision(core, f.label) >= 0.75:
+    if 0.25 <= cov < 0.6 and precision(core, f.label) >= 0.6:
         # the label is all about what is asked; the sentence's subject supplies the rest
         # (到2025年，经济开发区……，工业总产值200亿元)
         cov = max(cov, 0.9 * coverage(core, f.context))
@@ -115,11 +118,8 @@ def score_figure(f: Figure, qi: QueryInfo, core: str, period: tuple[int, int] | 
         score += 1.0
     if qi.growth != is_growth(f):
         return None
-    if not qi.growth:
-        if qi.share and f.unit not in SHARE_UNITS:
-            return None
-        if not qi.share and f.unit in SHARE_UNITS and not RATE_LABEL.search(f.label):
-            return None  # 覆盖面达到90% answers 覆盖面要达到多少; 比重 is no answer to a level
+    if not qi.growth and qi.share and f.unit not in SHARE_UNITS:
+        return None
     if qi.unit_hint and f.unit and UNIT_FAMILY.get(qi.unit_hint, qi.unit_hint) != UNIT_FAMILY.get(f.unit, f.unit):
         return None
     qk = qi.kind_for(period, plan)

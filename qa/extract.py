@@ -115,6 +115,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
         cursor = 0
         for j, m in enumerate(matches):
             label = clause[cursor : m.start()].strip()
+            tail = _counted_noun(clause, m)
             continues = cursor > 0 and bool(TRANSITION.match(label))  # …由X元增加到现在的Y元
             cursor = m.end()
             if labels is not None:
@@ -128,6 +129,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                     label = f"{last_label}{label}"
                 elif label_core:
                     last_label = label_core
+            label += tail
             year = _bind_year(sent[:cpos], clause[: m.start()])
             if year is None and _is_origin(clause, m):
                 continue  # 由原来的11个发展到27个: the 11 is where it started, at no stated time
@@ -157,6 +159,20 @@ def _without_past_plan_ends(text: str, period: tuple[int, int] | None) -> str:
     if not past:
         return text
     return re.sub(rf"“?(?:{'|'.join(past)})”?(?:期末|末)", "", text)
+
+
+COUNTED = ("个", "所", "座", "家", "处", "条", "项", "台", "辆", "名", "张", "栋", "户", "公里", "万平方米", "平方米")
+
+
+def _counted_noun(clause: str, m: re.Match[str]) -> str:
+    """新建改建8个乡镇卫生院: what is counted follows the measure word, so it belongs to the label."""
+    if m.group("unit") not in COUNTED:
+        return ""
+    after = clause[m.end():]
+    noun = re.match(r"[\u4e00-\u9fff]{2,12}", after)
+    if not noun or re.match(r"(?:以上|左右|以内|以下|之内|多|余)", after):
+        return ""
+    return noun.group()
 
 
 def _is_origin(clause: str, m: re.Match[str]) -> bool:
@@ -351,13 +367,14 @@ def chunk_figures(clean: str, is_table: bool, period: tuple[int, int] | None, se
         return out
     out = []
     prev = topic = ""
+    heading = section.split(" > ")[-1]  # （三）加快国际航空港建设 scopes the figures under it
     for s, e in sentences(clean):
         sent = clean[s:e]
         if s == 0 or clean[s - 1] == "\n":
             # a paragraph's short first sentence names its subject: 做强太阳升粮食加工贸易区。…到2010年，年粮食交易量达150万吨
             topic = sent if len(sent) <= TOPIC_MAX else ""
         figs = sentence_figures(clean, s, e, period, section)
-        lead = (topic if topic != sent else "") + (prev if sent.lstrip().startswith("其中") else "")
+        lead = heading + (topic if topic != sent else "") + (prev if sent.lstrip().startswith("其中") else "")
         for f in figs:
             f.lead = lead
         out.extend(figs)

@@ -59,9 +59,22 @@ _ALIAS_TO_CANON: list[tuple[str, str]] = sorted(
 )
 
 
+# the short forms people type for the long forms plans print (not indicators of their own)
+ABBREVIATIONS: dict[str, str] = {
+    "新农合": "新型农村合作医疗", "居委会": "居民委员会", "村委会": "村民委员会", "直选": "直接选举",
+    "电脑": "计算机", "固投": "固定资产投资", "社零": "社会消费品零售总额", "规上": "规模以上",
+    "一产": "第一产业", "二产": "第二产业", "三产": "第三产业", "R&D": "研究与开发", "研发": "研究与开发",
+    "高企": "高新技术企业", "污水处理厂": "污水处理厂", "城镇化水平": "城镇化率",
+}
+
+
 def canon_text(text: str) -> str:
-    """Write every indicator alias as its canonical name so 农民收入 and 农村居民… compare."""
+    """Write abbreviations out and every indicator alias as its canonical name, so 农民收入 and
+    农村居民…, 新农合 and 新型农村合作医疗 compare."""
     out = text
+    for short, full in ABBREVIATIONS.items():
+        if short != full and short in out and full not in out:
+            out = out.replace(short, full)
     for alias, canon in _ALIAS_TO_CANON:
         if alias != canon and alias in out and canon not in out:
             out = out.replace(alias, canon)

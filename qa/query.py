@@ -33,6 +33,7 @@ UNIT_HINTS = [
     ("亩", re.compile(r"多少亩|万亩")),
     ("%", re.compile(r"百分之|%|％")),
 ]
+COUNT_HINT = re.compile(r"(?:多少|几)([个家所座项台辆户名张栋条处])")  # 多少家 wants a count, not 8%
 
 
 @dataclass
@@ -82,6 +83,9 @@ def parse(question: str) -> QueryInfo:
         if pat.search(q):
             info.unit_hint = unit
             break
+    else:
+        m = COUNT_HINT.search(q)
+        info.unit_hint = m.group(1) if m else None
     info.target_words = bool(TARGET_WORDS.search(q))
     info.baseline_words = bool(BASELINE_WORDS.search(q))
     return info

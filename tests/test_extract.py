@@ -132,3 +132,22 @@ def test_a_short_opening_sentence_names_the_paragraphs_subject():
     text = "做强太阳升粮食加工贸易区。进一步完善贸易区的基础设施建设。到2010年，年粮食交易量达150万吨。"
     f = figs(text)
     assert "太阳升粮食加工贸易区" in f[("150", "万吨")].context
+
+
+def test_what_is_counted_follows_the_measure_word():
+    f = figs("“十一五”期间，新建改建8个乡镇卫生院。")
+    assert f[("8", "个")].label.endswith("乡镇卫生院")
+
+
+def test_abbreviations_read_as_the_long_form():
+    from qa.indicators import canon_text
+
+    assert canon_text("新农合覆盖率") == "新型农村合作医疗覆盖率"
+    assert canon_text("每千人拥有电脑数量") == "每千人拥有计算机数量"
+
+
+def test_a_count_question_wants_a_count():
+    from qa.query import parse
+
+    assert parse("阳泉“十一五”末高新技术企业数量要达到多少家？").unit_hint == "家"
+    assert parse("双城区2025年森林覆盖率目标是多少？").unit_hint is None
