@@ -8,7 +8,7 @@ EVAL_THRESHOLDS ?= answer_accuracy=0.96 strict_accuracy=0.96 citation_accuracy=0
 # the held-out set (labelled after the rules were written; see README): its own gate, just under its numbers
 HOLDOUT_THRESHOLDS ?= answer_accuracy=0.94 strict_accuracy=0.94 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.90 false_abstention=0.07 unsupported_shown=0
 BLIND_THRESHOLDS ?= answer_accuracy=0.96 strict_accuracy=0.96 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.90 false_abstention=0.05 unsupported_shown=0
-BLIND2_THRESHOLDS ?= answer_accuracy=0.86 strict_accuracy=0.86 citation_accuracy=0.92 recall@5=0.98 abstention_recall=0.90 false_abstention=0.10 unsupported_shown=0
+BLIND2_THRESHOLDS ?= answer_accuracy=0.88 strict_accuracy=0.88 citation_accuracy=0.92 recall@5=0.98 abstention_recall=0.90 false_abstention=0.10 unsupported_shown=0
 
 .PHONY: install ingest run test lint eval bench bench-scale record-llm
 

@@ -146,7 +146,8 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             raw = m.group("num").replace(",", "")
             qual = m.group("post") or m.group("pre")
             figures.append(Figure(
-                value=float(raw), raw=raw, unit=m.group("unit"), qualifier=qual, label=label, year=year,
+                value=float(raw), raw=raw, unit=m.group("unit") or _years_unit(m, clause), qualifier=qual,
+                label=label, year=year,
                 kind=kind, growth=growth, start=s, end=e, sentence=sent,
                 cumulative=bool(m.group("bracket")) or (not growth and "累计" in label), pos=cpos + m.start(),
             ))
@@ -175,6 +176,14 @@ def _counted_noun(clause: str, m: re.Match[str]) -> str:
     return noun.group()
 
 
+def _years_unit(m: re.Match[str], clause: str) -> str | None:
+    """受教育年限提高到14年: a small number of 年 is a duration (a calendar year is never below 100)."""
+    if not m.group("unit") and clause[m.end() : m.end() + 1] == "年" and float(m.group("num")) < 100 \
+            and "年限" in clause[: m.start()]:
+        return "年"
+    return None
+
+
 def _is_origin(clause: str, m: re.Match[str]) -> bool:
     """The figure a change starts from: 由(原来的)X … 提高到/发展到 Y."""
     return bool(re.search(r"(?:由|从)[^，,；;]{0,12}$", clause[: m.start()]) and TRANSITION.search(clause[m.end():]))
@@ -185,7 +194,7 @@ def _meaningful(m: re.Match[str], clause: str) -> bool:
     if _is_year(m, clause) or clause[max(0, m.start() - 1) : m.start()] == "每":
         return False  # a year is a time; 每10万人 is the base of a rate
     bare = not m.group("unit") and not m.group("bracket") and not m.group("post")
-    return not bare or bool(re.match(r"\s*[:：比]", clause[m.end():]) or re.search(r"提高|下降", clause[: m.start()]))
+    return not bare or bool(_years_unit(m, clause)) or bool(re.match(r"\s*[:：比]", clause[m.end():]) or re.search(r"提高|下降", clause[: m.start()]))
 
 
 RESPECTIVELY = re.compile(r"分别(?:为|是|达到|达|实现|增长|下降|提高|降低|增加|占|完成)?")

@@ -151,3 +151,9 @@ def test_a_count_question_wants_a_count():
 
     assert parse("阳泉“十一五”末高新技术企业数量要达到多少家？").unit_hint == "家"
     assert parse("双城区2025年森林覆盖率目标是多少？").unit_hint is None
+
+
+def test_a_duration_in_years_is_read():
+    f = figs("努力使新增劳动力平均受教育年限提高到14年。")
+    assert f[("14", "年")].text == "14年"
+    assert ("2010", "年") not in figs("到2010年，受教育年限达到12年。")
