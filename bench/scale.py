@@ -31,12 +31,9 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,45 +258,6 @@ def prefill(doc: Synthetic, path: Path, seeds: list[Seed], settings: Any, cache:
             "got_region": src.doc.region}
 
 
-class ChromaServer:
-    """`chroma run --path DIR --host 127.0.0.1 --port P`, started here and stopped by its own pid."""
-
-    def __init__(self, path: Path, log: Path):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log.open("wb")
-        chroma = str(Path(sys.executable).parent / "chroma")
-        self.proc = subprocess.Popen(
-            [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while not self.alive():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"chroma run did not answer on {self.url}; see {log}")
-            time.sleep(0.2)
-
-    def alive(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2) as r:
-                return r.status == 200
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.log.close()
-
-
 def questions_for(docs: list[Synthetic], seeds: list[Seed], gold: Path, rng: random.Random) -> list[dict]:
     """The labelled questions, each moved to a synthetic document built on the question's seed."""
     by_base: dict[int, list[Synthetic]] = {}
@@ -474,8 +432,11 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     results["embedded"] = measure("embedded", base, corpus, qs, needle)
     results["embedded"]["disk_mb"] = du(base.chroma_dir)
+    sys.path.insert(0, str(ROOT))  # the tests' server runner: one way to start and stop `chroma run`
+    from tests.chroma_server import ChromaServer
+
     (home / "server").mkdir()
-    server = ChromaServer(home / "server" / "chroma", home / "server" / "chroma.log")
+    server = ChromaServer(home / "server" / "chroma", log=home / "server" / "chroma.log")
     try:
         remote = base.model_copy(update={"home": home / "server", "chroma_url": server.url})
         results["server"] = measure("server", remote, corpus, qs, needle)

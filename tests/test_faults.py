@@ -33,9 +33,8 @@ from qa.config import Settings
 from qa.ingest import ingest
 from qa.models import ABSTAIN_TEXT, Answer
 from qa.store import StoreError
-from tests import test_store_server
+from tests.chroma_server import ChromaServer, alive
 from tests.conftest import DOC, EMBED_CACHE, SEED_FILES, one_line_error, qa_bin, qa_env, run_qa
-from tests.test_store_server import ChromaServer, _alive
 
 A, B = DOC["000"], DOC["002"]  # 大同区 (十一五), 二连浩特 (十二五): the two smallest plans
 GDP_2005 = "大同区“十五”期末地区生产总值是多少？"  # 17.5亿元, or 18.5亿元 in the changed copy of A
@@ -460,7 +459,7 @@ def test_server_stopped_mid_run_then_back(tmp_path: Path, settings_factory: Call
                             home)
         assert child.wait_for(mid_embedding), child.text[-2000:]
         server.stop()
-        assert not _alive(url)
+        assert not alive(url)
 
         rc = child.finish()
         assert rc == 1, child.text[-2000:]
@@ -472,8 +471,7 @@ def test_server_stopped_mid_run_then_back(tmp_path: Path, settings_factory: Call
             answer_question(GDP_2010, settings, retriever=retriever)
         assert url in str(err.value) and "\n" not in str(err.value)
 
-        monkeypatch.setattr(test_store_server, "free_port", lambda: port)
-        server = ChromaServer(data)  # the same port and data: the old state, whole
+        server = ChromaServer(data, port=port)  # the same port and data: the old state, whole
         assert server.url == url
         a = answer_question(GDP_2005, settings, retriever=retriever)
         assert a.value == 17.5, "the reader did not come back to the old state"

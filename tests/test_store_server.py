@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from qa.ingest import ingest
+from tests.chroma_server import ChromaServer, alive
 from tests.conftest import SEEDS, one_line_error, run_qa
 
 pytestmark = pytest.mark.server
@@ -26,58 +20,6 @@ QUESTIONS = [
     "克拉玛依区2005年城镇居民可支配收入是多少？",
     "粮食综合生产能力",
 ]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def chroma_cli() -> str:
-    return str(Path(sys.executable).parent / "chroma")
-
-
-def _alive(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
-class ChromaServer:
-    """`chroma run --path DIR --host 127.0.0.1 --port PORT`, stopped by its own process id."""
-
-    def __init__(self, path: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.NamedTemporaryFile(prefix="chroma-server-", suffix=".log", delete=False)  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [chroma_cli(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while not _alive(self.url):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"chroma run did not answer {self.url}/api/v2/heartbeat: {self.tail()}", pytrace=False)
-            time.sleep(0.2)
-
-    def tail(self) -> str:
-        self.log.flush()
-        return " | ".join(Path(self.log.name).read_text(errors="replace").strip().splitlines()[-5:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.log.close()
-        Path(self.log.name).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +62,7 @@ def test_stopped_server_is_a_one_line_error(tmp_path):
     server = ChromaServer(tmp_path / "data")
     url = server.url
     server.stop()
-    assert not _alive(url)
+    assert not alive(url)
     home = tmp_path / "home"
     home.mkdir()
     for args in (["search", "地区生产总值"], ["ingest", str(SEEDS / "000_1eaa99c5e663719f.txt")]):
