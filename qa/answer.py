@@ -35,8 +35,6 @@ CORE_DROP = re.compile(
     r"(?:亿元|万元|元)(?![\u4e00-\u9fffA-Za-z])|百分之"
 )
 FACT_Q = re.compile(r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪")
-NUMBER_Q = re.compile(r"多少|几[个项家所]|增长|增速|比重|占比|率|总量|规模|面积|产量|数量")
-RATE_LABEL = re.compile(r"率|比重|比例|占.{0,12}比|百分比|覆盖|普及|达标|程度")
 SHARE_UNITS = {"%", "‰", "个百分点"}
 UNIT_FAMILY = {"亿元": "money", "万元": "money", "元": "money", "亿美元": "usd", "万美元": "usd", "美元": "usd",
                "%": "pct", "个百分点": "pp", "万人": "people", "人": "people", "万亩": "mu", "亩": "mu",
@@ -267,16 +265,24 @@ def check_numbers(a: Answer) -> Answer:
     return a
 
 
-def _refuse(question: str, engine: str) -> Answer | None:
-    """Questions no engine should see: empty, too long, or without a single word."""
-    q = (question or "").strip()
+def question_problem(text: str | None, what: str = "question") -> str | None:
+    """Why no engine should see this question (empty, too long, no words), or None.
+    The CLI prints it as an error; answer_question abstains with it as the note."""
+    q = (text or "").strip()
     if not q:
-        return Answer.abstain(question or "", engine, note="empty question")
+        return f"the {what} is empty"
     if len(q) > MAX_QUESTION:
-        return Answer.abstain(q[:MAX_QUESTION], engine, note=f"question longer than {MAX_QUESTION} characters")
+        return f"the {what} has {len(q)} characters; at most {MAX_QUESTION} are allowed"
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
-        return Answer.abstain(q, engine, note="the question has no words")
+        return f"the {what} has no words, only punctuation or symbols"
     return None
+
+
+def _refuse(question: str, engine: str) -> Answer | None:
+    problem = question_problem(question)
+    if problem is None:
+        return None
+    return Answer.abstain((question or "").strip()[:MAX_QUESTION], engine, note=problem)
 
 
 def _finish(a: Answer, t0: float) -> Answer:

@@ -27,18 +27,12 @@ def _settings(args: argparse.Namespace):
 
 def _check_question(text: str, what: str) -> str:
     """Empty, punctuation-only and over-long questions are the user's mistake: one line, before any work."""
-    import re
+    from qa.answer import question_problem
 
-    from qa.answer import MAX_QUESTION
-
-    q = text.strip()
-    if not q:
-        raise UserError(f"the {what} is empty")
-    if len(q) > MAX_QUESTION:
-        raise UserError(f"the {what} has {len(q)} characters; at most {MAX_QUESTION} are allowed")
-    if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
-        raise UserError(f"the {what} has no words, only punctuation or symbols")
-    return q
+    problem = question_problem(text, what)
+    if problem:
+        raise UserError(problem)
+    return text.strip()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -261,11 +261,8 @@ def _year_of(m: re.Match[str]) -> int | None:
 
 def sentence_kind(sentence: str, section: str) -> str | None:
     """target or baseline for a sentence without figures, from its cues and then its section."""
-    t, b = bool(TARGET_CUES.search(sentence)), bool(BASELINE_CUES.search(sentence))
-    if t != b:
-        return "target" if t else "baseline"
-    t, b = section_cues(section)
-    return "target" if t else "baseline" if b else None
+    return _kind(None, None, bool(TARGET_CUES.search(sentence)), bool(BASELINE_CUES.search(sentence)),
+                 *section_cues(section), "", None)
 
 
 def section_cues(section: str) -> tuple[bool, bool]:

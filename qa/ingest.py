@@ -138,7 +138,7 @@ REGION_RE = re.compile(
     r"^[《“]?((?:[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|新区)){1,3})"
     r"(?=国民经济|经济和社会|经济社会|第[一二三四五六七八九十]+个五年|“?十)"
 )
-PROVINCES = _PROVINCES = [
+PROVINCES = [
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
     "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
     "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
@@ -170,11 +170,11 @@ def describe(doc_id: str, path: Path, cleaned: Cleaned, sha: str, encoding: str)
     if m:
         region = m.group(1)
     period = PLAN_PERIODS.get(plan or "")
-    counts = {p: cleaned.text.count(p) for p in _PROVINCES}
+    counts = {p: cleaned.text.count(p) for p in PROVINCES}
     best = max(counts, key=counts.__getitem__)
     province = None
-    if region and any(region.startswith(p) for p in _PROVINCES):
-        province = next(p for p in _PROVINCES if region.startswith(p))
+    if region and any(region.startswith(p) for p in PROVINCES):
+        province = next(p for p in PROVINCES if region.startswith(p))
     elif counts[best] >= 5 and sorted(counts.values())[-2] * 3 <= counts[best]:
         province = best
     return Document(
