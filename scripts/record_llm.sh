@@ -12,7 +12,8 @@
 #   REPORT [reports/eval-llm]  QA_CONTEXT_TOKENS [800]  QA_LLM_VALIDATION_RETRIES [1]
 #   QA_LLM_TIMEOUT [900]  PORT [a free one]
 # Takes ~15-25 minutes on 2 cores (most of it prompt evaluation by the 270M model).
-set -euo pipefail
+set -eEuo pipefail
+trap 'rc=$?; printf "record-llm: error: failed (exit %s): %s\n" "$rc" "$BASH_COMMAND" >&2; exit $rc' ERR
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
