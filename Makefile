@@ -34,10 +34,10 @@ eval: install
 	$(QA) eval --gold evals/blind.jsonl --report reports/eval-blind --fail-under $(BLIND_THRESHOLDS)
 	$(QA) eval --gold evals/blind2.jsonl --report reports/eval-blind2 --fail-under $(BLIND2_THRESHOLDS)
 
-# Debian chromium for the browser tests is installed when missing, on CI or wherever apt-get exists
+# Debian chromium for the browser tests is installed when missing (every time with PLANQA_FRESH=1, as in CI)
 test: install
 	VENV=$(VENV) bash scripts/llm_server.sh install
-	[ -x /usr/bin/chromium ] || { [ -z "$$CI" ] && ! command -v apt-get >/dev/null; } || bash scripts/install_chromium.sh
+	bash scripts/install_chromium.sh
 	$(PY) -m pytest -q
 	$(VENV)/bin/ruff check qa tests bench
 	QA_HOME=.qa-eval $(QA) ingest -q seeds/

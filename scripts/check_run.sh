@@ -4,7 +4,8 @@
 set -eEuo pipefail
 STEP="start"
 say() { printf 'check_run: %s\n' "$*" >&2; }
-trap 'rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit $rc' ERR
+on_err() { local rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit "$rc"; }
+trap on_err ERR
 cd "$(dirname "$0")/.."
 VENV="${1:-${VENV:-.venv}}"
 PY="$VENV/bin/python"
@@ -17,11 +18,12 @@ start=$(date +%s)
 QA_HOME="$HOME_DIR/qa" QA_PORT="$PORT" setsid make run VENV="$VENV" >"$LOG" 2>&1 &
 RUN=$!
 # setsid: make and the qa serve it starts are one process group, stopped together
+# shellcheck disable=SC2329  # called by the EXIT trap
 cleanup() { kill -- -"$RUN" 2>/dev/null || true; wait "$RUN" 2>/dev/null || true; rm -rf "$HOME_DIR"; }
 trap cleanup EXIT
 STEP="wait for the page on 127.0.0.1:$PORT"
 for _ in $(seq 1 600); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/"; then
+    if curl -fs -o /dev/null "http://127.0.0.1:$PORT/"; then
         say "make run reached the page on 127.0.0.1:$PORT in $(( $(date +%s) - start ))s"
         exit 0
     fi

@@ -9,21 +9,27 @@ set -eEuo pipefail
 
 STEP="start"
 say() { printf 'install_chromium: %s\n' "$*" >&2; }
-trap 'rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit $rc' ERR
+on_err() { local rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit "$rc"; }
+trap on_err ERR
 
 if [ -x /usr/bin/chromium ] && [ "${PLANQA_FRESH:-}" != 1 ]; then
     say "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
     exit 0
 fi
 
+# Off CI, a machine that cannot install it runs the suite without the browser tests (they skip)
+cannot() {
+    if [ -n "${CI:-}" ]; then say "error: $*"; exit 1; fi
+    say "warning: $*; the browser tests will be skipped"; exit 0
+}
 STEP="find root"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-        say "error: need root (or sudo) to apt-get install chromium"; exit 1
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; else
+        cannot "need root (or password-less sudo) to apt-get install chromium"
     fi
 fi
-command -v apt-get >/dev/null 2>&1 || { say "error: no apt-get here: install chromium by hand"; exit 1; }
+command -v apt-get >/dev/null 2>&1 || cannot "no apt-get here: install chromium by hand"
 
 export DEBIAN_FRONTEND=noninteractive
 STEP="apt-get update"

@@ -30,7 +30,8 @@ STEP="start"
 say() { printf 'llm_server: %s\n' "$*" >&2; }
 die() { say "error: $STEP: $*"; exit 1; }
 # no silent exit: whatever command fails under set -e, one line names the step and the command
-trap 'rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit $rc' ERR
+on_err() { local rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMMAND"; exit "$rc"; }
+trap on_err ERR
 
 [ -x "$PY" ] || die "no python at $PY: create the venv first (python3 -m venv $VENV) or set VENV"
 

@@ -13,7 +13,8 @@
 #   QA_LLM_TIMEOUT [900]  PORT [a free one]
 # Takes ~15-25 minutes on 2 cores (most of it prompt evaluation by the 270M model).
 set -eEuo pipefail
-trap 'rc=$?; printf "record-llm: error: failed (exit %s): %s\n" "$rc" "$BASH_COMMAND" >&2; exit $rc' ERR
+on_err() { local rc=$?; printf "record-llm: error: failed (exit %s): %s\n" "$rc" "$BASH_COMMAND" >&2; exit "$rc"; }
+trap on_err ERR
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
