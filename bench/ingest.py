@@ -57,22 +57,17 @@ def embedding_cost(docs: Path, n: int = 20) -> tuple[float, float, int]:
     s = Settings()
     chunks = []
     for f in collect([docs]):
-        src = read_source(f, s.max_file_mb)
-        chunks += chunk_document(src.doc.id, "b", src.text, src.cleaned, s.chunk_tokens, s.chunk_overlap)
+        src = read_source(f, s.store.max_file_mb)
+        chunks += chunk_document(src.doc.id, "b", src.text, src.cleaned, s.store.chunk_tokens, s.store.chunk_overlap)
     sample = [index_text(c) for c in chunks[:: max(1, len(chunks) // n)][:n]]
-    shared = os.environ["QA_EMBED_CACHE"]
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["QA_EMBED_CACHE"] = str(Path(tmp) / "empty.sqlite")
-        try:
-            ef = embedding_function(s.embedding)
-            t0 = time.perf_counter()
-            ef.embed(["模型预热"], "passage")  # loads the model
-            load = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            ef.embed(sample, "passage")
-            per = (time.perf_counter() - t0) / len(sample)
-        finally:
-            os.environ["QA_EMBED_CACHE"] = shared
+        ef = embedding_function(s.with_(embed_cache=Path(tmp) / "empty.sqlite").store)
+        t0 = time.perf_counter()
+        ef.embed(["模型预热"], "passage")  # loads the model
+        load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ef.embed(sample, "passage")
+        per = (time.perf_counter() - t0) / len(sample)
     return load, per, len(chunks)
 
 

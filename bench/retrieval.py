@@ -140,10 +140,10 @@ def main() -> int:
 
     methods = [
         (f"naive {NAIVE_CHARS}-char + BM25 bigrams", naive_search(texts)),
-        ("planqa BM25 only (dense_weight=0)", planqa_search(base.model_copy(update={"dense_weight": 0.0}))),
-        (f"planqa hybrid (bm25 {base.bm25_weight:g}, dense {base.dense_weight:g})", planqa_search(base)),
+        ("planqa BM25 only (dense_weight=0)", planqa_search(base.with_(**{"dense_weight": 0.0}))),
+        (f"planqa hybrid (bm25 {base.retrieval.bm25_weight:g}, dense {base.retrieval.dense_weight:g})", planqa_search(base)),
         ("planqa dense only (bm25_weight=0)",
-         planqa_search(base.model_copy(update={"bm25_weight": 0.0, "dense_weight": 1.0}))),
+         planqa_search(base.with_(**{"bm25_weight": 0.0, "dense_weight": 1.0}))),
     ]
     cols = ["R@1", "R@5", "R@10", "MRR@10", "p50 ms", "p95 ms", "misses@10"]
     width = max(len(name) for name, _ in methods)

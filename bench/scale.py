@@ -109,15 +109,15 @@ def load_seeds(settings: Any) -> list[Seed]:
     from qa.ingest import collect, read_source, region_aliases
     from qa.store import index_text
 
-    ef = embedding_function(settings.embedding)
+    ef = embedding_function(settings.store)
     seeds = []
     for f in collect([ROOT / "seeds"]):
-        src = read_source(f, settings.max_file_mb)
+        src = read_source(f, settings.store.max_file_mb)
         region = src.doc.region or f.stem
         parts = re.findall(r".+?(?:自治区|自治州|自治县|新区|省|市|州|地区|盟|县|区|旗)", region) or [region]
         parent = parts[0][:-1] if len(parts) > 1 else None
-        chunks = chunk_document(src.doc.id, "seed", src.text, src.cleaned, settings.chunk_tokens,
-                                settings.chunk_overlap)
+        chunks = chunk_document(src.doc.id, "seed", src.text, src.cleaned, settings.store.chunk_tokens,
+                                settings.store.chunk_overlap)
         vecs = np.asarray(ef.embed([index_text(c) for c in chunks], "passage"), dtype=np.float32)
         # chapters: the top of each block's section path, located at its heading in the cleaned text
         text, tops, chapters = src.cleaned.text, [], []
@@ -233,9 +233,9 @@ def prefill(doc: Synthetic, path: Path, seeds: list[Seed], settings: Any, cache:
     from qa.ingest import read_source
     from qa.store import index_text
 
-    src = read_source(path, settings.max_file_mb)
-    chunks = chunk_document(src.doc.id, "bench", src.text, src.cleaned, settings.chunk_tokens,
-                            settings.chunk_overlap)
+    src = read_source(path, settings.store.max_file_mb)
+    chunks = chunk_document(src.doc.id, "bench", src.text, src.cleaned, settings.store.chunk_tokens,
+                            settings.store.chunk_overlap)
     items: dict[str, np.ndarray] = {}
     fallback = 0
     for c in chunks:
@@ -286,7 +286,7 @@ def needles(docs: list[Synthetic], corpus: Path, settings: Any, n: int, rng: ran
 
     out = []
     for d in rng.sample(docs, min(n, len(docs))):
-        cleaned = read_source(corpus / f"{d.id}.txt", settings.max_file_mb).cleaned.text
+        cleaned = read_source(corpus / f"{d.id}.txt", settings.store.max_file_mb).cleaned.text
         sents = [s for s in re.findall(r"[^。；\n]{12,60}[。；]", cleaned)
                  if len(re.findall(PERTURBED, s)) >= 2 and not any(v in s for v in d.aliases.values())]
         if sents:
@@ -319,29 +319,29 @@ def measure(label: str, settings: Any, corpus: Path, qs: list[dict], needle: lis
 
     ret = Retriever(settings)
     t0 = time.perf_counter()
-    ret.search(qs[0]["scoped"], k=settings.top_k)
+    ret.search(qs[0]["scoped"], k=settings.retrieval.top_k)
     r["first_s"] = time.perf_counter() - t0
     for q in qs[:20]:  # warm-up (query vectors are cached already): OS and Chroma caches
-        ret.search(q["scoped"], k=settings.top_k)
-        ret.search(q["bare"], k=settings.top_k)
+        ret.search(q["scoped"], k=settings.retrieval.top_k)
+        ret.search(q["bare"], k=settings.retrieval.top_k)
     scoped, bare, top1, missed = [], [], 0, []
     for q in qs:
         t0 = time.perf_counter()
-        hits = ret.search(q["scoped"], k=settings.top_k)
+        hits = ret.search(q["scoped"], k=settings.retrieval.top_k)
         scoped.append((time.perf_counter() - t0) * 1000)
         if hits and hits[0].chunk.doc_id == q["doc"]:
             top1 += 1
         else:
             missed.append(f"{q['scoped']} → {hits[0].chunk.doc_id if hits else 'no hit'} (want {q['doc']})")
         t0 = time.perf_counter()
-        ret.search(q["bare"], k=settings.top_k)
+        ret.search(q["bare"], k=settings.retrieval.top_k)
         bare.append((time.perf_counter() - t0) * 1000)
     # where the time goes: the manifest read every search does, and the same searches without Chroma's query
     lex_scoped, lex_bare, manifest = [], [], []
     for q in qs[:50]:
         for key, out in (("scoped", lex_scoped), ("bare", lex_bare)):
             t0 = time.perf_counter()
-            ret.search(q[key], k=settings.top_k, dense=False)
+            ret.search(q[key], k=settings.retrieval.top_k, dense=False)
             out.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         ret.store.manifest()
@@ -395,7 +395,7 @@ def main() -> int:
     bench_cache = home / "cache" / "embeddings.sqlite"
     os.environ["QA_EMBED_CACHE"] = str(bench_cache)
     cache = EmbeddingCache(bench_cache)
-    model_id = embedding_function(base.embedding).model_id
+    model_id = embedding_function(base.store).model_id
     t0 = time.perf_counter()
     docs, chunks, fallback, bad = [], 0, 0, []
     for i in range(args.docs):
@@ -422,7 +422,7 @@ def main() -> int:
     t0 = time.perf_counter()
     texts = [q[k] for q in qs for k in ("scoped", "bare")] + [q["q"] for q in needle]
     os.environ["QA_EMBED_CACHE"] = SHARED_CACHE
-    vecs = embedding_function(base.embedding).embed_query(texts)
+    vecs = embedding_function(base.store).embed_query(texts)
     os.environ["QA_EMBED_CACHE"] = str(bench_cache)
     cache.put_many({_key(model_id, "query", t): v for t, v in zip(texts, vecs, strict=True)})
     print(f"questions: {len(qs)} with a region, the same {len(qs)} without, {len(needle)} figure sentences; "
@@ -431,14 +431,14 @@ def main() -> int:
     # 3. the two stores, one after the other on the same corpus and cache
     results: dict[str, dict[str, Any]] = {}
     results["embedded"] = measure("embedded", base, corpus, qs, needle)
-    results["embedded"]["disk_mb"] = du(base.chroma_dir)
+    results["embedded"]["disk_mb"] = du(base.store.chroma_dir)
     sys.path.insert(0, str(ROOT))  # the tests' server runner: one way to start and stop `chroma run`
     from tests.chroma_server import ChromaServer
 
     (home / "server").mkdir()
     server = ChromaServer(home / "server" / "chroma", log=home / "server" / "chroma.log")
     try:
-        remote = base.model_copy(update={"home": home / "server", "chroma_url": server.url})
+        remote = base.with_(**{"home": home / "server", "chroma_url": server.url})
         results["server"] = measure("server", remote, corpus, qs, needle)
     finally:
         server.stop()
@@ -464,7 +464,7 @@ def main() -> int:
         ("Chroma on disk, MB", lambda r: f"{r['disk_mb']:.0f}"),
     ]
     width = max(len(name) for name, _ in rows)
-    print(f"\n{len(docs)} documents, {chunks} chunks, {mb:.1f} MB of text; k={base.top_k}; "
+    print(f"\n{len(docs)} documents, {chunks} chunks, {mb:.1f} MB of text; k={base.retrieval.top_k}; "
           f"{len(qs)} questions per kind; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"{'':<{width}}  " + "  ".join(f"{title:>26}" for _, title in cols))
     for name, fmt in rows:

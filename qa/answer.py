@@ -307,7 +307,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         return refused
     q = question.strip()
     retriever = retriever or Retriever(settings)
-    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
+    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan)
     if engine == "llm":
         from qa.llm import answer_llm
 
@@ -334,6 +334,6 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
     t0 = time.perf_counter()
     q = question.strip()
     retriever = retriever or Retriever(settings)
-    hits = retriever.search(q, k=settings.top_k, doc=doc, region=region, plan=plan)
+    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan)
     for part in stream_answer_llm(q, hits, settings):
         yield part if isinstance(part, str) else _finish(part, t0)

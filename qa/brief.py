@@ -855,7 +855,7 @@ def _llm_client(settings: Settings) -> Any:
         from qa.llm import LLMClient, load_prompt  # noqa: F401
     except ImportError as e:  # pragma: no cover - the module is part of the project
         raise BriefError(f"the llm engine is unavailable: qa.llm cannot be imported ({e})") from None
-    if not settings.llm_available and not settings.replay:
+    if not settings.llm.llm_available and not settings.llm.replay:
         raise BriefError(
             "the llm engine needs a model endpoint: set OPENAI_BASE_URL (or OPENAI_API_KEY) and QA_MODEL, "
             "or use --engine extractive"
@@ -934,7 +934,7 @@ def llm_brief(src: SourceFile, settings: Settings, doc: Document | None = None, 
     d = view.doc
     meta = {"region": d.region or "", "plan": d.plan or "", "period": f"{d.period_start or ''}-{d.period_end or ''}"}
     cands: dict[str, list[tuple[str, Any, Citation]]] = {"s": [], "i": [], "n": [], "p": [], "t": []}
-    budget = max(500, int(settings.context_tokens))
+    budget = max(500, int(settings.llm.context_tokens))
     from qa.llm import InvalidReply, neutralise_fences
 
     batches = section_batches(view, budget)
@@ -1007,7 +1007,7 @@ def llm_brief(src: SourceFile, settings: Settings, doc: Document | None = None, 
         period_start=d.period_start, period_end=d.period_end, summary=text, summary_citations=cites,
         indicators=attach_baselines(indicators, baseline_values(view)), industries=items("n", MAX_ITEMS),
         projects=items("p", MAX_PROJECTS), strategies=items("t", MAX_ITEMS),
-        engine=f"llm:{settings.model or 'replay'}",
+        engine=f"llm:{settings.llm.model or 'replay'}",
     )
 
 
@@ -1205,9 +1205,9 @@ def _store_of(settings: Settings) -> Any | None:
     """The settings' store (one per location, shared by a batch's threads), or None when there is none yet."""
     from qa.store import Store
 
-    if not settings.chroma_url and not Path(settings.chroma_dir).is_dir():
+    if not settings.store.chroma_url and not Path(settings.store.chroma_dir).is_dir():
         return None  # never create a store just to brief a file
-    key = (settings.chroma_url or str(settings.chroma_dir), settings.collection)
+    key = (settings.store.chroma_url or str(settings.store.chroma_dir), settings.store.collection)
     with _STORES_LOCK:
         if key not in _STORES:
             _STORES[key] = Store(settings)
@@ -1334,9 +1334,9 @@ def brief_one(doc: Document, settings: Settings, out: Path, engine: str, formats
     t0 = time.perf_counter()
     try:
         path = _source_path(doc, settings)
-        src = read_source(path, settings.max_file_mb)
+        src = read_source(path, settings.store.max_file_mb)
         stored = stored_version(doc.id, src.sha256, settings)
-        key = state_key(src.sha256, engine, settings.model, formats, stored[0] if stored else None)
+        key = state_key(src.sha256, engine, settings.llm.model, formats, stored[0] if stored else None)
         current = _is_current(out, doc.id, key, formats, src.text)
         if current is not None:
             return DocResult(doc.id, "unchanged", brief=current if current.indicators or current.summary else None,
@@ -1347,7 +1347,7 @@ def brief_one(doc: Document, settings: Settings, out: Path, engine: str, formats
             brief = with_chunk_ids(brief, stored_chunks(doc.id, *stored, settings))
         state = {"key": key, "version": BRIEF_VERSION, "sha256": src.sha256, "engine": engine,
                  "chunks": stored[0] if stored else None,
-                 "model": settings.model if engine == "llm" else None, "formats": formats, "source": str(path),
+                 "model": settings.llm.model if engine == "llm" else None, "formats": formats, "source": str(path),
                  "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         if "md" in formats:
             _write_atomic(out / f"{doc.id}.md", render_markdown(brief))
@@ -1564,7 +1564,7 @@ def document_indicators(doc: Document, settings: Settings) -> list[Indicator]:
     """The extractive indicators of one stored document (cached by file content)."""
     from qa.ingest import read_source
 
-    src = read_source(_source_path(doc, settings), settings.max_file_mb)
+    src = read_source(_source_path(doc, settings), settings.store.max_file_mb)
     key = (doc.id, src.sha256 + BRIEF_VERSION)
     with _CACHE_LOCK:
         if key in _INDICATOR_CACHE:

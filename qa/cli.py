@@ -44,7 +44,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(
         f"ingested {len(r.added)} new, {len(r.updated)} updated, {len(r.unchanged)} unchanged, "
         f"{len(r.removed)} removed documents; {r.chunks} chunks written, {r.embedded} embedded "
-        f"in {r.seconds:.1f}s → {settings.chroma_url or settings.chroma_dir}"
+        f"in {r.seconds:.1f}s → {settings.store.chroma_url or settings.store.chroma_dir}"
     )
     return 0
 
@@ -130,12 +130,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.host:
-        settings.host = args.host
-    elif settings.host not in LOOPBACK:
-        raise UserError(f"QA_HOST={settings.host} would open the page beyond this machine; "
-                        f"say so explicitly with `qa serve --host {settings.host}`")
+        settings.web.host = args.host
+    elif settings.web.host not in LOOPBACK:
+        raise UserError(f"QA_HOST={settings.web.host} would open the page beyond this machine; "
+                        f"say so explicitly with `qa serve --host {settings.web.host}`")
     if args.port:
-        settings.port = args.port
+        settings.web.port = args.port
     serve(settings)
     return 0
 

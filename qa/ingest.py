@@ -250,13 +250,13 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
     from qa.store import Store, chunking_signature
 
     t0 = time.perf_counter()
-    paths = [Path(p) for p in (paths or settings.docs)]
+    paths = [Path(p) for p in (paths or settings.store.docs)]
     files = collect(paths)
-    sources = [read_source(f, settings.max_file_mb) for f in files]
+    sources = [read_source(f, settings.store.max_file_mb) for f in files]
     store = Store(settings)
     manifest = store.manifest()
     sig = chunking_signature(settings)
-    rebuild_all = manifest.chunking != sig or manifest.embedding != settings.embedding
+    rebuild_all = manifest.chunking != sig or manifest.embedding != settings.store.embedding
     report = IngestReport([], [], [], [], 0, 0, 0.0)
 
     todo: list[SourceFile] = []
@@ -287,7 +287,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
     pending = []
     for s in todo:
         version = s.sha256[:10] + hashlib.sha256(sig.encode()).hexdigest()[:4]
-        chunks = chunk_document(s.doc.id, version, s.text, s.cleaned, settings.chunk_tokens, settings.chunk_overlap)
+        chunks = chunk_document(s.doc.id, version, s.text, s.cleaned, settings.store.chunk_tokens, settings.store.chunk_overlap)
         pending.append((s, version, chunks))
     total = sum(len(c) for _, _, c in pending)
     if progress and total:
@@ -321,7 +321,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
             manifest.docs.pop(doc_id, None)
             manifest.versions.pop(doc_id, None)
             manifest.counts.pop(doc_id, None)
-        manifest.chunking, manifest.embedding = sig, settings.embedding
+        manifest.chunking, manifest.embedding = sig, settings.store.embedding
         store.commit(manifest)
     if store.count() != sum(manifest.counts.values()):
         store.garbage_collect(manifest)

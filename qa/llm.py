@@ -6,11 +6,11 @@ adds what the SDK does not do for us:
 
 * one-line ``LLMError`` messages that say what to do next;
 * our own retries with exponential backoff on 429, 5xx, connection errors and malformed bodies
-  (the SDK's retries are switched off so ``settings.llm_retries`` is the number that counts);
+  (the SDK's retries are switched off so ``settings.llm.llm_retries`` is the number that counts);
   a read timeout is not retried: the same slow generation would only time out again;
-* a disk cache under ``settings.cache_dir / "llm"`` (or the directory ``use_cache_dir`` names,
+* a disk cache under ``settings.store.cache_dir / "llm"`` (or the directory ``use_cache_dir`` names,
   e.g. a committed eval recording) keyed by model, messages and parameters (never the endpoint
-  URL or the API key), and a replay mode (``settings.replay``) that answers from that cache only;
+  URL or the API key), and a replay mode (``settings.llm.replay``) that answers from that cache only;
 * no secret in logs, cache files or error messages: the API key, credentials in the base URL
   (``http://user:pass@host``) and its query values are redacted everywhere;
 * ``structured``: JSON output parsed with pydantic, with the validation error sent back to the
@@ -146,14 +146,14 @@ class LLMClient:
         cache_dir: Path | None = None,
     ) -> None:
         self.settings = settings
-        url = (settings.openai_base_url or DEFAULT_BASE_URL).strip().rstrip("/")
+        url = (settings.llm.openai_base_url or DEFAULT_BASE_URL).strip().rstrip("/")
         self._sdk_url, self._query, url_secrets = _split_url(url)
         self.base_url = _redact_url(url)  # what messages, logs and cache records show
-        self.model = settings.model
+        self.model = settings.llm.model
         self.use_cache = use_cache
         self.cache_dir = Path(cache_dir) if cache_dir is not None else cache_dir_for(settings)
         self.http_attempts = 0
-        key = settings.openai_api_key
+        key = settings.llm.openai_api_key
         self._secret = key.get_secret_value() if key is not None else ""
         found = {s for s in (self._secret, *url_secrets) if len(s) >= MIN_SECRET}
         self._secrets = sorted(found, key=len, reverse=True)
@@ -166,7 +166,7 @@ class LLMClient:
         self.fold_system = "gemma" in (self.model or "").lower() if fold_system is None else fold_system
 
     def __repr__(self) -> str:  # never shows the key
-        return f"LLMClient(base_url={self.base_url!r}, model={self.model!r}, replay={self.settings.replay})"
+        return f"LLMClient(base_url={self.base_url!r}, model={self.model!r}, replay={self.settings.llm.replay})"
 
     # ---- public API
 
@@ -177,7 +177,7 @@ class LLMClient:
         record = self._cache_get(key)
         if record is not None:
             return record["text"]
-        if self.settings.replay:
+        if self.settings.llm.replay:
             raise self._miss(key, request)
         response = self._create(messages, params, stream=False)
         text = self._text_of(response)
@@ -192,7 +192,7 @@ class LLMClient:
         if record is not None:
             yield from record.get("deltas") or _split_for_replay(record["text"])
             return
-        if self.settings.replay:
+        if self.settings.llm.replay:
             raise self._miss(key, request)
         deltas: list[str] = []
         yield from self._stream_live(messages, params, deltas)
@@ -204,11 +204,11 @@ class LLMClient:
         Asks for ``response_format`` json_schema, falls back to JSON mode with the schema (what the
         llama.cpp server accepts) and remembers which one worked; the schema is also written into
         the system message. A reply that does not validate is sent back with the error, up to
-        ``settings.llm_validation_retries`` times.
+        ``settings.llm.llm_validation_retries`` times.
         """
         schema = json_schema(model_cls)
         convo = _with_schema(list(messages), schema)
-        attempts = self.settings.llm_validation_retries + 1
+        attempts = self.settings.llm.llm_validation_retries + 1
         problem = ""
         for attempt in range(attempts):
             text = self._structured_call(convo, schema, model_cls.__name__, params)
@@ -297,7 +297,7 @@ class LLMClient:
                 # a key in the URL's query (some gateways want one) goes with every request; left
                 # in base_url the SDK would glue the path after it
                 default_query=self._query or None,
-                timeout=self.settings.llm_timeout,
+                timeout=self.settings.llm.llm_timeout,
                 max_retries=0,  # ours are the retries that count
             )
         return self._sdk
@@ -307,7 +307,7 @@ class LLMClient:
         sdk = self._client()
         if self.fold_system:
             messages = _fold_system(messages)
-        retries = max(0, int(self.settings.llm_retries))
+        retries = max(0, int(self.settings.llm.llm_retries))
         attempt = 0
         while True:
             self.http_attempts += 1
@@ -389,7 +389,7 @@ class LLMClient:
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         if isinstance(err, openai.APITimeoutError):
             msg = (
-                f"the model endpoint {url} {reason} after {self.settings.llm_timeout:g} s{tries}: "
+                f"the model endpoint {url} {reason} after {self.settings.llm.llm_timeout:g} s{tries}: "
                 "raise QA_LLM_TIMEOUT or use a smaller/faster model"
             )
         elif isinstance(err, openai.APIConnectionError):
@@ -458,7 +458,7 @@ class LLMClient:
         return self.cache_dir / key[:2] / f"{key}.json"
 
     def _cache_get(self, key: str) -> dict | None:
-        if not self.use_cache and not self.settings.replay:
+        if not self.use_cache and not self.settings.llm.replay:
             return None
         path = self._cache_path(key)
         try:
@@ -600,13 +600,13 @@ def use_cache_dir(path: Path | str) -> Iterator[Path]:
 
 
 def cache_dir_for(settings: Settings) -> Path:
-    """The llm cache directory: ``use_cache_dir``'s, else ``settings.llm_cache`` when set, else
+    """The llm cache directory: ``use_cache_dir``'s, else ``settings.llm.llm_cache`` when set, else
     ``$QA_HOME/cache/llm``."""
     override = _CACHE_DIR.get()
     if override is not None:
         return override
-    configured = getattr(settings, "llm_cache", None)
-    return Path(configured) if configured else Path(settings.cache_dir) / "llm"
+    configured = settings.llm.llm_cache
+    return Path(configured) if configured else Path(settings.store.cache_dir) / "llm"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -885,7 +885,7 @@ def build_answer_messages(
 ) -> tuple[list[Message], dict[str, Hit]]:
     """The chat messages for ``question`` and the chunks that made it into the context, by id."""
     system, user = load_prompt(ANSWER_PROMPT)
-    packed = pack_hits(hits, settings.context_tokens)
+    packed = pack_hits(hits, settings.llm.context_tokens)
     values = {"documents": "\n".join(block for _, block in packed), "question": question.strip()}
     messages: list[Message] = []
     if system:
@@ -951,7 +951,7 @@ def _finish(
     t0: float,
     params: dict,
 ) -> Answer:
-    engine = f"llm:{settings.model}"
+    engine = f"llm:{settings.llm.model}"
     answer = _build_answer(question, reply, by_id, engine)
     if not answer.abstained and answer.unsupported_numbers:
         log.info(
@@ -1002,7 +1002,7 @@ def answer_llm(
     request raises ``LLMError`` with one line saying what to do.
     """
     t0 = time.perf_counter()
-    engine = f"llm:{settings.model}"
+    engine = f"llm:{settings.llm.model}"
     if not hits:
         return Answer.abstain(question, engine, note="no passages were retrieved")
     client = client or LLMClient(settings)
@@ -1068,7 +1068,7 @@ def stream_answer_llm(
     unsupported after the citation and number checks, or differ after a repair).
     """
     t0 = time.perf_counter()
-    engine = f"llm:{settings.model}"
+    engine = f"llm:{settings.llm.model}"
     if not hits:
         yield Answer.abstain(question, engine, note="no passages were retrieved")
         return

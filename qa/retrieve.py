@@ -149,7 +149,7 @@ class Retriever:
         depth = max(50, k * 5)
         lq = lexical_query(query, docs)
         s = lexical.scores(lq, allowed)
-        if self.settings.intent_weight > 0 and s.max() > 0:
+        if self.settings.retrieval.intent_weight > 0 and s.max() > 0:
             s = self._intent_rerank(query, s, lexical, docs, depth)
         order = np.argsort(-s, kind="stable")
         bm25_ranks: dict[str, int] = {}
@@ -159,18 +159,18 @@ class Retriever:
             bm25_ranks[lexical.chunks[i].id] = len(bm25_ranks) + 1
 
         dense_ranks: dict[str, int] = {}
-        if dense and self.settings.dense_weight > 0:
+        if dense and self.settings.retrieval.dense_weight > 0:
             keys = [f"{d}@{v}" for d, v in sorted(manifest.versions.items()) if allowed is None or d in allowed]
             for cid, _dist in self.store.dense(query, depth, keys):
                 if cid in lexical.pos:
                     dense_ranks[cid] = len(dense_ranks) + 1
 
-        kk = self.settings.rrf_k
+        kk = self.settings.retrieval.rrf_k
         fused: dict[str, float] = {}
         for cid, r in bm25_ranks.items():
-            fused[cid] = fused.get(cid, 0.0) + self.settings.bm25_weight / (kk + r)
+            fused[cid] = fused.get(cid, 0.0) + self.settings.retrieval.bm25_weight / (kk + r)
         for cid, r in dense_ranks.items():
-            fused[cid] = fused.get(cid, 0.0) + self.settings.dense_weight / (kk + r)
+            fused[cid] = fused.get(cid, 0.0) + self.settings.retrieval.dense_weight / (kk + r)
         ranked = sorted(fused.items(), key=lambda x: (-x[1], lexical.pos[x[0]]))[:k]
         hits = []
         for rank, (cid, score) in enumerate(ranked, 1):
@@ -196,5 +196,5 @@ class Retriever:
             kind = info.kind_for(period, d.plan if d else None)
             t, b = chunk_kind_cues(c.clean, c.section, period)
             cue = t - b if kind == "target" else b - t if kind == "baseline" else 0.0
-            out[i] = s[i] / smax + self.settings.intent_weight * cue
+            out[i] = s[i] / smax + self.settings.retrieval.intent_weight * cue
         return out

@@ -62,7 +62,7 @@ FILTER_KEYS_MAX = 16  # more live versions than this: filter dense results here,
 
 
 def chunking_signature(settings: Settings) -> str:
-    return f"v6:t{settings.chunk_tokens}:o{settings.chunk_overlap}"
+    return f"v6:t{settings.store.chunk_tokens}:o{settings.store.chunk_overlap}"
 
 
 class Store:
@@ -81,7 +81,7 @@ class Store:
     # --- connection -------------------------------------------------------------------
     @property
     def where(self) -> str:
-        return self.settings.chroma_url or str(self.settings.chroma_dir)
+        return self.settings.store.chroma_url or str(self.settings.store.chroma_dir)
 
     def _connect(self, fresh: bool = False) -> None:
         """Open the client and both collections; ``fresh`` drops this process's cached embedded system."""
@@ -92,30 +92,30 @@ class Store:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
-            if self.settings.chroma_url:
-                u = urlparse(self.settings.chroma_url)
+            if self.settings.store.chroma_url:
+                u = urlparse(self.settings.store.chroma_url)
                 if not u.hostname:
-                    raise StoreError(f"QA_CHROMA_URL={self.settings.chroma_url!r} is not a URL like http://host:port")
+                    raise StoreError(f"QA_CHROMA_URL={self.settings.store.chroma_url!r} is not a URL like http://host:port")
                 self._client = chromadb.HttpClient(
                     host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
                     ssl=u.scheme == "https", settings=chroma_settings,
                 )
                 self._client.heartbeat()
             else:
-                self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-                path = str(self.settings.chroma_dir)
+                self.settings.store.chroma_dir.mkdir(parents=True, exist_ok=True)
+                path = str(self.settings.store.chroma_dir)
                 with _SEEN_LOCK:
                     if fresh:
                         _drop_system(path)
                     self._client = chromadb.PersistentClient(path=path, settings=chroma_settings)
                     self._system = _cached_system(path)
-            self._ef = embedding_function(self.settings.embedding)
+            self._ef = embedding_function(self.settings.store)
             self._chunks = self._client.get_or_create_collection(
-                self.settings.collection, embedding_function=self._ef,
+                self.settings.store.collection, embedding_function=self._ef,
                 configuration={"hnsw": {"space": "cosine"}},
             )
             self._meta = self._client.get_or_create_collection(
-                f"{self.settings.collection}_manifest", embedding_function=self._ef,
+                f"{self.settings.store.collection}_manifest", embedding_function=self._ef,
                 configuration={"hnsw": {"space": "cosine"}},
             )
         except StoreError:
@@ -133,7 +133,7 @@ class Store:
             raise
         except Exception as e:
             first = e
-        if not self.settings.chroma_url:
+        if not self.settings.store.chroma_url:
             # a stale in-memory index (another process wrote since it loaded): reopen once and retry
             try:
                 self._connect(fresh=True)
@@ -176,7 +176,7 @@ class Store:
     def _reopen(self, generation: int) -> None:
         """Talk to an embedded system that holds ``generation``: another store's fresh one, or a new one."""
         with _SEEN_LOCK:
-            current = _cached_system(str(self.settings.chroma_dir))
+            current = _cached_system(str(self.settings.store.chroma_dir))
             self._connect(fresh=current is None or current is self._system or _SEEN.get(current) != generation)
             _SEEN[self._system] = generation
 

@@ -68,21 +68,21 @@ def _gradio() -> Any:
 
 def engines(settings: Settings) -> list[str]:
     """The engines the settings configure (the LLM needs an endpoint or key and a model)."""
-    return ["extractive", "llm"] if settings.llm_available else ["extractive"]
+    return ["extractive", "llm"] if settings.llm.llm_available else ["extractive"]
 
 
 def llm_status(settings: Settings, timeout: float = 3.0) -> tuple[bool, str]:
     """(usable, reason): the configured endpoint answers ``GET /models`` (replay needs no endpoint)."""
-    if not settings.llm_available:
+    if not settings.llm.llm_available:
         return False, "未配置大模型（OPENAI_BASE_URL / QA_MODEL）"
-    if settings.replay:
+    if settings.llm.replay:
         return True, "回放模式（只用缓存）"
     from qa.llm import DEFAULT_BASE_URL
 
-    base = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
+    base = (settings.llm.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
     req = urllib.request.Request(f"{base}/models")
-    if settings.openai_api_key is not None:
-        req.add_header("Authorization", f"Bearer {settings.openai_api_key.get_secret_value()}")
+    if settings.llm.openai_api_key is not None:
+        req.add_header("Authorization", f"Bearer {settings.llm.openai_api_key.get_secret_value()}")
     try:
         with urllib.request.urlopen(req, timeout=timeout):
             return True, base
@@ -97,11 +97,11 @@ def llm_status(settings: Settings, timeout: float = 3.0) -> tuple[bool, str]:
 
 def available_engines(settings: Settings) -> tuple[list[str], str]:
     """The engines the page offers, and a one-line note on the LLM's state."""
-    if not settings.llm_available:
+    if not settings.llm.llm_available:
         return ["extractive"], "大模型未配置，仅提供抽取式引擎"
     ok, reason = llm_status(settings)
     if ok:
-        return ["extractive", "llm"], f"大模型: {settings.model} @ {reason}"
+        return ["extractive", "llm"], f"大模型: {settings.llm.model} @ {reason}"
     return ["extractive"], f"大模型不可用，仅提供抽取式引擎: {reason}"
 
 
@@ -109,7 +109,7 @@ def available_engines(settings: Settings) -> tuple[list[str], str]:
 
 def doc_roots(settings: Settings) -> list[Path]:
     """The configured document folders, resolved: the only places the page reads documents from."""
-    return [Path(d).expanduser().resolve() for d in settings.docs]
+    return [Path(d).expanduser().resolve() for d in settings.store.docs]
 
 
 def doc_path(doc: Document, roots: Sequence[Path]) -> Path | None:
@@ -358,8 +358,8 @@ class Page:
         self.retriever = Retriever(settings)
         self.roots = doc_roots(settings)
         self.engines, self.engine_note = available_engines(settings)
-        self.gold = gold or settings.eval_gold
-        self.report_dir = report_dir or settings.eval_report or REPORT_DIR
+        self.gold = gold or settings.web.eval_gold
+        self.report_dir = report_dir or settings.web.eval_report or REPORT_DIR
         self.briefs_dir = briefs_dir or Path(settings.home) / "briefs"  # per store; `qa brief --out` can share it
         self.briefs_dir.mkdir(parents=True, exist_ok=True)
         self._brief_lock = threading.Lock()
@@ -665,9 +665,9 @@ def theme() -> Any:
 
 
 def _auth(settings: Settings) -> tuple[str, str] | None:
-    if settings.auth is None:
+    if settings.web.auth is None:
         return None
-    raw = settings.auth.get_secret_value()
+    raw = settings.web.auth.get_secret_value()
     user, sep, password = raw.partition(":")
     if not sep or not user or not password:
         raise ValueError("QA_AUTH must look like user:password")
@@ -685,19 +685,19 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None = None) -> None:
-    """`qa serve`: the page on settings.host:port (127.0.0.1 unless --host / QA_HOST says otherwise)."""
+    """`qa serve`: the page on settings.web.host:port (127.0.0.1 unless --host / QA_HOST says otherwise)."""
     import sys
 
     _gradio()
     auth = _auth(settings)
-    if not is_loopback(settings.host):
-        print(f"qa serve: listening on {settings.host}: reachable from other machines"
+    if not is_loopback(settings.web.host):
+        print(f"qa serve: listening on {settings.web.host}: reachable from other machines"
               + ("" if auth else " WITHOUT a login (set QA_AUTH=user:password)"), file=sys.stderr)
     demo = build_app(settings, gold=gold, report_dir=report_dir)
     demo.queue(default_concurrency_limit=4, max_size=256)
     demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
+        server_name=settings.web.host,
+        server_port=settings.web.port,
         auth=auth,
         share=False,
         inbrowser=False,

@@ -8,7 +8,6 @@ on_err() { local rc=$?; say "error: step \"$STEP\" failed (exit $rc): $BASH_COMM
 trap on_err ERR
 cd "$(dirname "$0")/.."
 VENV="${1:-${VENV:-.venv}}"
-PY="$VENV/bin/python"
 STEP="pick a port"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 HOME_DIR="$(mktemp -d -t planqa-run.XXXXXX)"

@@ -23,8 +23,8 @@ def parsed():
     s = Settings()
     out = {}
     for doc_id, path in SEED_FILES.items():
-        src = read_source(path, s.max_file_mb)
-        out[doc_id] = (src, chunk_document(doc_id, "v", src.text, src.cleaned, s.chunk_tokens, s.chunk_overlap))
+        src = read_source(path, s.store.max_file_mb)
+        out[doc_id] = (src, chunk_document(doc_id, "v", src.text, src.cleaned, s.store.chunk_tokens, s.store.chunk_overlap))
     return out
 
 
@@ -63,7 +63,7 @@ def test_chunks_stay_near_the_target_size(parsed):
     s = Settings()
     for _, chunks in parsed.values():
         sizes = [count_tokens(c.clean) for c in chunks if c.kind != "table"]
-        assert sorted(sizes)[len(sizes) // 2] <= s.chunk_tokens * 1.5
+        assert sorted(sizes)[len(sizes) // 2] <= s.store.chunk_tokens * 1.5
 
 
 def test_overlap_carries_one_sentence(parsed):

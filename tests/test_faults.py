@@ -89,7 +89,7 @@ def fingerprint(settings: Settings) -> tuple[int, str, int]:
     """(manifest generation, live versions digest, chunks stored), read afresh from disk."""
     from qa.store import Store, _drop_system
 
-    _drop_system(str(settings.chroma_dir))
+    _drop_system(str(settings.store.chroma_dir))
     store = Store(settings)
     m = store.manifest()
     return m.generation, m.digest(), store.count()
@@ -101,8 +101,8 @@ def inspect(settings: Settings) -> dict[str, Any]:
     from qa.retrieve import Retriever
     from qa.store import Store, _drop_system
 
-    if not settings.chroma_url:
-        _drop_system(str(settings.chroma_dir))
+    if not settings.store.chroma_url:
+        _drop_system(str(settings.store.chroma_dir))
     store = Store(settings)
     m = store.manifest()
     live: dict[str, list[str]] = {}

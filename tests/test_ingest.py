@@ -67,7 +67,7 @@ def test_bom_and_gb18030_files_ingest_like_the_utf8_one(tmp_path, settings_facto
     assert manifest.docs["bom"].encoding == "utf-8-sig" and manifest.docs["gb"].encoding == "gb18030"
     src = read_source(SEED_FILES[DOC["000"]], 20)
     want = [(c.start, c.end, c.section, c.clean) for c in chunk_document("x", "v", src.text, src.cleaned,
-                                                                        settings.chunk_tokens, settings.chunk_overlap)]
+                                                                        settings.store.chunk_tokens, settings.store.chunk_overlap)]
     live = store.live_chunks(manifest)
     for doc_id in ("bom", "gb"):
         got = [(c.start, c.end, c.section, c.clean) for c in live if c.doc_id == doc_id]
@@ -118,8 +118,8 @@ def test_changed_file_replaces_its_chunks_as_a_whole(two_doc_store, seed_texts):
     assert new.versions[doc_id] != old_version and new.versions[DOC["002"]] == other_version
     assert store.live_chunks(Manifest(versions={doc_id: old_version})) == []  # the old version is gone whole
 
-    src = read_source(path, settings.max_file_mb)
-    expected = chunk_document(doc_id, "v", src.text, src.cleaned, settings.chunk_tokens, settings.chunk_overlap)
+    src = read_source(path, settings.store.max_file_mb)
+    expected = chunk_document(doc_id, "v", src.text, src.cleaned, settings.store.chunk_tokens, settings.store.chunk_overlap)
     assert new.counts[doc_id] == len(expected)
     assert store.count() == new.counts[doc_id] + new.counts[DOC["002"]]
     live = [c for c in store.live_chunks(new) if c.doc_id == doc_id]

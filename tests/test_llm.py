@@ -56,7 +56,7 @@ def make_settings(tmp_path: Path, base_url: str, **overrides: object) -> Setting
 def cache_records(settings: Settings) -> list[dict]:
     return [
         json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((settings.cache_dir / "llm").rglob("*.json"))
+        for p in sorted((settings.store.cache_dir / "llm").rglob("*.json"))
     ]
 
 
@@ -808,7 +808,7 @@ def test_use_cache_dir_redirects_every_client(tmp_path: Path) -> None:
         with llm.use_cache_dir(tmp_path / "recording"):
             assert LLMClient(settings).chat(HELLO) == "kept"
     assert len(list((tmp_path / "recording").rglob("*.json"))) == 1
-    assert not (settings.cache_dir / "llm").exists()
+    assert not (settings.store.cache_dir / "llm").exists()
     with llm.use_cache_dir(tmp_path / "recording"):
         assert LLMClient(make_settings(tmp_path, srv.url, replay=True)).chat(HELLO) == "kept"
     with pytest.raises(CacheMiss):

@@ -36,8 +36,8 @@ CLOSED = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens: a network call
 @pytest.fixture(scope="module")
 def offline(ready_store: Any) -> Any:
     """The seeds' store, llm engine, replay on, no model configured (the recording names it)."""
-    return ready_store.model_copy(
-        update={"engine": "llm", "replay": True, "openai_base_url": CLOSED, "model": None, "llm_retries": 0}
+    return ready_store.with_(
+        **{"engine": "llm", "replay": True, "openai_base_url": CLOSED, "model": None, "llm_retries": 0}
     )
 
 
@@ -135,16 +135,16 @@ def test_record_then_replay_without_the_endpoint(ready_store: Any, tmp_path: Pat
     gold.write_text("\n".join(SUBSET.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
     rec = tmp_path / "rec"
     with abstaining_model() as (url, received):
-        live = ready_store.model_copy(update={"engine": "llm", "openai_base_url": url, "model": "scripted",
+        live = ready_store.with_(**{"engine": "llm", "openai_base_url": url, "model": "scripted",
                                               "openai_api_key": None, "replay": False, "context_tokens": 600})
         recorded = run(gold, live, engine="llm", record_dir=rec)
     info = json.loads((rec / "recording.json").read_text(encoding="utf-8"))
-    assert info["settings"] == {"model": "scripted", "top_k": live.top_k, "context_tokens": 600,
-                                "llm_validation_retries": live.llm_validation_retries}
+    assert info["settings"] == {"model": "scripted", "top_k": live.retrieval.top_k, "context_tokens": 600,
+                                "llm_validation_retries": live.llm.llm_validation_retries}
     assert info["requests"] == len(list(rec.rglob("*.json"))) - 1 == 3  # one call per question
     assert len(received) == 3  # this endpoint takes json_schema: one call per question, all recorded
     # the endpoint is gone; the replay takes model and context size from the recording
-    replayed = run(gold, ready_store.model_copy(update={"engine": "llm", "replay": True, "model": None,
+    replayed = run(gold, ready_store.with_(**{"engine": "llm", "replay": True, "model": None,
                                                         "openai_base_url": CLOSED}),
                    engine="llm", record_dir=rec)
     assert replayed["questions"] == recorded["questions"] and replayed["metrics"] == recorded["metrics"]
@@ -154,7 +154,7 @@ def test_record_then_replay_without_the_endpoint(ready_store: Any, tmp_path: Pat
 def test_endpoint_down_stops_the_eval_with_one_line(ready_store: Any, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     # a model name of its own: nothing another test cached in the shared store's home can answer
-    settings = ready_store.model_copy(update={"engine": "llm", "openai_base_url": CLOSED, "replay": False,
+    settings = ready_store.with_(**{"engine": "llm", "openai_base_url": CLOSED, "replay": False,
                                               "model": f"down-{tmp_path.name}", "llm_retries": 0})
     assert run_cli(_args(SUBSET, tmp_path / "r", None), settings) == 1
     (line,) = capsys.readouterr().err.strip().splitlines()

@@ -46,7 +46,7 @@ REOPEN = textwrap.dedent(
 
 def test_new_process_reopens_the_collection_without_an_embedding_function(ready_store):
     proc = subprocess.run(
-        [sys.executable, "-c", REOPEN, str(ready_store.chroma_dir), ready_store.collection, json.dumps(QUESTIONS)],
+        [sys.executable, "-c", REOPEN, str(ready_store.store.chroma_dir), ready_store.store.collection, json.dumps(QUESTIONS)],
         env=qa_env(ready_store.home), capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -102,7 +102,7 @@ def test_orphans_of_a_crashed_ingest_are_invisible_then_collected(tmp_path, sett
     store = Store(settings)
     manifest = store.manifest()
     live = store.count()
-    src = read_source(seed, settings.max_file_mb)
+    src = read_source(seed, settings.store.max_file_mb)
     orphans = chunk_document(src.doc.id, "crashed0000", src.text, src.cleaned)[:5]
     store.add_chunks(orphans, src.doc, "crashed0000", store.ef.embed([index_text(c) for c in orphans], "passage"))
     assert store.count() == live + 5

@@ -53,7 +53,7 @@ def test_server_store_ranks_like_the_embedded_one(server_settings, retriever):
 
 def test_server_search_through_the_cli(server_settings):
     proc = run_qa(["search", "双城区粮食综合生产能力", "-k", "3"], server_settings.home,
-                  QA_CHROMA_URL=server_settings.chroma_url)
+                  QA_CHROMA_URL=server_settings.store.chroma_url)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("#1") and "004_" in proc.stdout
 

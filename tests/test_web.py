@@ -232,11 +232,11 @@ def test_engine_choices(ready_store: Any) -> None:
 
     assert engines(ready_store) == ["extractive"]
     assert available_engines(ready_store)[0] == ["extractive"]
-    s = ready_store.model_copy(update={"model": "m", "openai_base_url": f"http://127.0.0.1:{free_port()}/v1"})
+    s = ready_store.with_(**{"model": "m", "openai_base_url": f"http://127.0.0.1:{free_port()}/v1"})
     assert engines(s) == ["extractive", "llm"]  # configured ...
     offered, note = available_engines(s)  # ... but nothing answers there: not offered
     assert offered == ["extractive"] and "无法连接" in note
-    replay = s.model_copy(update={"replay": True})
+    replay = s.with_(**{"replay": True})
     assert available_engines(replay)[0] == ["extractive", "llm"]  # the cache answers, no endpoint needed
 
 
@@ -313,7 +313,7 @@ def test_documents_outside_the_configured_folders_are_not_read(ready_store: Any,
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "link.txt").symlink_to(SEEDS / f"{DOC_SHUANGCHENG}.txt")  # a symlink out of the folder
-    s = ready_store.model_copy(update={"docs": [elsewhere]})
+    s = ready_store.with_(**{"docs": [elsewhere]})
     page = Page(s, briefs_dir=tmp_path / "briefs")
     doc = page.docs[DOC_SHUANGCHENG]
     assert doc_path(doc, page.roots) is None

@@ -43,9 +43,9 @@ def llm_page_server(ready_store: Any, llm_server: str, tmp_path_factory: pytest.
 def test_llm_offered_only_when_its_endpoint_answers(ready_store: Any, llm_server: str) -> None:
     from qa.web import available_engines
 
-    up = ready_store.model_copy(update={"model": MODEL_ALIAS, "openai_base_url": llm_server})
+    up = ready_store.with_(**{"model": MODEL_ALIAS, "openai_base_url": llm_server})
     assert available_engines(up)[0] == ["extractive", "llm"]
-    down = up.model_copy(update={"openai_base_url": f"http://127.0.0.1:{free_port()}/v1"})
+    down = up.with_(**{"openai_base_url": f"http://127.0.0.1:{free_port()}/v1"})
     assert available_engines(down)[0] == ["extractive"]
 
 
