@@ -218,9 +218,11 @@ def _drop_progress_bars() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from qa.config import ConfigError
     from qa.ingest import IngestError
 
-    known: tuple[type[BaseException], ...] = (IngestError, UserError, FileNotFoundError, PermissionError)
+    known: tuple[type[BaseException], ...] = (IngestError, UserError, ConfigError, FileNotFoundError,
+                                              PermissionError)
     try:
         from qa.llm import LLMError
         from qa.store import StoreError
