@@ -40,7 +40,7 @@ def main() -> int:
     from qa.answer import answer_question
     from qa.config import Settings
     from qa.ingest import ingest
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     args.home.mkdir(parents=True, exist_ok=True)
     (args.home / ".gitignore").write_text("*\n")

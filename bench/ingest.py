@@ -48,11 +48,11 @@ def pct(xs: list[float], p: float) -> float:
 
 def embedding_cost(docs: Path, n: int = 20) -> tuple[float, float, int]:
     """(model load s, s per chunk, chunks in the corpus) with an empty, throw-away cache."""
-    from qa.chunk import chunk_document
+    from qa.text.chunk import chunk_document
     from qa.config import Settings
-    from qa.embed import embedding_function
+    from qa.store.embed import embedding_function
     from qa.ingest import collect, read_source
-    from qa.store import index_text
+    from qa.store.chroma import index_text
 
     s = Settings()
     chunks = []
@@ -100,7 +100,7 @@ def main() -> int:
               f"min {min(helps):.0f}   max {max(helps):.0f}")
 
         from qa.config import Settings
-        from qa.retrieve import Retriever
+        from qa.retrieve.retriever import Retriever
 
         questions = [json.loads(ln)["question"] for ln in args.gold.read_text(encoding="utf-8").splitlines()
                      if ln.strip()]

@@ -67,7 +67,7 @@ def naive_search(texts: dict[str, str]) -> Callable[[str, int], list[Span]]:
 
 
 def planqa_search(settings) -> Callable[[str, int], list[Span]]:
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     r = Retriever(settings)
     return lambda q, k: [(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in r.search(q, k=k)]

@@ -104,10 +104,11 @@ def pct(xs: list[float], p: float) -> float:
 
 def load_seeds(settings: Any) -> list[Seed]:
     """Chunk the seeds as ingest does, embed each chunk once (shared cache), find their chapters."""
-    from qa.chunk import blocks, chunk_document
-    from qa.embed import embedding_function
-    from qa.ingest import collect, read_source, region_aliases
-    from qa.store import index_text
+    from qa.text.chunk import blocks, chunk_document
+    from qa.store.embed import embedding_function
+    from qa.ingest import collect, read_source
+    from qa.text.places import region_aliases
+    from qa.store.chroma import index_text
 
     ef = embedding_function(settings.store)
     seeds = []
@@ -228,10 +229,10 @@ def build_doc(i: int, base: int, seeds: list[Seed], stems: list[str], rng: rando
 
 def prefill(doc: Synthetic, path: Path, seeds: list[Seed], settings: Any, cache: Any, model_id: str) -> dict:
     """Chunk the written file exactly as ingest will, and cache each chunk under its own text's hash."""
-    from qa.chunk import chunk_document
-    from qa.embed import _key
+    from qa.text.chunk import chunk_document
+    from qa.store.embed import _key
     from qa.ingest import read_source
-    from qa.store import index_text
+    from qa.store.chroma import index_text
 
     src = read_source(path, settings.store.max_file_mb)
     chunks = chunk_document(src.doc.id, "bench", src.text, src.cleaned, settings.store.chunk_tokens,
@@ -301,7 +302,7 @@ def du(path: Path) -> float:
 def measure(label: str, settings: Any, corpus: Path, qs: list[dict], needle: list[dict]) -> dict[str, Any]:
     """Cold ingest, warm re-ingest, first search, warm search latency and the two sanity checks."""
     from qa.ingest import ingest
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     r: dict[str, Any] = {}
     t0 = time.perf_counter()
@@ -368,7 +369,7 @@ def main() -> int:
     t_start = time.perf_counter()
 
     from qa.config import Settings
-    from qa.embed import EmbeddingCache, _key, embedding_function
+    from qa.store.embed import EmbeddingCache, _key, embedding_function
 
     home = args.home.resolve()
     home.mkdir(parents=True, exist_ok=True)

@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from qa.clean import Cleaned
+from qa.text.clean import Cleaned
 from qa.extract import BOUND_POST, BOUND_PRE, NUMBER, PLAN_NAME, UNITS, YEAR_NUM
-from qa.indicators import SYNONYMS
+from qa.figures.indicators import SYNONYMS
 from qa.models import PLAN_PERIODS, Brief, Citation, Document, Indicator
-from qa.numbers import canonical
+from qa.text.numbers import canonical
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -113,7 +113,7 @@ class DocView:
 
     @classmethod
     def of(cls, src: SourceFile, doc: Document | None = None) -> DocView:
-        from qa.chunk import blocks
+        from qa.text.chunk import blocks
 
         cleaned = src.cleaned
         line_starts = [0] + [m.end() for m in re.finditer("\n", cleaned.text)]
@@ -168,8 +168,8 @@ class DocView:
 
 
 def _outline(cleaned: Cleaned) -> list[Heading]:
-    """Heading lines with their section paths (the same outline rules as qa.chunk.blocks)."""
-    from qa.chunk import _lines, heading_level
+    """Heading lines with their section paths (the same outline rules as qa.text.chunk.blocks)."""
+    from qa.text.chunk import _lines, heading_level
 
     stack: list[tuple[int, str]] = []
     out: list[Heading] = []
@@ -885,7 +885,7 @@ def _fence(sid: str, section: str, text: str) -> str:
 
 def section_batches(view: DocView, budget: int) -> list[str]:
     """The document's prose, section by section, packed into fenced batches of at most ``budget`` tokens."""
-    from qa.tokens import count_tokens, truncate_to_tokens
+    from qa.text.tokens import count_tokens, truncate_to_tokens
 
     groups: list[tuple[str, str]] = []
     for u in view.units:
@@ -1203,7 +1203,7 @@ _STORES_LOCK = threading.Lock()
 
 def _store_of(settings: Settings) -> Any | None:
     """The settings' store (one per location, shared by a batch's threads), or None when there is none yet."""
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     if not settings.store.chroma_url and not Path(settings.store.chroma_dir).is_dir():
         return None  # never create a store just to brief a file
@@ -1216,7 +1216,7 @@ def _store_of(settings: Settings) -> Any | None:
 
 def stored_version(doc_id: str, sha256: str, settings: Settings) -> tuple[str, int] | None:
     """(live version, chunk count) of the document when the store holds this very file, else None."""
-    from qa.store import StoreError
+    from qa.store.chroma import StoreError
 
     try:
         store = _store_of(settings)
@@ -1233,7 +1233,7 @@ def stored_version(doc_id: str, sha256: str, settings: Settings) -> tuple[str, i
 
 def stored_chunks(doc_id: str, version: str, count: int, settings: Settings) -> list[ChunkSpan]:
     """The spans and ids of one stored version's chunks, in order ([] when the store cannot say)."""
-    from qa.store import Manifest, StoreError
+    from qa.store.chroma import Manifest, StoreError
 
     store = _store_of(settings)
     if store is None:
@@ -1487,7 +1487,7 @@ def select_documents(available: dict[str, Document], names: Sequence[str], all_d
 
 def run_cli(args: Any, settings: Settings) -> int:
     """``qa brief``: exit code = number of failed documents (capped at 100)."""
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     names = list(getattr(args, "docs", []) or [])
     if not names and not getattr(args, "all", False):
@@ -1594,7 +1594,7 @@ def _rank(ind: Indicator) -> tuple[int, int, int]:
 def compare(indicator: str, settings: Settings, docs: Iterable[Document] | None = None) -> list[CompareRow]:
     """One row per stored plan that states ``indicator`` (synonyms resolved, near-misses refused)."""
     if docs is None:
-        from qa.store import Store
+        from qa.store.chroma import Store
 
         docs = Store(settings).manifest().docs.values()
     canon, norm_query = resolve_indicator(indicator)

@@ -43,14 +43,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     r = ingest(settings, paths, progress=not args.quiet)
     print(
         f"ingested {len(r.added)} new, {len(r.updated)} updated, {len(r.unchanged)} unchanged, "
-        f"{len(r.removed)} removed documents; {r.chunks} chunks written, {r.embedded} embedded "
-        f"in {r.seconds:.1f}s → {settings.store.chroma_url or settings.store.chroma_dir}"
+        f"{len(r.removed)} removed documents; {r.chunks} chunks and {r.statements} statements written, "
+        f"{r.embedded} chunks embedded in {r.seconds:.1f}s → {settings.store.chroma_url or settings.store.chroma_dir}"
     )
+    for w in r.warnings:
+        print(f"qa ingest: warning: {w}", file=sys.stderr)
     return 0
 
 
 def _retriever(settings):
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     r = Retriever(settings)
     if not r.manifest.docs:
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                                               PermissionError)
     try:
         from qa.llm import LLMError
-        from qa.store import StoreError
+        from qa.store.chroma import StoreError
 
         known = known + (StoreError, LLMError)
     except ImportError:  # pragma: no cover

@@ -199,7 +199,7 @@ def qualifier_matches(gold_answer: str, got: str | None) -> bool:
 
 
 def _norm_text(s: str) -> str:
-    from qa.numbers import halfwidth
+    from qa.text.numbers import halfwidth
 
     return re.sub(r"[\W_]+", "", halfwidth(s or "")).lower()
 
@@ -440,7 +440,7 @@ def answer_correct(a: Answer, it: GoldItem) -> bool:
 
 def shown_unsupported(a: Answer) -> list[str]:
     """Numbers in an answer marked supported that no cited quote prints (must stay empty)."""
-    from qa.numbers import unsupported_numbers
+    from qa.text.numbers import unsupported_numbers
 
     if a.abstained or not a.supported:
         return []
@@ -548,7 +548,7 @@ def _groups(rows: list[dict[str, Any]], key: str, order: tuple[str, ...]) -> dic
 
 
 def _open_retriever(settings: Settings, log: Any) -> Any:
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     retriever = Retriever(settings)
     if not retriever.store.manifest().docs:  # (the lexical index cannot be built over nothing)

@@ -16,7 +16,7 @@ adds what the SDK does not do for us:
 * ``structured``: JSON output parsed with pydantic, with the validation error sent back to the
   model a bounded number of times (``InvalidReply`` when it never fits);
 * ``answer_llm`` / ``stream_answer_llm``: grounded answers over retrieved chunks, with every
-  number in the answer checked against the cited text (``qa.numbers.unsupported_numbers``); a
+  number in the answer checked against the cited text (``qa.text.numbers.unsupported_numbers``); a
   model whose reply never fits the schema gives an abstention with the reason, an endpoint that
   fails gives an ``LLMError``.
 
@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from qa.models import ABSTAIN_TEXT, Answer, Citation, Hit
-from qa.numbers import canonical, unsupported_numbers
+from qa.text.numbers import canonical, unsupported_numbers
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -860,7 +860,7 @@ def _fence(hit: Hit, text: str | None = None) -> str:
 
 def pack_hits(hits: Sequence[Hit], budget: int) -> list[tuple[Hit, str]]:
     """Best-ranked chunks, fenced, while they fit into ``budget`` tokens (the first one truncated if needed)."""
-    from qa.tokens import count_tokens, truncate_to_tokens
+    from qa.text.tokens import count_tokens, truncate_to_tokens
 
     packed: list[tuple[Hit, str]] = []
     used = 0

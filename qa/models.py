@@ -55,6 +55,9 @@ class Chunk(BaseModel):
     clean: str
     ordinal: int = 0
     kind: Literal["prose", "table", "box"] = "prose"
+    units: list[tuple[int, int, int, int]] = Field(
+        default_factory=list, description="each sentence or table row: (start, end) in ``clean``, (start, end) "
+                                          "in the canonical text, so a sentence is cited exactly")
 
     @model_validator(mode="after")
     def _offsets(self) -> Chunk:
@@ -76,7 +79,7 @@ class Hit(BaseModel):
 
 
 class Citation(BaseModel):
-    """Where a value came from: ``quote == original_text[start:end]``."""
+    """Where a value came from: ``quote == canonical_text[start:end]`` (the file as ingest read it)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -86,12 +89,94 @@ class Citation(BaseModel):
     end: int = Field(ge=0)
     quote: str
     chunk_id: str | None = None
+    page: int | None = Field(None, description="the PDF page the quote starts on")
+    ocr: bool = Field(False, description="the quote was read by OCR from a scanned page")
 
     @model_validator(mode="after")
     def _span(self) -> Citation:
         if self.end - self.start != len(self.quote):
             raise ValueError(f"citation {self.start}-{self.end} does not match its quote length")
         return self
+
+
+Role = Literal["level", "growth", "change", "share", "ratio"]
+
+
+class Statement(BaseModel):
+    """One figure a plan states, read once at ingest by ``qa.figures`` and stored with its version.
+
+    Its span (``start``/``end``: the sentence or table row, ``value_start``/``value_end``: the figure
+    as printed) is in canonical-text coordinates, so a statement already is a citation. ``role``
+    tells a level (亿元) from a yearly growth rate (年均增长8%), a change over the period (降低20%),
+    a share (城镇化率55%) and a ratio (三次产业结构 12:45:43, ``parts``); a range keeps ``value_max``.
+    ``trace`` names the vocabulary rules (qa.figures.vocab) that made it.
+    """
+
+    id: str
+    doc_id: str
+    chunk_id: str | None = None
+    chunk_ids: list[str] = Field(default_factory=list, description="every chunk whose span holds it")
+    label: str = Field(description="the indicator words that govern the figure, as the reader joined them")
+    indicator: str | None = Field(None, description="canonical indicator (qa.figures.indicators), when known")
+    name: str = Field("", description="the label without time, verb and growth words: the indicator as named")
+    value: float | None = None
+    value_max: float | None = None
+    parts: list[float] = Field(default_factory=list)
+    raw: str = ""
+    text_value: str | None = Field(None, description="a target printed as text (完成市下达指标)")
+    unit: str | None = None
+    qualifier: str | None = None
+    role: Role = "level"
+    yearly: bool = False
+    year: int | None = None
+    kind: Literal["target", "baseline"] | None = None
+    cumulative: bool = False
+    base_value: float | None = None
+    base_unit: str | None = None
+    base_year: int | None = None
+    section: str = ""
+    context: str = Field("", description="words that scope it: heading, paragraph topic, the sentence before 其中")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str
+    value_start: int | None = None
+    value_end: int | None = None
+    source: Literal["prose", "table"] = "prose"
+    group: str | None = Field(None, description="statements of one table row share it")
+    category: str | None = None
+    binding: Literal["预期性", "约束性"] | None = None
+    breakdown: list[str] = Field(default_factory=list)
+    page: int | None = None
+    ocr: bool = False
+    trace: list[str] = Field(default_factory=list)
+
+    @property
+    def growth(self) -> bool:
+        return self.role in ("growth", "change")
+
+    @property
+    def text(self) -> str:
+        """The figure as an answer prints it: bound words, value, unit, （累计）."""
+        if self.parts or self.value is None:
+            return self.raw
+        pre = self.qualifier if self.qualifier in PRE_QUALIFIERS else ""
+        post = self.qualifier if self.qualifier and not pre else ""
+        out = f"{pre}{self.raw}{self.unit or ''}{post}"
+        return out + ("（累计）" if self.cumulative else "")
+
+    def citation(self, chunk_id: str | None = None) -> Citation:
+        return Citation(doc_id=self.doc_id, section=self.section, start=self.start, end=self.end, quote=self.quote,
+                        chunk_id=chunk_id or self.chunk_id, page=self.page, ocr=self.ocr)
+
+    @model_validator(mode="after")
+    def _span(self) -> Statement:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(f"statement {self.id}: span {self.start}-{self.end} does not match its quote")
+        return self
+
+
+PRE_QUALIFIERS = frozenset({"约", "不超过", "超过", "不低于", "不少于", "控制在", "突破", "高于", "低于", "保持在", "稳定在",
+                            "大于", "小于", "≥", "≤", ">", "<"})
 
 
 class Answer(BaseModel):
@@ -112,6 +197,8 @@ class Answer(BaseModel):
     engine: str = "extractive"
     timing_ms: float = 0.0
     note: str | None = None
+    statement_id: str | None = Field(None, description="the stored statement the answer is")
+    trace: list[str] = Field(default_factory=list, description="the rules that made (or refused) this answer")
 
     @classmethod
     def abstain(cls, question: str, engine: str, note: str | None = None) -> Answer:
@@ -122,12 +209,12 @@ class Indicator(BaseModel):
     """One target of a plan (a row of its 主要指标表 or a sentence of its 发展目标), with its source.
 
     Every value must be printed in the quote that cites it: ``target_value`` and ``growth``
-    (and ``base_value`` unless ``base_citation`` is given) are checked with ``qa.numbers``, the
+    (and ``base_value`` unless ``base_citation`` is given) are checked with ``qa.text.numbers``, the
     name (or one of its synonyms) and any text cell must appear in the quote (spaces ignored).
     """
 
     name: str
-    canonical: str | None = Field(None, description="canonical indicator (qa.indicators) when the name is a known one")
+    canonical: str | None = Field(None, description="canonical indicator (qa.figures.indicators) when the name is a known one")
     category: str | None = Field(None, description="经济发展, 民生福祉 … when the plan gives one")
     base_year: int | None = None
     base_value: float | None = None
@@ -150,21 +237,21 @@ class Indicator(BaseModel):
         """Text as compared for grounding: half-width, no tags or ``**``, no whitespace."""
         import re
 
-        from qa.numbers import halfwidth
+        from qa.text.numbers import halfwidth
 
         return re.sub(r"\s+", "", re.sub(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>|\*\*", "", halfwidth(text)))
 
     @staticmethod
     def printed(value: float, quote: str) -> bool:
         """``value`` (sign ignored) is one of the figures printed in ``quote``."""
-        from qa.numbers import canonical, numbers_in
+        from qa.text.numbers import canonical, numbers_in
 
         want = canonical(format(abs(value), "f"))
         return any(n.lstrip("-") == want for n in numbers_in(quote))
 
     @model_validator(mode="after")
     def _grounded(self) -> Indicator:
-        from qa.indicators import aliases
+        from qa.figures.indicators import aliases
 
         quote = self.citation.quote
         q = Indicator.norm(quote)
@@ -231,7 +318,7 @@ class Brief(BaseModel):
     def _grounded(self) -> Brief:
         import re
 
-        from qa.numbers import unsupported_numbers
+        from qa.text.numbers import unsupported_numbers
 
         for c in self.citations():
             if c.doc_id != self.doc_id:

@@ -352,7 +352,7 @@ class Page:
 
     def __init__(self, settings: Settings, gold: Path | None = None, report_dir: Path | None = None,
                  briefs_dir: Path | None = None):
-        from qa.retrieve import Retriever
+        from qa.retrieve.retriever import Retriever
 
         self.settings = settings
         self.retriever = Retriever(settings)

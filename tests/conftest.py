@@ -61,7 +61,7 @@ def run_qa(args: list[str], home: Path, cwd: Path | None = None, timeout: float 
 def store_state(home: Path, **extra: str) -> tuple[int, int, list[str]]:
     """(manifest generation, chunks in Chroma, live document ids), read by a fresh process."""
     code = (
-        "import json; from qa.config import Settings; from qa.store import Store\n"
+        "import json; from qa.config import Settings; from qa.store.chroma import Store\n"
         "s = Store(Settings()); m = s.manifest()\n"
         "print(json.dumps([m.generation, s.count(), sorted(m.docs)]))"
     )
@@ -126,7 +126,7 @@ def ready_store(tmp_path_factory: pytest.TempPathFactory, settings_factory: Call
 
 @pytest.fixture(scope="session")
 def retriever(ready_store: Any) -> Any:
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     return Retriever(ready_store)
 

@@ -62,7 +62,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def ask(ready_store):
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     retriever = Retriever(ready_store)
     return lambda q, **kw: answer_question(q, ready_store, retriever=retriever, **kw)

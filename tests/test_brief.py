@@ -249,7 +249,7 @@ def test_batch_writes_then_resumes(ready_store: Any, tmp_path: Path) -> None:
 
 
 def test_settings_change_regenerates(ready_store: Any, tmp_path: Path) -> None:
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     available = Store(ready_store).manifest().docs
     picked, unknown = qb.select_documents(available, [f"{DOC['000']}.txt", DOC["001"], "nope"], False)
@@ -263,13 +263,13 @@ def test_settings_change_regenerates(ready_store: Any, tmp_path: Path) -> None:
 
 
 def _doc(settings: Any, doc_id: str) -> Any:
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     return Store(settings).manifest().docs[doc_id]
 
 
 def test_citations_name_the_stored_chunk_that_holds_them(ready_store: Any, tmp_path: Path) -> None:
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     store = Store(ready_store)
     manifest = store.manifest()
@@ -510,7 +510,7 @@ def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
 ) -> None:
     from qa import llm
     from qa.config import Settings
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     monkeypatch.setattr(llm, "BACKOFF_BASE", 0.01)
     faults = {"000": "500", "001": "junk", "003": "timeout"}

@@ -1,4 +1,4 @@
-"""qa.chunk on the real seeds: offsets, whole sentences, table headers, 专栏 boxes, section paths."""
+"""qa.text.chunk on the real seeds: offsets, whole sentences, table headers, 专栏 boxes, section paths."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from bisect import bisect_left
 
 import pytest
 
-from qa.chunk import chunk_document
+from qa.text.chunk import chunk_document
 from qa.config import Settings
 from qa.ingest import read_source
 from tests.conftest import DOC, SEED_FILES
@@ -58,7 +58,7 @@ def test_sentences_are_never_cut(doc_id, parsed):
 
 
 def test_chunks_stay_near_the_target_size(parsed):
-    from qa.tokens import count_tokens
+    from qa.text.tokens import count_tokens
 
     s = Settings()
     for _, chunks in parsed.values():

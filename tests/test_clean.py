@@ -1,4 +1,4 @@
-"""qa.clean on the real seeds: what is removed, what is joined, and the map back to the original."""
+"""qa.text.clean on the real seeds: what is removed, what is joined, and the map back to the original."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from bisect import bisect_left
 
 import pytest
 
-from qa.clean import clean
-from qa.numbers import halfwidth
+from qa.text.clean import clean
+from qa.text.numbers import halfwidth
 from tests.conftest import DOC, SEED_FILES
 
 DOT_LEADER_LINE = re.compile(r"(?:[·.…•]{3,}|\.{2,}|…+)\s*\d{1,4}\s*$")

@@ -15,7 +15,7 @@ import pytest
 
 from qa.evaluate import DIFFICULTIES, GOLD_KEYS, KINDS, load_gold
 from qa.models import ABSTAIN_TEXT
-from qa.numbers import canonical, numbers_in
+from qa.text.numbers import canonical, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "indicators.jsonl"

@@ -107,7 +107,7 @@ def test_a_planned_completion_is_a_target():
 
 
 def test_a_comparison_year_in_the_question_is_not_its_time():
-    from qa.query import parse
+    from qa.retrieve.query import parse
 
     qi = parse("二连浩特“十二五”期末各类人才总量比2010年增长多少？")
     assert qi.years == [2015] and qi.kind_for((2011, 2015), "十二五") == "target"
@@ -140,14 +140,14 @@ def test_what_is_counted_follows_the_measure_word():
 
 
 def test_abbreviations_read_as_the_long_form():
-    from qa.indicators import canon_text
+    from qa.figures.indicators import canon_text
 
     assert canon_text("新农合覆盖率") == "新型农村合作医疗覆盖率"
     assert canon_text("每千人拥有电脑数量") == "每千人拥有计算机数量"
 
 
 def test_a_count_question_wants_a_count():
-    from qa.query import parse
+    from qa.retrieve.query import parse
 
     assert parse("阳泉“十一五”末高新技术企业数量要达到多少家？").unit_hint == "家"
     assert parse("双城区2025年森林覆盖率目标是多少？").unit_hint is None

@@ -32,7 +32,7 @@ from qa.answer import answer_question
 from qa.config import Settings
 from qa.ingest import ingest
 from qa.models import ABSTAIN_TEXT, Answer
-from qa.store import StoreError
+from qa.store.chroma import StoreError
 from tests.chroma_server import ChromaServer, alive
 from tests.conftest import DOC, EMBED_CACHE, SEED_FILES, one_line_error, qa_bin, qa_env, run_qa
 
@@ -87,7 +87,7 @@ def sha_of(text: str) -> str:
 
 def fingerprint(settings: Settings) -> tuple[int, str, int]:
     """(manifest generation, live versions digest, chunks stored), read afresh from disk."""
-    from qa.store import Store, _drop_system
+    from qa.store.chroma import Store, _drop_system
 
     _drop_system(str(settings.store.chroma_dir))
     store = Store(settings)
@@ -98,8 +98,8 @@ def fingerprint(settings: Settings) -> tuple[int, str, int]:
 def inspect(settings: Settings) -> dict[str, Any]:
     """What a new reader sees: manifest, the chunks it names, the lexical index built for them, a hybrid
     search and a dense query. An embedded store is opened afresh from disk, as a new process would."""
-    from qa.retrieve import Retriever
-    from qa.store import Store, _drop_system
+    from qa.retrieve.retriever import Retriever
+    from qa.store.chroma import Store, _drop_system
 
     if not settings.store.chroma_url:
         _drop_system(str(settings.store.chroma_dir))
@@ -209,7 +209,7 @@ def mid_embedding(text: str) -> bool:
 PAUSED_INGEST = textwrap.dedent(
     """
     import os, signal, sys, threading, time
-    from qa import store as qs
+    from qa.store import chroma as qs
     point, delay = sys.argv[1], float(sys.argv[2])
 
     def hold():
@@ -323,7 +323,7 @@ def test_kill_9_mid_ingest_leaves_the_old_or_the_new_state(point: str, plan_a: d
 def test_a_replaced_version_is_never_read_in_part(plan_a: dict[str, Any], tmp_path: Path) -> None:
     """A reader still holding the manifest from before an ingest gets a one-line 'try again' instead of the
     half of A that garbage collection left (its lexical index would be saved under that manifest for good)."""
-    from qa.store import Store
+    from qa.store.chroma import Store
 
     home, docs = tmp_path / "home", tmp_path / "docs"
     shutil.copytree(plan_a["home"], home)
@@ -353,7 +353,7 @@ class Asked:
 
 def reader(settings: Settings, questions: list[str], stop: threading.Event, log: list[Asked]) -> None:
     """One long-lived reader, like the page: its own Retriever, asking until told to stop."""
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     retriever = Retriever(settings)
     i = 0
@@ -445,7 +445,7 @@ def test_server_stopped_mid_run_then_back(tmp_path: Path, settings_factory: Call
     path_a = docs / SEED_FILES[A].name
     shutil.copy(SEED_FILES[A], path_a)
     settings = settings_factory(home, docs=[docs], chroma_url=url)
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     try:
         ingest(settings, [docs])
@@ -581,7 +581,7 @@ def test_instructions_inside_a_document_are_data(small_store: Settings, tmp_path
     home.mkdir()
     proc = run_qa(["ingest", "-q", str(path)], home)
     assert proc.returncode == 0, proc.stderr
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     injected = Settings(home=home, docs=[docs])
     original, changed = Retriever(small_store), Retriever(injected)

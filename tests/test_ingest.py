@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.chunk import chunk_document
+from qa.text.chunk import chunk_document
 from qa.ingest import IngestError, ingest, read_source
-from qa.store import Manifest, Store
+from qa.store.chroma import Manifest, Store
 from tests.conftest import DOC, SEED_FILES, SEEDS, one_line_error, run_qa, store_state
 
 EXPECTED = {
@@ -130,7 +130,7 @@ def test_changed_file_replaces_its_chunks_as_a_whole(two_doc_store, seed_texts):
 
 
 def test_removed_file_leaves_the_store(two_doc_store):
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     settings, docs = two_doc_store
     gone = DOC["002"]

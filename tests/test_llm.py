@@ -29,7 +29,7 @@ from qa import llm
 from qa.config import Settings
 from qa.llm import CacheMiss, LLMClient, LLMError, LLMReply, answer_llm, stream_answer_llm
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Hit
-from qa.numbers import numbers_in
+from qa.text.numbers import numbers_in
 from tests.conftest import local_endpoint, one_line_error, run_qa
 from tests.llm_server import MODEL_ALIAS, free_port, llm_server  # noqa: F401
 
@@ -230,7 +230,7 @@ def test_prompt_header_stripped_and_documents_fenced(tmp_path: Path) -> None:
 
 
 def test_context_budget_keeps_best_ranked(tmp_path: Path) -> None:
-    from qa.tokens import count_tokens
+    from qa.text.tokens import count_tokens
 
     long = make_hit("big", "建设现代化产业体系。" * 200, 2)
     settings = make_settings(tmp_path, "http://127.0.0.1:9/v1", context_tokens=120)

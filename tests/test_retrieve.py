@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from qa.retrieve import detect_scope, lexical_query
+from qa.retrieve.retriever import detect_scope, lexical_query
 from tests.conftest import DOC, run_qa
 
 
@@ -86,7 +86,7 @@ def test_hits_carry_their_evidence(retriever):
 
 
 def test_bm25_only_settings_use_no_dense_ranks(ready_store, settings_factory):
-    from qa.retrieve import Retriever
+    from qa.retrieve.retriever import Retriever
 
     bm25 = Retriever(settings_factory(ready_store.home, dense_weight=0.0))
     hits = bm25.search("大同区到2010年地区生产总值计划达到多少？", k=5)

@@ -11,13 +11,13 @@ import pytest
 
 from qa.config import Settings
 from qa.ingest import ingest, read_source
-from qa.store import Manifest, Store, StoreError, chunking_signature
+from qa.store.chroma import Manifest, Store, StoreError, chunking_signature
 from tests.conftest import DOC, SEED_FILES, qa_env
 
 QUESTIONS = ["粮食综合生产能力", "地区生产总值年均增长", "口岸过货量", "城镇居民人均可支配收入"]
 
 # A new interpreter: Chroma's default embedding function is made to fail loudly, qa's classes are
-# registered (as any process that imports qa.embed does), and the collection is opened by name only.
+# registered (as any process that imports qa.store.embed does), and the collection is opened by name only.
 REOPEN = textwrap.dedent(
     """
     import json, sys
@@ -31,7 +31,7 @@ REOPEN = textwrap.dedent(
     chroma_types.DefaultEmbeddingFunction.__call__ = refuse
     onnx.ONNXMiniLM_L6_V2.__call__ = refuse
 
-    from qa.embed import make_classes
+    from qa.store.embed import make_classes
     make_classes()
     client = chromadb.PersistentClient(path=sys.argv[1], settings=chromadb.config.Settings(anonymized_telemetry=False))
     col = client.get_collection(sys.argv[2])
@@ -92,9 +92,9 @@ def test_manifest_names_every_live_version(ready_store):
 
 def test_orphans_of_a_crashed_ingest_are_invisible_then_collected(tmp_path, settings_factory, no_default_embedding):
     """Chunks written without a manifest switch (a crash) are not searched, and the next ingest deletes them."""
-    from qa.chunk import chunk_document
-    from qa.retrieve import Retriever
-    from qa.store import index_text
+    from qa.text.chunk import chunk_document
+    from qa.retrieve.retriever import Retriever
+    from qa.store.chroma import index_text
 
     settings = settings_factory(tmp_path / "home")
     seed = SEED_FILES[DOC["002"]]
@@ -134,7 +134,7 @@ def test_old_lexical_indexes_and_dead_temp_dirs_are_pruned(tmp_path):
     import os
     import time
 
-    from qa.lexical import prune
+    from qa.store.lexical import prune
 
     folder = tmp_path / "lexical"
     old = time.time() - 3600
@@ -152,7 +152,7 @@ def test_old_lexical_indexes_and_dead_temp_dirs_are_pruned(tmp_path):
 def test_many_plans_dense_search_filters_in_process_like_chroma_does(tmp_path, settings_factory, monkeypatch):
     """Above FILTER_KEYS_MAX live versions the dense query runs unfiltered and drops other versions
     itself (a where over hundreds of keys is slow in Chroma); it must find what the filtered query finds."""
-    import qa.store as store_mod
+    import qa.store.chroma as store_mod
 
     seed = SEED_FILES[DOC["002"]].read_text(encoding="utf-8")
     paras = [p for p in seed.split("\n") if len(p) > 60][:40]

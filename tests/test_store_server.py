@@ -37,8 +37,8 @@ def server_settings(tmp_path_factory, settings_factory, ready_store, no_default_
 
 
 def test_server_store_ranks_like_the_embedded_one(server_settings, retriever):
-    from qa.retrieve import Retriever
-    from qa.store import Store
+    from qa.retrieve.retriever import Retriever
+    from qa.store.chroma import Store
 
     remote = Retriever(server_settings)
     assert remote.manifest.live_keys() == retriever.manifest.live_keys()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.clean import clean
+from qa.text.clean import clean
 from qa.ingest import read_source
 from qa.models import Indicator
 from qa.tables import column_roles, parse_cell, parse_tables, split_name, table_indicators

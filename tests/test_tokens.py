@@ -1,4 +1,4 @@
-"""qa.tokens: tiktoken must work offline from vocabularies converted out of quicktok-v1."""
+"""qa.text.tokens: tiktoken must work offline from vocabularies converted out of quicktok-v1."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import tokens
+from qa.text import tokens
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -134,8 +134,8 @@ def test_encoding_works_with_network_blocked(tmp_path: Path) -> None:
     out = run_offline(
         """
         import json, sys, time
-        from qa import tokens
-        assert "tiktoken" not in sys.modules, "qa.tokens must import tiktoken lazily"
+        from qa.text import tokens
+        assert "tiktoken" not in sys.modules, "qa.text.tokens must import tiktoken lazily"
         t0 = time.perf_counter()
         enc = tokens.encoding()
         cold = time.perf_counter() - t0
@@ -189,7 +189,7 @@ def test_default_cache_dir_when_env_unset(tmp_path: Path) -> None:
     out = run_offline(
         """
         import json, os
-        from qa import tokens
+        from qa.text import tokens
         n = tokens.count_tokens("hello world")
         print(json.dumps({"dir": os.environ["TIKTOKEN_CACHE_DIR"], "n": n, "attempts": ATTEMPTS}))
         """,

@@ -115,7 +115,7 @@ def test_llm_answer_through_the_api(llm_page_server: Server) -> None:
     model's reply is replayed from the page's LLM cache when that test ran first, so this one is quick)."""
     from gradio_client import Client
 
-    from qa.numbers import numbers_in
+    from qa.text.numbers import numbers_in
 
     job = Client(llm_page_server.url, verbose=False).submit(Q_FOREST, [], "__all__", "llm", api_name="/ask")
     outputs = list(job)  # every streamed update

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.clean import Cleaned
+from qa.text.clean import Cleaned
 from qa.models import Chunk
-from qa.tokens import count_tokens
+from qa.text.tokens import count_tokens
 
 CN_NUM = "一二三四五六七八九十百零〇"
 HEADING_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
@@ -149,6 +149,17 @@ def _make(doc_id: str, version: str, ordinal: int, block: _Block, units: list[_U
     body = cleaned.text[cs:ce]
     head = units[0].table_header
     clean_text = f"{head}\n{body}" if head and block.kind == "table" else body
+    shift = len(head) + 1 if head and block.kind == "table" else 0
+    spans: list[tuple[int, int, int, int]] = []
+    for u in units:  # each sentence (or row) in the chunk's clean text and in the original, for exact citations
+        a, b = u.start, u.end
+        while a < b and cleaned.text[a].isspace():
+            a += 1
+        while b > a and cleaned.text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            o1, o2 = cleaned.orig_span(a, b)
+            spans.append((a - cs + shift, b - cs + shift, o1, o2))
     return Chunk(
         id=f"{doc_id}@{version}:{ordinal:04d}",
         doc_id=doc_id,
@@ -159,6 +170,7 @@ def _make(doc_id: str, version: str, ordinal: int, block: _Block, units: list[_U
         clean=clean_text,
         ordinal=ordinal,
         kind=block.kind,  # type: ignore[arg-type]
+        units=spans,
     )
 
 

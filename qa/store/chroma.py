@@ -1,10 +1,13 @@
-"""The Chroma store: chunks with their embeddings, and a manifest that makes changes atomic.
+"""The Chroma store: chunks, statements and canonical texts per document version, and a manifest
+that makes changes atomic.
 
-Chroma has no transactions, so every document version writes its chunks under new
-ids (``doc@version:n``) and a single manifest record names the live versions. Readers
-only see chunks the manifest names; a swap is one upsert of that record, and stale
-versions are deleted after it. A crash mid-ingest leaves the old manifest in force
-and orphan chunks that the next ingest removes.
+Chroma has no transactions, so every document version writes its chunks (``doc@version:NNNN``),
+its statements (``doc@version:sNNNNN``, each embedded by its indicator label) and its canonical
+text (``doc@version:tNNN``) under new ids, and a single manifest record names the live versions.
+Readers only see what the manifest names; a swap is one upsert of that record, and stale versions
+are deleted after it. A crash mid-ingest leaves the old manifest in force and orphans that the next
+ingest removes. Every read and delete is paged (``PAGE`` rows a call): Chroma's local metadata
+reader fails past SQLite's 32,766 variables, so no call may ask for more.
 
 An embedded Chroma keeps its vector index in the memory of each process, and it does
 not see chunks another process (`qa ingest` beside `qa serve`) wrote after it loaded:
@@ -24,7 +27,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, Field
 
 from qa.config import Settings
-from qa.models import Chunk, Document
+from qa.models import Chunk, Document, Statement
 
 
 class StoreError(Exception):
@@ -46,6 +49,7 @@ class Manifest(BaseModel):
     docs: dict[str, Document] = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)  # doc_id -> version
     counts: dict[str, int] = Field(default_factory=dict)  # doc_id -> live chunks
+    statements: dict[str, int] = Field(default_factory=dict)  # doc_id -> live statements
     chunking: str = ""
     embedding: str = ""
 
@@ -59,10 +63,15 @@ class Manifest(BaseModel):
 
 MAX_QUERY_CHARS = 512  # characters of a query that are embedded
 FILTER_KEYS_MAX = 16  # more live versions than this: filter dense results here, not in Chroma
+PAGE = 5000  # rows per get/delete call (Chroma 1.5's local reader fails above 32,766 SQL variables)
+TEXT_PART = 100_000  # characters of canonical text per stored record
+UNIT_VECTOR_DIM = 384
 
 
 def chunking_signature(settings: Settings) -> str:
-    return f"v6:t{settings.store.chunk_tokens}:o{settings.store.chunk_overlap}"
+    from qa.figures.reader import READER_VERSION
+
+    return f"v6:t{settings.store.chunk_tokens}:o{settings.store.chunk_overlap}:{READER_VERSION}"
 
 
 class Store:
@@ -74,6 +83,8 @@ class Store:
         self.settings = settings
         self._client: Any = None
         self._chunks: Any = None
+        self._statements: Any = None
+        self._texts: Any = None
         self._meta: Any = None
         self._ef: Any = None
         self._system: Any = None  # the embedded Chroma system this store talks to
@@ -88,7 +99,7 @@ class Store:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        from qa.embed import embedding_function
+        from qa.store.embed import embedding_function
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
@@ -110,14 +121,16 @@ class Store:
                     self._client = chromadb.PersistentClient(path=path, settings=chroma_settings)
                     self._system = _cached_system(path)
             self._ef = embedding_function(self.settings.store)
-            self._chunks = self._client.get_or_create_collection(
-                self.settings.store.collection, embedding_function=self._ef,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-            self._meta = self._client.get_or_create_collection(
-                f"{self.settings.store.collection}_manifest", embedding_function=self._ef,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
+            name = self.settings.store.collection
+
+            def open_(suffix: str) -> Any:
+                return self._client.get_or_create_collection(
+                    name + suffix, embedding_function=self._ef, configuration={"hnsw": {"space": "cosine"}})
+
+            self._chunks = open_("")
+            self._statements = open_("_statements")
+            self._texts = open_("_texts")
+            self._meta = open_("_manifest")
         except StoreError:
             raise
         except Exception as e:  # chromadb raises many types; the user needs one line
@@ -184,29 +197,66 @@ class Store:
         """The atomic switch: one record names every live document version."""
         manifest.generation += 1
         self._op("meta", "upsert", ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
-            embeddings=[[0.0] * 383 + [1.0]], metadatas=[{"generation": manifest.generation}],
+            embeddings=[_unit_vector()], metadatas=[{"generation": manifest.generation}],
         )
         if self._system is not None:
             with _SEEN_LOCK:
                 _SEEN[self._system] = manifest.generation  # it wrote every chunk itself
 
-    # --- chunks -----------------------------------------------------------------------
+    # --- writing one version -----------------------------------------------------------
     def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
         for i in range(0, len(chunks), 200):
             part = chunks[i : i + 200]
             self._op("chunks", "upsert", ids=[c.id for c in part],
                 documents=[index_text(c) for c in part],
-                embeddings=[e.tolist() if hasattr(e, "tolist") else e for e in embeddings[i : i + 200]],
+                embeddings=[_vec(e) for e in embeddings[i : i + 200]],
                 metadatas=[_meta_of(c, doc, version) for c in part],
             )
+
+    def add_statements(self, statements: list[Statement], doc: Document, version: str,
+                       embeddings: list[Any]) -> None:
+        """Statements with their label embedded and the metadata that filtered lookups need."""
+        for i in range(0, len(statements), 200):
+            part = statements[i : i + 200]
+            self._op("statements", "upsert", ids=[st.id for st in part],
+                     documents=[statement_label(st) for st in part],
+                     embeddings=[_vec(e) for e in embeddings[i : i + 200]],
+                     metadatas=[_statement_meta(st, doc, version) for st in part])
+
+    def add_text(self, text: str, doc: Document, version: str) -> None:
+        """The canonical text every offset of this version points into, in parts."""
+        key = f"{doc.id}@{version}"
+        parts = [text[i : i + TEXT_PART] for i in range(0, len(text), TEXT_PART)] or [""]
+        for i in range(0, len(parts), 20):
+            ids = [f"{key}:t{n:03d}" for n in range(i, min(i + 20, len(parts)))]
+            self._op("texts", "upsert", ids=ids, documents=parts[i : i + 20],
+                     embeddings=[_unit_vector() for _ in ids],
+                     metadatas=[{"key": key, "doc_id": doc.id, "part": n, "parts": len(parts)}
+                                for n in range(i, min(i + 20, len(parts)))])
+
+    # --- reading (always paged) -----------------------------------------------------------
+    def _get_all(self, collection: str, **kwargs: Any) -> tuple[list[str], list[Any], list[Any]]:
+        """Every matching row, PAGE at a time: (ids, metadatas, documents)."""
+        ids: list[str] = []
+        metas: list[Any] = []
+        docs: list[Any] = []
+        offset = 0
+        while True:
+            got = self._op(collection, "get", limit=PAGE, offset=offset, **kwargs)
+            ids += got["ids"]
+            metas += got.get("metadatas") or [None] * len(got["ids"])
+            docs += got.get("documents") or [None] * len(got["ids"])
+            if len(got["ids"]) < PAGE:
+                return ids, metas, docs
+            offset += PAGE
 
     def live_chunks(self, manifest: Manifest) -> list[Chunk]:
         if not manifest.versions:
             return []
         out: list[Chunk] = []
         for key in manifest.live_keys():
-            got = self._op("chunks", "get", where={"key": key}, include=["metadatas"])
-            chunks = [_chunk_of(i, m) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+            ids, metas, _ = self._get_all("chunks", where={"key": key}, include=["metadatas"])
+            chunks = [_chunk_of(i, m) for i, m in zip(ids, metas, strict=True)]
             want = manifest.counts.get(key.split("@", 1)[0])
             if want is not None:
                 # leftovers of an ingest that died while writing this version under other chunking code
@@ -218,6 +268,55 @@ class Store:
             out.extend(chunks)
         out.sort(key=lambda c: (c.doc_id, c.ordinal))
         return out
+
+    def live_statements(self, manifest: Manifest, doc_ids: set[str] | None = None,
+                        with_embeddings: bool = False) -> tuple[list[Statement], list[Any]]:
+        """Every statement of the live versions (of ``doc_ids``), in document order, and their label vectors."""
+        out: list[Statement] = []
+        vecs: list[Any] = []
+        for key in manifest.live_keys():
+            doc_id = key.split("@", 1)[0]
+            if doc_ids is not None and doc_id not in doc_ids:
+                continue
+            include = ["metadatas", "embeddings"] if with_embeddings else ["metadatas"]
+            offset, rows = 0, []
+            while True:
+                got = self._op("statements", "get", where={"key": key}, include=include, limit=PAGE, offset=offset)
+                embs = got.get("embeddings")
+                embs = list(embs) if embs is not None else [None] * len(got["ids"])
+                rows += list(zip(got["ids"], got["metadatas"], embs, strict=True))
+                if len(got["ids"]) < PAGE:
+                    break
+                offset += PAGE
+            want = manifest.statements.get(doc_id)
+            if want is not None and len(rows) < want:
+                raise StoreChanged(f"the store at {self.where} changed while it was being read "
+                                   f"({key}: {len(rows)} of {want} statements); try again")
+            rows.sort(key=lambda r: r[0])
+            for _sid, meta, emb in rows:
+                out.append(Statement.model_validate_json(meta["json"]))
+                vecs.append(emb)
+        return out, vecs
+
+    def canonical_text(self, manifest: Manifest, doc_id: str) -> str | None:
+        """The canonical text of a live document (what citations point into), or None."""
+        version = manifest.versions.get(doc_id)
+        if version is None:
+            return None
+        ids, metas, docs = self._get_all("texts", where={"key": f"{doc_id}@{version}"},
+                                         include=["metadatas", "documents"])
+        if not ids:
+            return None
+        parts = sorted(zip(metas, docs, strict=True), key=lambda x: x[0]["part"])
+        if len(parts) != parts[0][0]["parts"]:
+            raise StoreChanged(f"the store at {self.where} changed while it was being read ({doc_id}); try again")
+        return "".join(d for _, d in parts)
+
+    def find_statements(self, query_vec: Any, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Statement ids whose label is nearest to ``query_vec`` (semantic indicator lookup), with distances."""
+        res = self._op("statements", "query", query_embeddings=[_vec(query_vec)], n_results=n, where=where,
+                       include=["distances"])
+        return list(zip(res["ids"][0], res["distances"][0], strict=True))
 
     def dense(self, query: str, n: int, keys: list[str]) -> list[tuple[str, float]]:
         """Chunk ids nearest to ``query`` among live versions ``keys``, with cosine distances."""
@@ -239,21 +338,54 @@ class Store:
         return list(zip(res["ids"][0], res["distances"][0], strict=True))
 
     def garbage_collect(self, manifest: Manifest) -> int:
-        """Delete chunks of versions the manifest no longer names (old versions, crashed ingests).
-
-        Also chunks past a live version's count: a crashed ingest under other chunking code may
-        have written more chunks under the same version id than the live one has.
-        """
+        """Delete rows of versions the manifest no longer names (old versions, crashed ingests), in every
+        collection; also chunks and statements past a live version's count (a crashed ingest under other
+        code may have written more rows under the same version id). Ids alone tell: ``key:NNNN``."""
         live = set(manifest.live_keys())
-        got = self._op("chunks", "get", include=["metadatas"])
-        stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True)
-                 if m.get("key") not in live or m.get("ordinal", 0) >= manifest.counts.get(m.get("doc_id"), 1 << 30)]
-        for i in range(0, len(stale), 500):
-            self._op("chunks", "delete", ids=stale[i : i + 500])
-        return len(stale)
+        limits = {"chunks": manifest.counts, "statements": manifest.statements}
+        removed = 0
+        for collection in ("chunks", "statements", "texts"):
+            ids, _, _ = self._get_all(collection, include=[])
+            stale = [i for i in ids if _stale(i, live, limits.get(collection))]
+            for i in range(0, len(stale), PAGE):
+                self._op(collection, "delete", ids=stale[i : i + PAGE])
+            removed += len(stale)
+        return removed
 
-    def count(self) -> int:
-        return self._op("chunks", "count")
+    def count(self, collection: str = "chunks") -> int:
+        return self._op(collection, "count")
+
+
+def _stale(row_id: str, live: set[str], limits: dict[str, int] | None) -> bool:
+    key, _, tail = row_id.rpartition(":")
+    if key not in live:
+        return True
+    if limits is None:
+        return False
+    digits = tail.lstrip("s")
+    return digits.isdigit() and int(digits) >= limits.get(key.split("@", 1)[0], 1 << 30)
+
+
+def _unit_vector() -> list[float]:
+    return [0.0] * (UNIT_VECTOR_DIM - 1) + [1.0]
+
+
+def _vec(e: Any) -> list[float]:
+    return e.tolist() if hasattr(e, "tolist") else list(e)
+
+
+def statement_label(st: Statement) -> str:
+    """What a statement's embedding reads: its indicator as named (the label when no name was found)."""
+    return st.name or st.label or st.raw
+
+
+def _statement_meta(st: Statement, doc: Document, version: str) -> dict[str, Any]:
+    return {
+        "key": f"{doc.id}@{version}", "doc_id": doc.id, "region": doc.region or "", "plan": doc.plan or "",
+        "indicator": st.indicator or "", "kind": st.kind or "", "year": st.year or 0, "role": st.role,
+        "unit": st.unit or "", "start": st.start, "chunk_id": st.chunk_id or "",
+        "json": st.model_dump_json(),
+    }
 
 
 def index_text(c: Chunk) -> str:
@@ -264,14 +396,15 @@ def index_text(c: Chunk) -> str:
 def _meta_of(c: Chunk, doc: Document, version: str) -> dict[str, Any]:
     return {
         "key": f"{doc.id}@{version}", "doc_id": doc.id, "section": c.section, "start": c.start, "end": c.end,
-        "ordinal": c.ordinal, "kind": c.kind, "text": c.text, "clean": c.clean,
+        "ordinal": c.ordinal, "kind": c.kind, "text": c.text, "clean": c.clean, "units": json.dumps(c.units),
         "region": doc.region or "", "plan": doc.plan or "",
     }
 
 
 def _chunk_of(cid: str, m: dict[str, Any]) -> Chunk:
     return Chunk(id=cid, doc_id=m["doc_id"], section=m["section"], start=m["start"], end=m["end"],
-                 text=m["text"], clean=m["clean"], ordinal=m["ordinal"], kind=m["kind"])
+                 text=m["text"], clean=m["clean"], ordinal=m["ordinal"], kind=m["kind"],
+                 units=json.loads(m.get("units") or "[]"))
 
 
 def _cached_system(path: str) -> Any:

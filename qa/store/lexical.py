@@ -67,20 +67,23 @@ class LexicalIndex:
             s = np.where(np.isin(self.doc_ids, list(allowed_docs)), s, 0.0)
         return s
 
+    def write(self, folder: Path) -> None:
+        """The index and its chunks into ``folder`` (the caller renames it into place)."""
+        self.retriever.save(str(folder / "bm25"))
+        (folder / "chunks.json").write_text(
+            json.dumps([c.model_dump() for c in self.chunks], ensure_ascii=False), encoding="utf-8"
+        )
+
     def save(self, path: Path) -> None:
         """Written to a temp dir then renamed, so a reader never loads half an index."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-        self.retriever.save(str(tmp / "bm25"))
-        (tmp / "chunks.json").write_text(
-            json.dumps([c.model_dump() for c in self.chunks], ensure_ascii=False), encoding="utf-8"
-        )
+        self.write(tmp)
         try:
             os.replace(tmp, path)
         except OSError:  # another process won the race; theirs is identical
             shutil.rmtree(tmp, ignore_errors=True)
         prune(path.parent, keep=path.name)
-
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:

@@ -8,77 +8,17 @@ search to the matching plans before anything is ranked.
 
 from __future__ import annotations
 
-import re
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 
 from qa.config import Settings
-from qa.indicators import expand_query
-from qa.ingest import region_aliases
-from qa.lexical import LexicalIndex
-from qa.models import PLAN_PERIODS, Document, Hit
-from qa.query import chunk_kind_cues, parse
-from qa.store import Manifest, Store, index_text
-
-PLAN_MENTION = re.compile(r"十[一二三四五六七八九]?五")
-# words every question has; they only pull in chunks that happen to repeat them
-QUESTION_WORDS = re.compile(
-    r"[“”\"'？?！!。，,、：:（）()]|是多少|为多少|有多少|多少|是什么|什么|哪些|哪几|哪个|哪三个|哪|几个|如何|怎样|"
-    r"请问|吗|呢|要达到|达到|预计|计划|目标|规划|期间|时期|期末|末|年均|将|要|的|了|是"
-)
-
-
-def lexical_query(question: str, docs: dict[str, Document]) -> str:
-    """The question without region names, plan names and question words, plus indicator synonyms."""
-    q = question
-    for alias in sorted({a for d in docs.values() for a in region_aliases(d.region)}, key=len, reverse=True):
-        q = q.replace(alias, " ")
-    q = PLAN_MENTION.sub(" ", q)
-    q = QUESTION_WORDS.sub(" ", q)
-    return expand_query(q)
-YEAR_MENTION = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-
-
-@dataclass
-class Scope:
-    """Which plans a question is about, and why."""
-
-    doc_ids: set[str] | None
-    reason: str = ""
-
-
-def detect_scope(question: str, docs: dict[str, Document]) -> Scope:
-    """Regions and plan periods named in the question select plans; years break ties."""
-    matched: dict[str, int] = {}
-    for doc in docs.values():
-        for alias in region_aliases(doc.region):
-            if alias in question:
-                matched[doc.id] = max(matched.get(doc.id, 0), len(alias))
-    reason = []
-    ids: set[str] | None = None
-    if matched:
-        best = max(matched.values())
-        # the longest alias wins: 双城区 over 双城 when both plans exist
-        ids = {d for d, n in matched.items() if n == best or n >= 3}
-        reason.append("region")
-    plans = {("十" + p) if not p.startswith("十") else p for p in PLAN_MENTION.findall(question)}
-    plans &= set(PLAN_PERIODS)
-    if plans:
-        narrowed = {d.id for d in docs.values() if d.plan in plans and (ids is None or d.id in ids)}
-        if narrowed:
-            ids = narrowed
-            reason.append("plan")
-    if ids and len(ids) > 1:
-        years = {int(y) for y in YEAR_MENTION.findall(question)}
-        by_year = {d for d in ids if any((docs[d].period_start or 0) - 5 <= y <= (docs[d].period_end or 0)
-                                         for y in years)}
-        if by_year and by_year != ids:
-            ids = by_year
-            reason.append("year")
-    return Scope(ids, "+".join(reason))
-
+from qa.models import Document, Hit
+from qa.retrieve.corpus import Corpus
+from qa.retrieve.query import chunk_kind_cues, parse
+from qa.retrieve.scope import detect_scope, lexical_query
+from qa.store.chroma import Manifest, Store
+from qa.text.places import region_aliases
 
 class Retriever:
     """Holds the lexical index for the live manifest; reloads it when the store changes."""
@@ -89,10 +29,10 @@ class Retriever:
         self._lock = threading.Lock()
         self._digest: str | None = None
         self._manifest: Manifest | None = None
-        self._lexical: LexicalIndex | None = None
+        self._corpus: Corpus | None = None
 
-    def refresh(self) -> tuple[Manifest, LexicalIndex]:
-        from qa.store import StoreChanged
+    def refresh(self) -> tuple[Manifest, Corpus]:
+        from qa.store.chroma import StoreChanged
 
         for _ in range(2):
             try:
@@ -101,22 +41,27 @@ class Retriever:
                 pass  # an ingest committed while we read: read the new manifest
         return self._refresh()
 
-    def _refresh(self) -> tuple[Manifest, LexicalIndex]:
+    def _refresh(self) -> tuple[Manifest, Corpus]:
+        from qa.store.lexical import LexicalIndex
+
         manifest = self.store.manifest()
         digest = manifest.digest()
         with self._lock:
             if not manifest.versions:  # empty store: nothing to index (bm25s refuses an empty corpus)
-                self._digest, self._manifest, self._lexical = digest, manifest, LexicalIndex([], None)
-            elif digest != self._digest or self._lexical is None:
+                self._digest, self._manifest, self._corpus = digest, manifest, Corpus(LexicalIndex([], None))
+            elif digest != self._digest or self._corpus is None:
                 path = self.settings.home / "lexical" / digest
                 try:
-                    lexical = LexicalIndex.load(path)
+                    corpus = Corpus.load(path)
                 except (OSError, ValueError):
-                    chunks = self.store.live_chunks(manifest)
-                    lexical = LexicalIndex.build(chunks, [index_text(c) for c in chunks])
-                    lexical.save(path)
-                self._digest, self._manifest, self._lexical = digest, manifest, lexical
-            return self._manifest, self._lexical  # type: ignore[return-value]
+                    corpus = Corpus.build(self.store, manifest)
+                    corpus.save(path)
+                self._digest, self._manifest, self._corpus = digest, manifest, corpus
+            return self._manifest, self._corpus  # type: ignore[return-value]
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.refresh()[1]
 
     @property
     def manifest(self) -> Manifest:
@@ -124,7 +69,8 @@ class Retriever:
 
     def search(self, query: str, k: int = 8, doc: str | None = None, region: str | None = None,
                plan: str | None = None, scope: bool = True, dense: bool = True) -> list[Hit]:
-        manifest, lexical = self.refresh()
+        manifest, corpus = self.refresh()
+        lexical = corpus.lexical
         docs = manifest.docs
         allowed: set[str] | None = None
         if doc:
@@ -181,7 +127,7 @@ class Retriever:
                             plan=d.plan if d else None))
         return hits
 
-    def _intent_rerank(self, query: str, s: np.ndarray, lexical: LexicalIndex, docs: dict[str, Document],
+    def _intent_rerank(self, query: str, s: np.ndarray, lexical, docs: dict[str, Document],  # noqa: ANN001
                        depth: int) -> np.ndarray:
         """A target question prefers goal passages, a baseline question the record of the past."""
         info = parse(query)

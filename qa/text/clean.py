@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa.numbers import halfwidth
+from qa.text.numbers import halfwidth
 
 CJK = r"\u3400-\u9fff"
 # a line that starts a heading or a list item: a page break before it is a real break

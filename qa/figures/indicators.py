@@ -105,3 +105,52 @@ def expand_query(text: str) -> str:
     for canon in canonical_indicators(text):
         extra.extend(a for a in SYNONYMS[canon][:3] if a not in text)
     return text + (" " + " ".join(extra) if extra else "")
+
+
+def _norm(text: str) -> str:
+    from qa.text.numbers import halfwidth
+
+    return re.sub(r"\s+", "", re.sub(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>|\*\*", "", halfwidth(text))).lower()
+
+
+_EXACT: dict[str, str] = {_norm(a): c for c, names in SYNONYMS.items() for a in names}
+
+
+def alias_canon(name: str) -> str | None:
+    """The canonical indicator when ``name`` is one of its printed names (spaces and width ignored)."""
+    return _EXACT.get(_norm(name))
+
+
+# English questions about the main indicators are read through their Chinese names (longest first)
+ENGLISH: list[tuple[str, str]] = [
+    (r"(?:gdp|gross domestic product) per capita|per[- ]capita (?:gdp|gross domestic product)", "人均地区生产总值"),
+    (r"(?:regional |local )?(?:gdp|gross (?:regional|domestic) product)", "地区生产总值"),
+    (r"(?:per[- ]capita )?disposable income of urban residents|urban (?:residents'? )?(?:per[- ]capita )?"
+     r"(?:disposable )?income", "城镇居民人均可支配收入"),
+    (r"(?:per[- ]capita )?net income of (?:rural residents|farmers)|(?:rural|farmers'?) (?:residents'? )?"
+     r"(?:per[- ]capita )?(?:net |disposable )?income", "农村居民人均纯收入"),
+    (r"urbani[sz]ation(?: rate| level)?", "城镇化率"),
+    (r"forest(?:ry)? (?:coverage|cover)(?: rate)?", "森林覆盖率"),
+    (r"(?:registered )?(?:urban )?unemployment(?: rate)?", "城镇登记失业率"),
+    (r"(?:fiscal|government|public) (?:revenue|income)|revenue", "财政收入"),
+    (r"(?:fixed[- ]asset|fixed capital) investment", "固定资产投资"),
+    (r"(?:total )?retail sales(?: of consumer goods)?", "社会消费品零售总额"),
+    (r"(?:average )?annual(?:ly)? (?:average )?growth(?: rate)?|grow(?:th)? (?:rate )?(?:each|per|a) year|"
+     r"annual(?:ly)?", "年均增长"),
+    (r"growth rate|growth", "增长"),
+    (r"\b(?:target(?:ed)?|planned|goal|aim(?:ed)?|expected|projected)\b", "目标"),
+    (r"\b(?:by|in|for|until) (?=(?:19|20)\d\d)", "到"),
+    (r"\bhow (?:much|many|high)\b|\bwhat\b", "多少"),
+]
+_ENGLISH = [(re.compile(p, re.I), zh) for p, zh in ENGLISH]
+
+
+def english_to_chinese(text: str) -> str:
+    """An English question with its indicator words written in Chinese (GDP → 地区生产总值 …), so an
+    English question answers the same as its Chinese twin; Chinese text is returned unchanged."""
+    if not re.search(r"[A-Za-z]{3,}", text) or re.search(r"[\u4e00-\u9fff]{4,}", text):
+        return text
+    out = text
+    for pat, zh in _ENGLISH:
+        out = pat.sub(zh, out)
+    return re.sub(r"(?<=\d)\s*(?=[^\d\s年])", "年", out, count=1) if re.search(r"到(?:19|20)\d\d(?!年)", out) else out

@@ -1,0 +1,404 @@
+"""The prose half of the one reader: typed figures out of plan sentences.
+
+A ``Figure`` is one number (or one ratio) with its unit, qualifier, the label that governs it
+(the indicator words before it in its clause, inherited by a bare clause such as 达143亿元), its
+year, whether it reads as a goal or a record of the past, growth or level, the start of a change
+(由X提高到Y gives a base), and its span in the passage's text. ``qa.figures.reader`` turns
+figures into stored ``Statement``s; nothing else reads plan sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.figures import vocab as V
+from qa.figures.indicators import canonical_indicators
+from qa.models import PLAN_PERIODS
+
+
+@dataclass
+class Figure:
+    """One figure of a sentence or table row, with everything needed to judge it."""
+
+    value: float | None
+    raw: str  # the number as printed (a ratio: its parts joined by :)
+    unit: str | None
+    qualifier: str | None
+    label: str  # indicator words governing it
+    year: int | None
+    kind: str | None  # target | baseline | None
+    growth: bool
+    start: int  # span of the figure's sentence (or row) in the passage text
+    end: int
+    sentence: str
+    cumulative: bool = False
+    pos: int = 0  # where the number starts in its sentence: the words before it scope it
+    length: int = 0  # characters of the figure as printed
+    lead: str = ""  # heading, paragraph topic and the sentence a 其中… sentence continues
+    parts: list[float] = field(default_factory=list)  # a ratio's parts
+    base_value: float | None = None  # 由X提高到Y: X
+    base_unit: str | None = None
+    base_year: int | None = None
+    yearly: bool = False  # 年均/每年: a yearly rate
+    trace: list[str] = field(default_factory=list)
+    # tables
+    category: str | None = None
+    binding: str | None = None
+    breakdown: list[str] = field(default_factory=list)
+    text_value: str | None = None  # a table cell printed as text (完成市下达指标)
+    source: str = "prose"
+    group: tuple[int, int] | None = None  # a table row's span with its sub-rows: one indicator
+    table_unit: str | None = None  # the unit a table row's name prints in parentheses
+
+    @property
+    def context(self) -> str:
+        """Words that scope the figure beyond its label: the sentence up to it, after what it continues."""
+        return self.lead + self.sentence[: self.pos]
+
+    @property
+    def role(self) -> str:
+        if self.parts:
+            return "ratio"
+        if self.growth:
+            return "growth" if self.yearly else "change"
+        if self.unit in V.SHARE_UNITS:
+            return "share"
+        return "level"
+
+    @property
+    def text(self) -> str:
+        if self.parts:
+            return self.raw
+        unit = self.unit or ""
+        pre = self.qualifier if self.qualifier in V.PRE_QUAL.split("|") else ""
+        post = self.qualifier if self.qualifier in V.POST_QUAL.split("|") else ""
+        out = f"{pre}{self.raw}{unit}{post}"
+        return out + ("（累计）" if self.cumulative else "")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a passage (split at 。！？； and line ends)."""
+    return [(m.start(), m.end()) for m in V.SENTENCE.finditer(text) if m.group().strip()]
+
+
+def prev_plan(period: tuple[int, int] | None) -> str | None:
+    if not period:
+        return None
+    return next((p for p, (_, e) in PLAN_PERIODS.items() if e == period[0] - 1), None)
+
+
+def _is_year(m: re.Match[str], text: str) -> bool:
+    return bool(V.YEAR_AS_FIGURE.match(m.group("num"))) and text[m.end("num") : m.end("num") + 1] in "年～~—-－"
+
+
+def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, section: str) -> list[Figure]:
+    """Figures of one prose sentence; the label of a bare clause (达143亿元) is inherited."""
+    sent = text[s:e]
+    if V.INSTRUCTION.search(sent):
+        return []  # addressed to a reader or a model: not a statement of the plan
+    figures: list[Figure] = []
+    prev = prev_plan(period)
+    own = next((p for p, span in PLAN_PERIODS.items() if span == period), None)
+    cue_target = bool(V.TARGET_CUES.search(_without_past_plan_ends(sent, period)))
+    cue_own = bool(own and re.search(rf"“?{own}”?(?:期间|时期|期内)", sent))  # the plan's own period is its goal
+    sent_target = cue_target or cue_own
+    sent_base = bool(V.BASELINE_CUES.search(sent)) or _names_prev_end(sent, prev)
+    section_target, section_base = section_cues(section)
+    last_label = ""
+    items: list[str] = []
+    for cpos, clause in _clauses(sent):
+        ratios = V.RATIO.finditer(clause)
+        masked = _mask(clause, ratios)
+        matches = [m for m in V.FIGURE.finditer(masked) if _meaningful(m, masked)]
+        labels, items = _respective_labels(clause, matches, items)
+        cursor = 0
+        base: tuple[float, str | None, int | None] | None = None
+        found: list[tuple[re.Match[str], bool]] = sorted([(m, False) for m in matches] + [(m, True) for m in ratios],
+                                                         key=lambda x: x[0].start())
+        for m, is_ratio in found:
+            trace: list[str] = []
+            label = clause[cursor : m.start()].strip()
+            tail = "" if is_ratio else _counted_noun(clause, m)
+            continues = cursor > 0 and bool(V.TRANSITION.match(label))  # …由X元增加到现在的Y元
+            cursor = m.end()
+            if labels is not None and not is_ratio:
+                j = matches.index(m)
+                if not labels[j]:
+                    continue  # 分别 with more figures than items: which is which cannot be told
+                label = labels[j]
+                trace.append(V.RESPECTIVELY.name)
+            else:
+                label_core = subject(re.sub(r"[\d.%]+", "", label))
+                if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
+                        and not canonical_indicators(label) and last_label:
+                    label = f"{last_label}{label}"
+                    trace.append("label.inherited")
+                elif label_core:
+                    last_label = label_core
+            label += tail
+            if tail:
+                trace.append(V.COUNTED_NOUN.name)
+            year, how = _bind_year(sent[:cpos], clause[: m.start()])
+            if how:
+                trace.append(how)
+            if is_ratio:
+                parts = [float(x) for x in re.split(r"\s*[:：]\s*", m.group("parts"))]
+                if year is None and V.ORIGIN.search(clause[: m.start()]):
+                    base = None
+                    trace.append(V.ORIGIN.name)
+                    continue
+                kind = _kind(year, period, sent_target, sent_base, section_target, section_base,
+                             sent[: cpos + m.start()], prev, trace)
+                year = year if year is not None else _default_year(kind, period, trace)
+                figures.append(Figure(
+                    value=None, raw=m.group("parts").replace(" ", ""), unit=None, qualifier=None, label=label,
+                    year=year, kind=kind, growth=False, start=s, end=e, sentence=sent, pos=cpos + m.start(),
+                    length=m.end() - m.start(), parts=parts, trace=[*trace, V.RATIO.name]))
+                continue
+            raw = m.group("num").replace(",", "")
+            unit = m.group("unit") or _years_unit(m, clause)
+            if _is_origin(clause, m):
+                base = (float(raw), unit, year)
+                if year is None:
+                    continue  # 由原来的11个发展到27个: the 11 is where it started, at no stated time
+            growth = bool(V.GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])
+                          or (labels is not None and V.GROWTH_LABEL.search(label[-8:]))) and (
+                m.group("unit") in V.RATE_UNITS
+            )
+            if growth:
+                trace.append(V.GROWTH_LABEL.name)
+            kind = _kind(year, period, sent_target, sent_base, section_target, section_base,
+                         sent[: cpos + m.start()], prev, trace)
+            year = year if year is not None else _default_year(kind, period, trace)
+            qual = m.group("post") or m.group("pre")
+            if qual:
+                trace.append(f"qualifier.{qual}")
+            cumulative = bool(m.group("bracket")) or (not growth and "累计" in label)
+            if cumulative:
+                trace.append(V.CUMULATIVE.name)
+            f = Figure(
+                value=float(raw), raw=raw, unit=unit, qualifier=qual, label=label, year=year,
+                kind=kind, growth=growth, start=s, end=e, sentence=sent, cumulative=cumulative,
+                pos=cpos + m.start(), length=m.end() - m.start(), trace=trace,
+            )
+            f.yearly = growth and bool(V.YEARLY.search(label + clause[max(0, m.start() - 8) : m.start()]))
+            if base is not None and not _is_origin(clause, m):
+                f.base_value, f.base_unit, f.base_year = base
+                f.trace.append("base.from_to")
+                base = None
+            figures.append(f)
+    return figures
+
+
+def _clauses(sent: str) -> list[tuple[int, str]]:
+    """(offset, text) of each clause; the colons of a ratio (12:45:43) split nothing."""
+    masked = list(sent)
+    for m in V.RATIO.finditer(sent):
+        for i in range(m.start(), m.end()):
+            if masked[i] in ":：":
+                masked[i] = "□"
+    out: list[tuple[int, str]] = []
+    last = 0
+    for m in V.CLAUSE_SPLIT.re.finditer("".join(masked)):
+        out.append((last, sent[last : m.start()]))
+        last = m.end()
+    out.append((last, sent[last:]))
+    return out
+
+
+def _mask(clause: str, ratios: list[re.Match[str]]) -> str:
+    """The clause with ratio parts blanked, so 12:45:43 is one ratio and no three figures."""
+    out = list(clause)
+    for m in ratios:
+        for i in range(m.start(), m.end()):
+            out[i] = "□"
+    return "".join(out)
+
+
+def _default_year(kind: str | None, period: tuple[int, int] | None, trace: list[str]) -> int | None:
+    """No year in the sentence: a goal of this plan is for its last year, a record for the year before it."""
+    if not period:
+        return None
+    if kind == "target":
+        trace.append("year.plan_end")
+        return period[1]
+    if kind == "baseline":
+        trace.append("year.plan_start")
+        return period[0] - 1
+    return None
+
+
+def _without_past_plan_ends(text: str, period: tuple[int, int] | None) -> str:
+    """“九五”期末 in a 十一五 plan is a time in the past, not the 期末 of a goal."""
+    past = [p for p, (_, end) in PLAN_PERIODS.items() if period and end < period[0]]
+    if not past:
+        return text
+    return re.sub(rf"“?(?:{'|'.join(past)})”?(?:期末|末)", "", text)
+
+
+def _counted_noun(clause: str, m: re.Match[str]) -> str:
+    """新建改建8个乡镇卫生院: what is counted follows the measure word, so it belongs to the label."""
+    if m.group("unit") not in V.COUNTED:
+        return ""
+    after = clause[m.end():]
+    noun = V.COUNTED_NOUN.match(after)
+    if not noun or V.COUNTED_STOP.match(after):
+        return ""
+    return noun.group()
+
+
+def _years_unit(m: re.Match[str], clause: str) -> str | None:
+    """受教育年限提高到14年: a small number of 年 is a duration (a calendar year is never below 100)."""
+    if not m.group("unit") and clause[m.end() : m.end() + 1] == "年" and float(m.group("num")) < 100 \
+            and V.YEARS_UNIT.search(clause[: m.start()]):
+        return "年"
+    return None
+
+
+def _is_origin(clause: str, m: re.Match[str]) -> bool:
+    """The figure a change starts from: 由(原来的)X … 提高到/发展到 Y."""
+    return bool(V.ORIGIN.search(clause[: m.start()]) and V.TRANSITION.search(clause[m.end():]))
+
+
+def _meaningful(m: re.Match[str], clause: str) -> bool:
+    """Years are times, not figures; bare numbers are list markers, ratios or codes."""
+    if _is_year(m, clause) or V.RATE_BASE.search(clause[max(0, m.start() - 1) : m.start()]):
+        return False  # a year is a time; 每10万人 is the base of a rate
+    bare = not m.group("unit") and not m.group("bracket") and not m.group("post")
+    return not bare or bool(_years_unit(m, clause)) or bool(
+        V.BARE_RATIO_NEXT.match(clause[m.end():]) or V.BARE_CHANGE_BEFORE.search(clause[: m.start()]))
+
+
+def list_items(text: str) -> list[str]:
+    """一、二、三产业增加值 → 一产业增加值, 二产业增加值, 三产业增加值 (short items share the last one's tail)."""
+    text = V.LIST_LEAD.sub("", text.strip())
+    items = [t for t in V.LIST_SPLIT.re.split(text) if t.strip()]
+    if len(items) == 1 and V.URBAN_RURAL.search(text):  # 城乡居民人均可支配收入分别达到x和y
+        items = [text.replace("城乡", "城镇", 1), text.replace("城乡", "农村", 1)]
+    if len(items) < 2:
+        return []
+    last = items[-1]
+    return [it + last[len(it):] if len(it) <= 3 < len(last) else it for it in items[:-1]] + [last]
+
+
+def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[str]
+                       ) -> tuple[list[str] | None, list[str]]:
+    """Labels for “A、B、C分别实现x、y、z” and a following “年均增长p、q和r”; None when no list applies.
+
+    An empty label marks a figure that cannot be paired with its item."""
+    resp = V.RESPECTIVELY.search(clause)
+    if resp:
+        after = [m for m in matches if m.start() >= resp.end()]
+        items = list_items(clause[: resp.start()])
+        verb = clause[resp.start() + 2 : resp.end()]
+        pairs = len(after) == len(items) and len(items) >= 2
+        labels = [(items[after.index(m)] + verb if pairs else "") if m in after else None for m in matches]
+        if any(lbl is None for lbl in labels):
+            return None, items  # figures before 分别 keep their own labels
+        return labels, items
+    if items and len(matches) == len(items) >= 2:
+        head = clause[: matches[0].start()].strip()
+        if len(re.findall(r"[\u4e00-\u9fff]", head)) <= 6 and not canonical_indicators(head):
+            return [item + head for item in items], items
+    return None, []
+
+
+def _years(text: str) -> list[re.Match[str]]:
+    """Year mentions that set a time; 比2005年 / 是2000年的 are comparison bases and do not."""
+    return [m for m in V.YEAR_TOKEN.finditer(text) if not V.COMPARISON_BEFORE.search(text[: m.start()])]
+
+
+def _bind_year(sentence_before: str, clause_before: str) -> tuple[int | None, str | None]:
+    """The year in the figure's own clause binds it; else the sentence's leading year does."""
+    own = _years(clause_before)
+    if own:
+        after = clause_before[own[-1].end() :]
+        if V.TRANSITION.search(after) and re.search(r"\d", after):
+            return None, "year.belongs_to_origin"  # 由2000年的X增至Y: the year belongs to X
+        return _year_of(own[-1]), "year.own_clause"
+    # 由2000年的64.3亿元增至2005年的…, 人均68682元: the sentence stands at the year it arrives at
+    lead = [m for m in _years(sentence_before) if not V.FROM_BEFORE.search(sentence_before[: m.start()])]
+    return (_year_of(lead[0]), "year.sentence") if lead else (None, None)
+
+
+def _year_of(m: re.Match[str]) -> int | None:
+    if m.group(1):
+        return int(m.group(1))
+    span = PLAN_PERIODS.get(m.group(2))
+    return span[1] if span else None
+
+
+def sentence_kind(sentence: str, section: str) -> str | None:
+    """target or baseline for a sentence without figures, from its cues and then its section."""
+    return _kind(None, None, bool(V.TARGET_CUES.search(sentence)), bool(V.BASELINE_CUES.search(sentence)),
+                 *section_cues(section), "", None, [])
+
+
+def section_cues(section: str) -> tuple[bool, bool]:
+    """(reads as goals, reads as a record) from the innermost heading that tells one from the other:
+    发展基础、形势与预期 > 指导思想…和发展目标 > （四）发展目标 is a goal section."""
+    for part in reversed(section.split(" > ")):
+        t = bool(V.SECTION_GOAL.search(part))
+        b = bool(V.SECTION_RECORD.search(part))
+        if t != b:
+            return t, b
+    return False, False
+
+
+def _names_prev_end(text: str, prev: str | None) -> bool:
+    """“十五”末 as a time (“十五”末全区…), not as a comparison base (比“十五”末降低20%)."""
+    if not prev:
+        return False
+    return any(not V.PREV_BASE.search(text[: m.start()]) for m in re.finditer(rf"“?{prev}”?(?:期末|末)", text))
+
+
+def subject(label: str) -> str:
+    """The indicator part of a label: drop time phrases, verbs and growth words."""
+    label = V.LABEL_LEAD.sub("", label.strip())
+    label = V.LABEL_TIME.sub("", label)
+    for _ in range(3):
+        label = V.LABEL_VERB.sub("", label)
+        label = V.LABEL_GROWTH.sub("", label)
+        label = V.LABEL_JOIN.sub("", label)
+    return label.strip()
+
+
+def _kind(year: int | None, period: tuple[int, int] | None, sent_target: bool, sent_base: bool,
+          section_target: bool, section_base: bool, before: str, prev: str | None, trace: list[str]) -> str | None:
+    def out(kind: str | None, why: str) -> str | None:
+        trace.append(why)
+        return kind
+
+    if year is not None and period:
+        return out("target" if year >= period[0] else "baseline", "kind.by_year")
+    if _names_prev_end(before, prev):
+        return out("baseline", V.PAST_PLAN_END.name)
+    if sent_target and not sent_base:
+        return out("target", V.TARGET_CUES.name)
+    if sent_base and not sent_target:
+        return out("baseline", V.BASELINE_CUES.name)
+    if section_target and not section_base:
+        return out("target", V.SECTION_GOAL.name)
+    if section_base and not section_target:
+        return out("baseline", V.SECTION_RECORD.name)
+    return None
+
+
+def passage_figures(text: str, period: tuple[int, int] | None, section: str) -> list[Figure]:
+    """Every figure of a prose passage (one section's text), with the words that scope each."""
+    out: list[Figure] = []
+    prev = topic = ""
+    heading = section.split(" > ")[-1]  # （三）加快国际航空港建设 scopes the figures under it
+    for s, e in sentences(text):
+        sent = text[s:e]
+        if s == 0 or text[s - 1] == "\n":
+            # a paragraph's short first sentence names its subject: 做强太阳升粮食加工贸易区。…到2010年，年粮食交易量达150万吨
+            topic = sent if len(sent) <= V.TOPIC_MAX else ""
+        figs = sentence_figures(text, s, e, period, section)
+        lead = heading + (topic if topic != sent else "") + (prev if sent.lstrip().startswith("其中") else "")
+        for f in figs:
+            f.lead = lead
+        out.extend(figs)
+        prev = sent
+    return out

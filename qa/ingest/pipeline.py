@@ -1,0 +1,131 @@
+"""Bring the store in line with the document folders: read, chunk, read statements, embed, write, switch."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.config import Settings
+from qa.ingest.files import IngestError, SourceFile, collect, read_source
+
+
+@dataclass
+class IngestReport:
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    chunks: int
+    embedded: int
+    seconds: float
+    statements: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
+    """Bring the store in line with ``paths`` (default: the configured document folders).
+
+    Files are all read and checked first; then changed documents are chunked, embedded
+    (cached by content) and written under new version ids; one manifest upsert makes
+    them live; stale versions are deleted last.
+    """
+    import time
+
+    from qa.figures.reader import read_statements
+    from qa.store.chroma import Store, StoreError, chunking_signature, index_text, statement_label
+    from qa.text.chunk import chunk_document
+
+    t0 = time.perf_counter()
+    paths = [Path(p) for p in (paths or settings.store.docs)]
+    files = collect(paths)
+    sources = [read_source(f, settings.store.max_file_mb) for f in files]
+    store = Store(settings)
+    manifest = store.manifest()
+    sig = chunking_signature(settings)
+    rebuild_all = manifest.chunking != sig or manifest.embedding != settings.store.embedding
+    report = IngestReport([], [], [], [], 0, 0, 0.0)
+
+    todo: list[SourceFile] = []
+    for s in sources:
+        old = manifest.docs.get(s.doc.id)
+        if old and old.sha256 == s.sha256 and not rebuild_all and s.doc.id in manifest.versions:
+            report.unchanged.append(s.doc.id)
+        else:
+            (report.updated if old else report.added).append(s.doc.id)
+            todo.append(s)
+
+    # documents whose file is gone from an ingested folder (or from disk) leave the store
+    dirs = [p.resolve() for p in paths if p.is_dir()]
+    seen = {s.doc.id for s in sources}
+    for doc_id, doc in list(manifest.docs.items()):
+        if doc_id in seen:
+            continue
+        src = Path(doc.path).resolve()
+        if not src.exists() or any(src.is_relative_to(d) for d in dirs):
+            report.removed.append(doc_id)
+
+    if rebuild_all:
+        for doc_id in list(manifest.versions):
+            if doc_id not in seen and doc_id not in report.removed:
+                report.removed.append(doc_id)  # its chunking is stale and its file was not given
+
+    bar = None
+    pending = []
+    for s in todo:
+        version = s.sha256[:10] + hashlib.sha256(sig.encode()).hexdigest()[:4]
+        chunks = chunk_document(s.doc.id, version, s.text, s.cleaned, settings.store.chunk_tokens,
+                                settings.store.chunk_overlap)
+        if len(chunks) > settings.store.max_chunks:
+            raise IngestError(f"{s.path}: {len(chunks)} chunks, over the limit of {settings.store.max_chunks} a "
+                              "document may have (QA_MAX_CHUNKS); nothing was written")
+        statements = read_statements(s.doc, version, s.cleaned, s.text, chunks)
+        pending.append((s, version, chunks, statements))
+    total = sum(len(c) for _, _, c, _ in pending)
+    if progress and total:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="chunk", desc="ingest", dynamic_ncols=True)
+
+    def tick(n: int, cached: bool = False) -> None:
+        if not cached:
+            report.embedded += n
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        for s, version, chunks, statements in pending:
+            vecs = store.ef.embed([index_text(c) for c in chunks], "passage", progress=tick)
+            store.add_chunks(chunks, s.doc, version, vecs)
+            # labels are short and compared with a question's indicator words: both embedded as queries
+            labels = store.ef.embed([statement_label(st) for st in statements], "query")
+            store.add_statements(statements, s.doc, version, labels)
+            store.add_text(s.text, s.doc, version)
+            report.chunks += len(chunks)
+            report.statements += len(statements)
+    finally:  # an error line must not land inside an open progress bar
+        if bar is not None:
+            bar.close()
+
+    if todo or report.removed or rebuild_all:
+        for s, version, chunks, statements in pending:
+            manifest.docs[s.doc.id] = s.doc
+            manifest.versions[s.doc.id] = version
+            manifest.counts[s.doc.id] = len(chunks)
+            manifest.statements[s.doc.id] = len(statements)
+        for doc_id in report.removed:
+            manifest.docs.pop(doc_id, None)
+            manifest.versions.pop(doc_id, None)
+            manifest.counts.pop(doc_id, None)
+            manifest.statements.pop(doc_id, None)
+        manifest.chunking, manifest.embedding = sig, settings.store.embedding
+        store.commit(manifest)
+    # committed: whatever happens now, the new state is live; a failed clean-up is retried next time
+    try:
+        if store.count() != sum(manifest.counts.values()) or store.count("statements") != sum(
+                manifest.statements.values()):
+            store.garbage_collect(manifest)
+    except StoreError as e:
+        report.warnings.append(f"removing old versions failed after the commit (the next ingest retries): {e}")
+    report.seconds = time.perf_counter() - t0
+    return report

@@ -1,0 +1,67 @@
+"""Which plans a question is about (region, plan period, year), and the words BM25 should see."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.figures.indicators import expand_query
+from qa.models import PLAN_PERIODS, Document
+from qa.text.places import region_aliases
+
+PLAN_MENTION = re.compile(r"十[一二三四五六七八九]?五")
+# words every question has; they only pull in chunks that happen to repeat them
+QUESTION_WORDS = re.compile(
+    r"[“”\"'？?！!。，,、：:（）()]|是多少|为多少|有多少|多少|是什么|什么|哪些|哪几|哪个|哪三个|哪|几个|如何|怎样|"
+    r"请问|吗|呢|要达到|达到|预计|计划|目标|规划|期间|时期|期末|末|年均|将|要|的|了|是"
+)
+
+
+def lexical_query(question: str, docs: dict[str, Document]) -> str:
+    """The question without region names, plan names and question words, plus indicator synonyms."""
+    q = question
+    for alias in sorted({a for d in docs.values() for a in region_aliases(d.region)}, key=len, reverse=True):
+        q = q.replace(alias, " ")
+    q = PLAN_MENTION.sub(" ", q)
+    q = QUESTION_WORDS.sub(" ", q)
+    return expand_query(q)
+YEAR_MENTION = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+@dataclass
+class Scope:
+    """Which plans a question is about, and why."""
+
+    doc_ids: set[str] | None
+    reason: str = ""
+
+
+def detect_scope(question: str, docs: dict[str, Document]) -> Scope:
+    """Regions and plan periods named in the question select plans; years break ties."""
+    matched: dict[str, int] = {}
+    for doc in docs.values():
+        for alias in region_aliases(doc.region):
+            if alias in question:
+                matched[doc.id] = max(matched.get(doc.id, 0), len(alias))
+    reason = []
+    ids: set[str] | None = None
+    if matched:
+        best = max(matched.values())
+        # the longest alias wins: 双城区 over 双城 when both plans exist
+        ids = {d for d, n in matched.items() if n == best or n >= 3}
+        reason.append("region")
+    plans = {("十" + p) if not p.startswith("十") else p for p in PLAN_MENTION.findall(question)}
+    plans &= set(PLAN_PERIODS)
+    if plans:
+        narrowed = {d.id for d in docs.values() if d.plan in plans and (ids is None or d.id in ids)}
+        if narrowed:
+            ids = narrowed
+            reason.append("plan")
+    if ids and len(ids) > 1:
+        years = {int(y) for y in YEAR_MENTION.findall(question)}
+        by_year = {d for d in ids if any((docs[d].period_start or 0) - 5 <= y <= (docs[d].period_end or 0)
+                                         for y in years)}
+        if by_year and by_year != ids:
+            ids = by_year
+            reason.append("year")
+    return Scope(ids, "+".join(reason))
