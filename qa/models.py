@@ -296,7 +296,7 @@ class Brief(BaseModel):
     plan: str | None = None
     period_start: int | None = None
     period_end: int | None = None
-    summary: str = Field("", max_length=300)
+    summary: str = Field("", max_length=420)
     summary_citations: list[Citation] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     industries: list[Brief.Item] = Field(default_factory=list)

@@ -53,6 +53,12 @@ NEAR_MISSES: dict[str, list[str]] = {
     "农村居民人均纯收入": ["城镇居民"],
 }
 
+# indicators whose value is a level although their name holds a growth word (人口自然增长率控制在6‰:
+# 6‰ is where the rate stands, not a growth of something), and every name plans print them by
+LEVEL_RATES = ("人口自然增长率",)
+RATE_NAMES: tuple[str, ...] = tuple(sorted({a for c in LEVEL_RATES for a in SYNONYMS.get(c, [c])}, key=len,
+                                           reverse=True))
+
 _ALIAS_TO_CANON: list[tuple[str, str]] = sorted(
     ((alias, canon) for canon, aliases in SYNONYMS.items() for alias in aliases),
     key=lambda x: -len(x[0]),

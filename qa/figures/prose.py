@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.figures import vocab as V
-from qa.figures.indicators import canonical_indicators
+from qa.figures.indicators import RATE_NAMES, canonical_indicators
 from qa.models import PLAN_PERIODS
 
 
@@ -25,7 +25,7 @@ class Figure:
     raw: str  # the number as printed (a ratio: its parts joined by :)
     unit: str | None
     qualifier: str | None
-    label: str  # indicator words governing it
+    label: str  # indicator words governing it (inherited from the clause before when its own are few)
     year: int | None
     kind: str | None  # target | baseline | None
     growth: bool
@@ -50,6 +50,7 @@ class Figure:
     source: str = "prose"
     group: tuple[int, int] | None = None  # a table row's span with its sub-rows: one indicator
     table_unit: str | None = None  # the unit a table row's name prints in parentheses
+    own_label: str = ""  # the figure's own clause words, before any inheritance
 
     @property
     def context(self) -> str:
@@ -119,6 +120,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
         for m, is_ratio in found:
             trace: list[str] = []
             label = clause[cursor : m.start()].strip()
+            own_label = label
             tail = "" if is_ratio else _counted_noun(clause, m)
             continues = cursor > 0 and bool(V.TRANSITION.match(label))  # …由X元增加到现在的Y元
             cursor = m.end()
@@ -158,12 +160,15 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 continue
             raw = m.group("num").replace(",", "")
             unit = m.group("unit") or _years_unit(m, clause)
-            if _is_origin(clause, m):
+            origin = _is_origin(clause, m)
+            if origin:
                 base = (float(raw), unit, year)
                 if year is None:
                     continue  # 由原来的11个发展到27个: the 11 is where it started, at no stated time
-            growth = bool(V.GROWTH_LABEL.search(clause[max(0, m.start() - 8) : m.start()])
-                          or (labels is not None and V.GROWTH_LABEL.search(label[-8:]))) and (
+                trace.append(V.ORIGIN.name)
+            before = _without_rate_names(clause[: m.start()])[-8:]
+            growth = bool(V.GROWTH_LABEL.search(before)
+                          or (labels is not None and V.GROWTH_LABEL.search(_without_rate_names(label[-8:])))) and (
                 m.group("unit") in V.RATE_UNITS
             )
             if growth:
@@ -180,7 +185,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             f = Figure(
                 value=float(raw), raw=raw, unit=unit, qualifier=qual, label=label, year=year,
                 kind=kind, growth=growth, start=s, end=e, sentence=sent, cumulative=cumulative,
-                pos=cpos + m.start(), length=m.end() - m.start(), trace=trace,
+                pos=cpos + m.start(), length=m.end() - m.start(), trace=trace, own_label=own_label + tail,
             )
             f.yearly = growth and bool(V.YEARLY.search(label + clause[max(0, m.start() - 8) : m.start()]))
             if base is not None and not _is_origin(clause, m):
@@ -205,6 +210,13 @@ def _clauses(sent: str) -> list[tuple[int, str]]:
         last = m.end()
     out.append((last, sent[last:]))
     return out
+
+
+def _without_rate_names(text: str) -> str:
+    """人口自然增长率控制在6‰: the growth word is part of an indicator's name, and 6‰ is its level."""
+    for name in RATE_NAMES:
+        text = text.replace(name, "□" * len(name))
+    return text
 
 
 def _mask(clause: str, ratios: list[re.Match[str]]) -> str:
@@ -359,7 +371,8 @@ def subject(label: str) -> str:
     label = V.LABEL_TIME.sub("", label)
     for _ in range(3):
         label = V.LABEL_VERB.sub("", label)
-        label = V.LABEL_GROWTH.sub("", label)
+        if not label.endswith(RATE_NAMES):  # 人口自然增长率 keeps its 增长率
+            label = V.LABEL_GROWTH.sub("", label)
         label = V.LABEL_JOIN.sub("", label)
     return label.strip()
 

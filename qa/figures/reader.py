@@ -37,6 +37,14 @@ def indicator_name(label: str) -> str:
     return s
 
 
+_NOT_A_NAME = {"城镇", "农村", "城市", "城乡", "总数", "总量", "合计", "总计", "全年", "人均", "年均", "比重", "其中", "规模"}
+
+
+def _names_something(name: str) -> bool:
+    """Enough words of its own to name an indicator (not 其中, 城镇, 占…)."""
+    return len(re.findall(r"[\u4e00-\u9fff]", name)) >= 2 and name not in _NOT_A_NAME and not re.match(r"^[占比较与和及或同由等]", name)
+
+
 def canonical_name(name: str) -> str | None:
     """The canonical indicator a printed name IS (a growth suffix ignored), never one it merely contains:
     人均地区生产总值 and 工业增加值占GDP比重 do not resolve to the indicator inside them."""
@@ -94,8 +102,9 @@ def _statement(f: Figure, doc: Document, sid: str, base: int, cleaned: Cleaned, 
     if f.source == "table":  # the row's name (with its sub-row), without the unit the label carries
         name = f.label[: -len(f"（{f.table_unit}）")] if f.table_unit and f.label.endswith(f"（{f.table_unit}）") \
             else f.label
-    else:
-        name = indicator_name(f.label)
+    else:  # the figure's own words name it when they can; else the words it inherited
+        own = indicator_name(f.own_label) if f.own_label else ""
+        name = own if _names_something(own) else indicator_name(f.label)
     group = f"{doc.id}:{cleaned.orig_span(base + f.group[0], base + f.group[1])[0]}" if f.group else None
     trace = list(dict.fromkeys(f.trace))
     return Statement(

@@ -213,7 +213,7 @@ def _row_figures(r: Row, parent: Row, text: str, period: tuple[int, int] | None,
         if cell.qualifier:
             trace.append(f"qualifier.{cell.qualifier}")
         f = Figure(
-            value=cell.value, raw=_raw(cell), unit=("%" if growth else unit) if cell.value is not None else None,
+            value=cell.value, raw=_raw(cell), unit=("%" if growth and cell.value is not None else unit),
             qualifier=cell.qualifier, label=name + (f"（{unit}）" if unit else ""), year=year, kind=kind, growth=growth, start=r.start, end=r.end,
             sentence=row_text, cumulative=bracketed, pos=0, length=len(row_text), lead=section.split(" > ")[-1],
             yearly=growth, trace=trace, category=parent.category, binding=r.binding or parent.binding,

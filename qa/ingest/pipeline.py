@@ -34,7 +34,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
 
     from qa.figures.reader import read_statements
     from qa.store.chroma import Store, StoreError, chunking_signature, index_text, statement_label
-    from qa.text.chunk import chunk_document
+    from qa.text.chunk import chunk_document, outline
 
     t0 = time.perf_counter()
     paths = [Path(p) for p in (paths or settings.store.docs)]
@@ -100,7 +100,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
             # labels are short and compared with a question's indicator words: both embedded as queries
             labels = store.ef.embed([statement_label(st) for st in statements], "query")
             store.add_statements(statements, s.doc, version, labels)
-            store.add_text(s.text, s.doc, version)
+            store.add_text(s.text, s.doc, version, outline(s.cleaned))
             report.chunks += len(chunks)
             report.statements += len(statements)
     finally:  # an error line must not land inside an open progress bar

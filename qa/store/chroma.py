@@ -223,16 +223,19 @@ class Store:
                      embeddings=[_vec(e) for e in embeddings[i : i + 200]],
                      metadatas=[_statement_meta(st, doc, version) for st in part])
 
-    def add_text(self, text: str, doc: Document, version: str) -> None:
-        """The canonical text every offset of this version points into, in parts."""
+    def add_text(self, text: str, doc: Document, version: str, outline: list[Any] | None = None) -> None:
+        """The canonical text every offset of this version points into, in parts, and its outline
+        (headings with their spans) on the first part."""
         key = f"{doc.id}@{version}"
         parts = [text[i : i + TEXT_PART] for i in range(0, len(text), TEXT_PART)] or [""]
         for i in range(0, len(parts), 20):
             ids = [f"{key}:t{n:03d}" for n in range(i, min(i + 20, len(parts)))]
+            metas: list[dict[str, Any]] = [{"key": key, "doc_id": doc.id, "part": n, "parts": len(parts)}
+                                           for n in range(i, min(i + 20, len(parts)))]
+            if i == 0:
+                metas[0]["outline"] = json.dumps(outline or [], ensure_ascii=False)
             self._op("texts", "upsert", ids=ids, documents=parts[i : i + 20],
-                     embeddings=[_unit_vector() for _ in ids],
-                     metadatas=[{"key": key, "doc_id": doc.id, "part": n, "parts": len(parts)}
-                                for n in range(i, min(i + 20, len(parts)))])
+                     embeddings=[_unit_vector() for _ in ids], metadatas=metas)
 
     # --- reading (always paged) -----------------------------------------------------------
     def _get_all(self, collection: str, **kwargs: Any) -> tuple[list[str], list[Any], list[Any]]:
@@ -298,8 +301,8 @@ class Store:
                 vecs.append(emb)
         return out, vecs
 
-    def canonical_text(self, manifest: Manifest, doc_id: str) -> str | None:
-        """The canonical text of a live document (what citations point into), or None."""
+    def canonical_text(self, manifest: Manifest, doc_id: str) -> tuple[str, list[Any]] | None:
+        """The canonical text of a live document (what citations point into) and its outline, or None."""
         version = manifest.versions.get(doc_id)
         if version is None:
             return None
@@ -310,7 +313,7 @@ class Store:
         parts = sorted(zip(metas, docs, strict=True), key=lambda x: x[0]["part"])
         if len(parts) != parts[0][0]["parts"]:
             raise StoreChanged(f"the store at {self.where} changed while it was being read ({doc_id}); try again")
-        return "".join(d for _, d in parts)
+        return "".join(d for _, d in parts), json.loads(parts[0][0].get("outline") or "[]")
 
     def find_statements(self, query_vec: Any, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Statement ids whose label is nearest to ``query_vec`` (semantic indicator lookup), with distances."""

@@ -199,3 +199,22 @@ def chunk_document(doc_id: str, version: str, original: str, cleaned: Cleaned, t
             step_back = min(overlap, j - i - 1) if block.kind != "table" else 0
             i = j - step_back
     return chunks
+
+
+def outline(cleaned: Cleaned) -> list[tuple[int, str, str, int, int]]:
+    """Every heading as (level, title, section path, start, end), spans in the original text: the
+    structure a brief reads headings from, with the same rules ``blocks`` applies."""
+    stack: list[tuple[int, str]] = []
+    out: list[tuple[int, str, str, int, int]] = []
+    for pos, line in _lines(cleaned.text):
+        level = heading_level(line) if line.strip() else None
+        if level is None:
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        title = line.strip()
+        stack.append((level, title))
+        lead = len(line) - len(line.lstrip())
+        s, e = cleaned.orig_span(pos + lead, pos + lead + len(title))
+        out.append((level, title, " > ".join(t for _, t in stack), s, e))
+    return out

@@ -1,0 +1,134 @@
+"""The industries, projects and strategies a plan names, each cited: from its headings and its sentences.
+
+Industries come from the headings of its 产业 chapters and 重点发展…产业 / 以…为主导 phrases; projects
+from 专栏 box items about 项目/工程 and named “建设…项目/工程” phrases; strategies from 实施…战略
+phrases, headings first. Names must be printed in their cited quote (``Brief.Item`` checks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+from qa.brief.select import heading_title, is_baseline_section
+from qa.brief.view import DocView, Heading
+from qa.models import Brief, Citation, Indicator
+
+MAX_ITEMS = 15
+MAX_PROJECTS = 20
+
+_INDUSTRY_SENT = re.compile(
+    r"(?:重点|优先|大力|积极|加快|着力|加速)(?:发展|培育|壮大|打造|提升)(?P<name>[\u4e00-\u9fff“”]{2,16}?(?:产业|工业|服务业|农业|物流业|旅游业|制造业))"
+    r"(?=[，。；、和及与,]|$)"
+)
+_INDUSTRY_LIST = re.compile(r"以(?P<list>[\u4e00-\u9fff、“”]{2,60}?)为(?:主导|支柱|支撑)")
+_PROJECT_SENT = re.compile(
+    r"(?:建设|实施|启动|推进|新建|扩建|加快|抓好|重点建设|开工建设|规划建设)(?P<name>[^，。；、：“”\s]{4,30}?(?:项目|工程))(?![\u4e00-\u9fff]*(?:区|园))"
+)
+_GENERIC_PROJECT = re.compile(r"^[及和与并]|一批|等|各类|其它|其他|有关|相关|这些|该|此|新项目|重点项目$|^项目|建设项目$|^工程|好$|^的|了")
+_STRATEGY = re.compile(
+    r"(?:(?:深入|继续|全面|大力|积极|加快|坚定不移地|着力)?(?:实施|坚持|推进|落实|推行|贯彻))(?P<name>(?:“[^”]{2,30}”)?[\u4e00-\u9fff、]{0,14}战略)"
+    r"|(?P<quoted>“[^”]{2,30}”(?:[一二三四五六七八九十\d]+大)?战略)"
+)
+_STRATEGY_STOP = re.compile(r"^(?:发展|总体|这一|该|此|各项|重大|国家|的|和)?战略$")
+_STRATEGY_NEXT_STOP = re.compile(r"^(?:布局|目标|部署|性|机遇|地位|重点|意义|高度|眼光|思维|任务|格局|合作|支点|定位|规划|资源|通道|要求|举措|产业|新兴|调整|思想)")
+
+
+_VERBS_LEAD = re.compile(
+    r"^(?:(?:巩固|提升|培育|壮大|升级|发展|大力|打造|全面|优化|整体|加快|推动|创新|拓展|积极|重点|做大|做强|着力|加速|推进|构建|实施|"
+    r"深入|继续|坚定不移地|建设|扶持|提高)+)(?=.{2,})"
+)
+
+
+def _items(found: Iterable[tuple[str, Citation, str | None]], limit: int) -> list[Brief.Item]:
+    out: list[Brief.Item] = []
+    seen: set[str] = set()
+    for name, cite, text in found:
+        key = Indicator.norm(name).replace("“", "").replace("”", "")
+        if key in seen:
+            continue
+        try:
+            out.append(Brief.Item(name=name, text=text, citation=cite))
+        except ValidationError:
+            continue
+        seen.add(key)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _heading_cite(view: DocView, h: Heading) -> Citation:
+    return view.cite(h.start, h.end, h.path)
+
+
+def industries(view: DocView) -> list[Brief.Item]:
+    """Industries the plan develops: headings of its 产业 chapters, then 重点发展…产业 phrases."""
+    found: list[tuple[str, Citation, str | None]] = []
+    for h in view.headings:
+        parts = h.path.split(" > ")
+        parents = parts[:-1][-2:]
+        if not any("产业" in p for p in parents) or h.level >= 6:
+            continue
+        title = heading_title(h.title)
+        if re.search(r"布局|机制|保障|措施|环境|体制|改革|空间|开发区|园区|战略|项目|结构", title):
+            continue
+        if re.search(r"(?:产业|业|物流门户|物流|旅游|电子商务(?:应用)?|经济)(?:发展)?$", title):
+            found.append((_VERBS_LEAD.sub("", title) or title, _heading_cite(view, h), None))
+    for u in view.units:
+        if is_baseline_section(u.section):
+            continue
+        for m in _INDUSTRY_LIST.finditer(u.text):
+            if not re.search(r"产业|工业|农业|服务业", u.text):
+                continue
+            for part in re.split(r"[、和及与]", m.group("list")):
+                part = part.strip("“”")
+                part = _VERBS_LEAD.sub("", part)
+                if 2 <= len(part) <= 12 and not re.search(r"[为以是的等]$|公司|企业|集团|政府|市场|产品$", part):
+                    found.append((part, view.cite(u.start, u.end, u.section), None))
+        for m in _INDUSTRY_SENT.finditer(u.text):
+            name = m.group("name").strip("“”")
+            cs = u.start + m.start("name")
+            found.append((name, view.cite(u.start, u.end, u.section), u.text.strip()[:120] if cs else None))
+    return _items(found, MAX_ITEMS)
+
+
+def projects(view: DocView) -> list[Brief.Item]:
+    """Projects: items of 专栏 boxes about 项目/工程, then named “建设…项目/工程” phrases."""
+    found: list[tuple[str, Citation, str | None]] = []
+    for u in view.units:
+        parts = u.section.split(" > ")
+        box = next((p for p in reversed(parts) if p.startswith("专栏")), None)
+        if u.kind == "box" and box and re.search(r"项目|工程", box):
+            m = re.match(r"^\s*(?:\d{1,2}[.、．]|[（(]\d+[)）])\s*([^：:；;。]{2,40})[：:；;。]?", u.text)
+            if m:
+                name = m.group(1).strip()
+                found.append((name, view.cite(u.start, u.end, u.section), None))
+    for u in view.units:
+        if u.kind == "box" or is_baseline_section(u.section):
+            continue
+        for m in _PROJECT_SENT.finditer(u.text):
+            name = re.sub(r"^(?:实施|建设|推进|启动|加快|新建|扩建|抓好)+", "", m.group("name"))
+            if _GENERIC_PROJECT.search(name) or len(name) < 5:
+                continue
+            found.append((name, view.cite(u.start, u.end, u.section), None))
+    return _items(found, MAX_PROJECTS)
+
+
+def strategies(view: DocView) -> list[Brief.Item]:
+    """Strategies: 实施“四大战略”, 科教兴区战略 … as printed, headings first."""
+    found: list[tuple[str, Citation, str | None]] = []
+    pool: list[tuple[str, int, int, str]] = [(h.title, h.start, h.end, h.path) for h in view.headings]
+    pool += [(u.text, u.start, u.end, u.section) for u in view.units]
+    pool.sort(key=lambda x: x[1])
+    for text, start, end, section in pool:
+        for m in _STRATEGY.finditer(text):
+            name = (m.group("name") or m.group("quoted") or "").lstrip("、")
+            name = _VERBS_LEAD.sub("", name) if not name.startswith("“") else name
+            if not name or _STRATEGY_STOP.match(name) or _STRATEGY_NEXT_STOP.match(text[m.end() :]):
+                continue
+            if len(name) < 4:
+                continue
+            found.append((name, view.cite(start, end, section), None))
+    return _items(found, MAX_ITEMS)
