@@ -142,10 +142,11 @@ class Statement(BaseModel):
     value_start: int | None = None
     value_end: int | None = None
     source: Literal["prose", "table"] = "prose"
-    group: str | None = Field(None, description="statements of one table row share it")
+    group: str | None = Field(None, description="statements of one table row share it: doc:start-end of the row")
     category: str | None = None
     binding: Literal["预期性", "约束性"] | None = None
-    breakdown: list[str] = Field(default_factory=list)
+    breakdown: list[str] = Field(default_factory=list, description="the sub-row it is for (城镇, 农村)")
+    subrows: list[str] = Field(default_factory=list, description="a table row's sub-rows, named on its own cells")
     page: int | None = None
     ocr: bool = False
     trace: list[str] = Field(default_factory=list)

@@ -38,6 +38,28 @@ SEED_FILES = {p.stem: p for p in sorted(SEEDS.glob("*.txt"))}
 DOC = {p.stem[:3]: p.stem for p in SEED_FILES.values()}  # "004" -> "004_f77e359f427d9ef6"
 
 
+def offline_view(path: Path | None = None, text: str | None = None, doc_id: str = "x") -> Any:
+    """A plan as the brief sees it, built by the ingest code path without a store: read (or given text),
+    cleaned, chunked, its statements read, its outline taken (qa.brief.view.DocView)."""
+    from qa.brief.view import DocView
+    from qa.figures.reader import read_statements
+    from qa.ingest.describe import describe
+    from qa.ingest.files import read_source
+    from qa.text.chunk import chunk_document, outline
+    from qa.text.clean import clean
+
+    if path is not None:
+        src = read_source(path, 20)
+        doc, cleaned, original = src.doc, src.cleaned, src.text
+    else:
+        assert text is not None
+        cleaned, original = clean(text), text
+        doc = describe(doc_id, Path(f"{doc_id}.txt"), cleaned, "0" * 64, "utf-8")
+    chunks = chunk_document(doc.id, "v", original, cleaned)
+    statements = read_statements(doc, "v", cleaned, original, chunks)
+    return DocView.of(doc, "v", original, outline(cleaned), chunks, statements)
+
+
 def qa_bin() -> str:
     """The `qa` entry point installed beside the interpreter running the tests."""
     beside = Path(sys.executable).parent / "qa"

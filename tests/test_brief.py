@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from qa import brief as qb  # tests/conftest.py has set QA_EMBED_CACHE before this import
-from qa.ingest import read_source
+from qa.brief import batch as qbatch
 from qa.models import Brief, Citation, Indicator
-from tests.conftest import DOC, SEED_FILES, completion, local_endpoint, one_line_error, run_qa
+from tests.conftest import DOC, SEED_FILES, completion, local_endpoint, offline_view, one_line_error, run_qa
 
 # ----------------------------------------------------------------------------- expectations
 
@@ -93,12 +93,13 @@ HEADLINES: dict[str, dict[str, dict[str, Any]]] = {
 
 @pytest.fixture(scope="module")
 def sources() -> dict[str, Any]:
-    return {key: read_source(SEED_FILES[doc_id], 20) for key, doc_id in DOC.items()}
+    """Each seed as the brief sees it, built by the ingest code path (qa.brief.view.DocView)."""
+    return {key: offline_view(SEED_FILES[doc_id]) for key, doc_id in DOC.items()}
 
 
 @pytest.fixture(scope="module")
 def briefs(sources: dict[str, Any]) -> dict[str, Brief]:
-    return {key: qb.check_brief(qb.extractive_brief(src), src.text) for key, src in sources.items()}
+    return {key: qb.check_brief(qb.extractive_brief(v), v.text) for key, v in sources.items()}
 
 
 def by_name(brief: Brief, name: str) -> Indicator:
@@ -118,8 +119,19 @@ def test_seed_brief_validates_with_metadata(key: str, briefs: dict[str, Brief], 
     assert b.doc_id == DOC[key]
     Brief.model_validate_json(b.model_dump_json())  # round-trips as valid
     assert qb.verify_citations(b, sources[key].text) == []
-    assert 0 < len(b.summary) <= 300 and b.summary_citations
+    assert 0 < len(b.summary) <= 400 and 3 <= len(b.summary_citations) <= 6
     assert b.industries and b.strategies, "every seed names industries and strategies"
+
+
+@pytest.mark.parametrize("key", sorted(META))
+def test_summary_is_whole_cited_sentences_without_boilerplate(key: str, briefs: dict[str, Brief]) -> None:
+    from qa.brief.summary import BOILERPLATE
+
+    b = briefs[key]
+    for c in b.summary_citations:
+        assert c.quote.rstrip()[-1] in "。；！？", f"{key}: a cut sentence {c.quote[-20:]!r}"
+        assert not BOILERPLATE.search(c.quote), f"{key}: boilerplate {c.quote[:40]!r}"
+    assert not any(c.section == "" for c in b.summary_citations), "the title is no summary"
 
 
 @pytest.mark.parametrize("key", sorted(HEADLINES))
@@ -290,38 +302,28 @@ def test_citations_name_the_stored_chunk_that_holds_them(ready_store: Any, tmp_p
             if c.chunk_id is None:
                 assert not any(k.doc_id == doc_id and k.start <= c.start and c.end <= k.end for k in chunks.values())
         assert all(i.citation.chunk_id for i in brief.indicators if i.source == "table")
-    # a plan briefed from its file alone (no store) has no chunk ids
-    src = read_source(SEED_FILES[DOC["004"]], 20)
-    assert all(c.chunk_id is None for c in qb.extractive_brief(src).citations())
 
 
-def test_chunk_ids_only_for_spans_inside_one_chunk() -> None:
-    cite = Citation(doc_id="d", start=10, end=14, quote="abcd")
-    b = Brief(doc_id="d", summary="abcd", summary_citations=[cite, cite.model_copy(update={"start": 18, "end": 22})])
-    got = qb.with_chunk_ids(b, [(0, 12, "d@v:0000"), (8, 20, "d@v:0001"), (20, 40, "d@v:0002")])
-    assert [c.chunk_id for c in got.summary_citations] == ["d@v:0001", None]  # 18-22 crosses a boundary
-    assert qb.with_chunk_ids(b, []) is b
-    assert qb.stored_version("d", "0" * 64, qb_settings_without_store()) is None
-
-
-def qb_settings_without_store() -> Any:
-    import tempfile
-
-    from qa.config import Settings
-
-    return Settings(home=Path(tempfile.mkdtemp(prefix="qa-no-store-")))
+def test_chunk_ids_only_for_spans_inside_one_chunk(sources: dict[str, Any]) -> None:
+    view = sources["000"]
+    view = qb.DocView(view.doc, "v", "x" * 40, [], [], [], [(0, 12, "d@v:0000"), (8, 20, "d@v:0001"),
+                                                         (20, 40, "d@v:0002")])
+    assert view.cite(9, 11).chunk_id == "d@v:0000"  # the first chunk that holds it
+    assert view.cite(10, 14).chunk_id == "d@v:0001"
+    assert view.cite(18, 22).chunk_id is None  # 18-22 crosses a boundary
+    assert view.cite(21, 40).chunk_id == "d@v:0002"
 
 
 def test_invalid_brief_is_never_written(ready_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = qb.extractive_brief
+    real = qbatch.extractive_brief
 
-    def tampered(src: Any, doc: Any = None) -> Brief:
-        b = real(src, doc)
+    def tampered(view: Any) -> Brief:
+        b = real(view)
         ind = b.indicators[0]
         fake = ind.model_construct(**{**ind.__dict__, "target_value": 12345.0})  # bypasses the validator
         return b.model_construct(**{**b.__dict__, "indicators": [fake, *b.indicators[1:]]})
 
-    monkeypatch.setattr(qb, "extractive_brief", tampered)
+    monkeypatch.setattr(qbatch, "extractive_brief", tampered)
     report = qb.run_batch([_doc(ready_store, DOC["003"])], ready_store, tmp_path)
     assert list(report.failed) == [DOC["003"]] and "does not validate" in report.failed[DOC["003"]]
     assert not (tmp_path / f"{DOC['003']}.json").exists()
@@ -331,15 +333,17 @@ def test_invalid_brief_is_never_written(ready_store: Any, tmp_path: Path, monkey
 
 @pytest.fixture(scope="module")
 def store_with_bad_doc(tmp_path_factory: pytest.TempPathFactory, settings_factory: Any) -> Any:
-    """Three plans ingested into their own store; then one file is overwritten with binary junk."""
+    """Three plans ingested into their own store; then one plan's stored text is lost (deleted in Chroma)."""
     from qa.ingest import ingest
+    from qa.store.chroma import Store
 
     docs = tmp_path_factory.mktemp("docs")
     for key in ("000", "002", "003"):
         shutil.copy(SEED_FILES[DOC[key]], docs / SEED_FILES[DOC[key]].name)
     settings = settings_factory(tmp_path_factory.mktemp("qa-home-bad"), docs=[docs])
     ingest(settings, [docs])
-    (docs / SEED_FILES[DOC["002"]].name).write_bytes(b"\x00\x01\x02 not a plan")
+    store = Store(settings)
+    store._op("texts", "delete", where={"doc_id": DOC["002"]})
     return settings
 
 
@@ -348,7 +352,7 @@ def test_one_bad_document_fails_alone(store_with_bad_doc: Any, tmp_path: Path) -
     proc = run_qa(["brief", "--all", "--out", str(out)], Path(store_with_bad_doc.home))
     assert proc.returncode == 1
     line = one_line_error(proc)
-    assert line.startswith(f"qa brief: {DOC['002']}: error:") and "binary" in line
+    assert line.startswith(f"qa brief: {DOC['002']}: error:") and "holds no text" in line
     assert (out / f"{DOC['000']}.json").exists() and (out / f"{DOC['003']}.json").exists()
     assert (out / f"{DOC['000']}.md").exists() and (out / f"{DOC['003']}.md").exists()
     assert not (out / f"{DOC['002']}.json").exists()

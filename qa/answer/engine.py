@@ -111,13 +111,14 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         return refused
     q = question.strip()
     retriever = retriever or Retriever(settings)
-    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan)
+    snapshot = retriever.refresh()  # one state for the hits and their statements, whatever an ingest does
+    manifest, corpus = snapshot
+    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
     if engine == "llm":
         from qa.llm import answer_llm
 
         a = answer_llm(q, hits, settings)
     else:
-        manifest, corpus = retriever.refresh()
         a = extractive(q, hits, manifest.docs, corpus.of_chunk) if hits else \
             Answer.abstain(q, "extractive", note="no passage found")
     return _finish(a, t0)

@@ -7,7 +7,7 @@ indicators from statements), ``items`` (industries, projects, strategies), ``sum
 
 from qa.brief.batch import (
     BRIEF_VERSION, BatchReport, DocResult, brief_one, check_brief, extractive_brief, make_brief, read_brief_file,
-    run_batch, state_key, verify_citations,
+    run_batch, select_documents, state_key, verify_citations,
 )
 from qa.brief.compare import CompareRow, compare, render_compare
 from qa.brief.render import render_markdown
@@ -16,5 +16,5 @@ from qa.brief.view import BriefError, DocView
 __all__ = [
     "BRIEF_VERSION", "BatchReport", "BriefError", "CompareRow", "DocResult", "DocView", "brief_one", "check_brief",
     "compare", "extractive_brief", "make_brief", "read_brief_file", "render_compare", "render_markdown",
-    "run_batch", "state_key", "verify_citations",
+    "run_batch", "select_documents", "state_key", "verify_citations",
 ]

@@ -105,7 +105,7 @@ def table_indicators(view: DocView) -> list[Indicator]:
 
 def _row_indicator(view: DocView, sts: list[Statement]) -> Indicator | None:
     own = [s for s in sts if not s.breakdown]
-    subs = list(dict.fromkeys(b for s in sts for b in s.breakdown))
+    subs = list(dict.fromkeys([b for s in sts for b in s.subrows] + [b for s in sts for b in s.breakdown]))
     first = (own or sts)[0]
     name = first.name if own else re.sub(r"（[^（）]*）$", "", first.name)
 
@@ -122,7 +122,9 @@ def _row_indicator(view: DocView, sts: list[Statement]) -> Indicator | None:
         qualifier = "累计" if target.cumulative else target.qualifier
     elif growth is not None:
         qualifier = growth.qualifier
-    end = max(s.end for s in sts)
+    gs, _, ge = (first.group or "").rpartition(":")[2].partition("-")
+    start, end = (int(gs), int(ge)) if gs.isdigit() and ge.isdigit() else (min(s.start for s in sts),
+                                                                          max(s.end for s in sts))
     try:
         return Indicator(
             name=name, canonical=first.indicator, category=first.category,
@@ -133,7 +135,7 @@ def _row_indicator(view: DocView, sts: list[Statement]) -> Indicator | None:
             growth=growth.value if growth else None, growth_text=growth.text_value if growth else None,
             unit=unit, qualifier=qualifier, growth_qualifier=growth.qualifier if growth else None,
             binding=next((s.binding for s in sts if s.binding), None), breakdown=subs, source="table",
-            citation=view.cite(min(s.start for s in sts), end, first.section),
+            citation=view.cite(start, end, first.section),
         )
     except ValidationError:
         return None

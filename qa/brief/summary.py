@@ -8,7 +8,7 @@ targets (the sentences that state its main indicators' goals, figures included),
 
 from __future__ import annotations
 
-from qa.brief.select import heading_title, is_target_section
+from qa.brief.select import heading_title, is_baseline_section, is_target_section
 from qa.brief.view import DocView, Unit
 from qa.figures import vocab as V
 from qa.models import Citation
@@ -39,8 +39,10 @@ GUIDING_SECTION = V.rule("summary.guiding_section", r"指导思想|指导方针|
 
 
 def _ok(u: Unit) -> bool:
+    """A whole prose sentence of the plan's body that is not shared boilerplate or the record of the past."""
     t = u.text.strip()
-    return (u.kind == "prose" and 12 <= len(t) <= 160 and not BOILERPLATE.search(t)
+    return (u.kind == "prose" and bool(u.section) and 12 <= len(t) <= 160 and t[-1] in "。；！？"
+            and not BOILERPLATE.search(t) and not is_baseline_section(u.section)
             and not any(GUIDING_SECTION.search(heading_title(p)) for p in u.section.split(" > ")))
 
 

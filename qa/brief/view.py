@@ -90,10 +90,10 @@ class DocView:
         return next((cid for s, e, cid in self.chunk_spans if s <= start and end <= e), None)
 
     def cite(self, start: int, end: int, section: str = "") -> Citation:
-        """Citation of canonical [start, end), trimmed of surrounding whitespace."""
-        while start < end and self.text[start].isspace():
+        """Citation of canonical [start, end), trimmed of surrounding blanks (a table row keeps its tabs)."""
+        while start < end and self.text[start].isspace() and self.text[start] != "\t":
             start += 1
-        while end > start and self.text[end - 1].isspace():
+        while end > start and self.text[end - 1].isspace() and self.text[end - 1] != "\t":
             end -= 1
         return Citation(doc_id=self.doc.id, section=section, start=start, end=end, quote=self.text[start:end],
                         chunk_id=self.chunk_of(start, end))

@@ -51,6 +51,7 @@ class Figure:
     group: tuple[int, int] | None = None  # a table row's span with its sub-rows: one indicator
     table_unit: str | None = None  # the unit a table row's name prints in parentheses
     own_label: str = ""  # the figure's own clause words, before any inheritance
+    subrows: list[str] = field(default_factory=list)  # a table row's sub-row labels (城镇, 农村)
 
     @property
     def context(self) -> str:

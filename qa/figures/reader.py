@@ -20,7 +20,7 @@ from qa.models import Chunk, Document, Statement
 from qa.text.chunk import blocks
 from qa.text.clean import Cleaned
 
-READER_VERSION = "r1"  # part of the chunking signature: a new reader re-reads every document
+READER_VERSION = "r1"  # statements are keyed by it: bump it and `qa ingest` re-reads every document's statements
 
 
 def indicator_name(label: str) -> str:
@@ -81,9 +81,10 @@ def read_statements(doc: Document, version: str, cleaned: Cleaned, canonical: st
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
+    """Without surrounding blanks; a table row keeps its tabs (its empty leading cells are part of it)."""
+    while s < e and text[s].isspace() and text[s] != "\t":
         s += 1
-    while e > s and text[e - 1].isspace():
+    while e > s and text[e - 1].isspace() and text[e - 1] != "\t":
         e -= 1
     return s, e
 
@@ -105,7 +106,10 @@ def _statement(f: Figure, doc: Document, sid: str, base: int, cleaned: Cleaned, 
     else:  # the figure's own words name it when they can; else the words it inherited
         own = indicator_name(f.own_label) if f.own_label else ""
         name = own if _names_something(own) else indicator_name(f.label)
-    group = f"{doc.id}:{cleaned.orig_span(base + f.group[0], base + f.group[1])[0]}" if f.group else None
+    group = None
+    if f.group:  # the row with its sub-rows, as a canonical span: doc:start-end
+        gs, ge = cleaned.orig_span(*_trim(cleaned.text, base + f.group[0], base + f.group[1]))
+        group = f"{doc.id}:{gs}-{ge}"
     trace = list(dict.fromkeys(f.trace))
     return Statement(
         id=sid, doc_id=doc.id, chunk_id=holders[0] if holders else None, chunk_ids=holders, label=f.label,
@@ -116,5 +120,6 @@ def _statement(f: Figure, doc: Document, sid: str, base: int, cleaned: Cleaned, 
         base_value=f.base_value, base_unit=f.base_unit, base_year=f.base_year, section=section,
         context=f.context, start=os_, end=oe, quote=canonical[os_:oe], value_start=vs, value_end=ve,
         source=f.source, group=group, category=f.category, binding=f.binding, breakdown=f.breakdown,  # type: ignore[arg-type]
+        subrows=f.subrows,
         trace=trace,
     )

@@ -192,7 +192,7 @@ def table_figures(text: str, period: tuple[int, int] | None, section: str) -> li
 
 def _row_figures(r: Row, parent: Row, text: str, period: tuple[int, int] | None, base_year: int | None,
                  target_year: int | None, cumulative_note: bool, section: str, group: tuple[int, int]) -> list[Figure]:
-    name = parent.name + (f"（{r.sub}）" if r is not parent and r.sub else "")
+    name = parent.name + (f"（{r.sub}）" if r.sub else "")
     unit = parent.unit if r is parent else (r.unit or parent.unit)
     row_text = text[r.start : r.end]
     figs: list[Figure] = []
@@ -217,8 +217,8 @@ def _row_figures(r: Row, parent: Row, text: str, period: tuple[int, int] | None,
             qualifier=cell.qualifier, label=name + (f"（{unit}）" if unit else ""), year=year, kind=kind, growth=growth, start=r.start, end=r.end,
             sentence=row_text, cumulative=bracketed, pos=0, length=len(row_text), lead=section.split(" > ")[-1],
             yearly=growth, trace=trace, category=parent.category, binding=r.binding or parent.binding,
-            breakdown=[r.sub] if r is not parent and r.sub else [], text_value=cell.text, source="table",
-            group=group, table_unit=unit,
+            breakdown=[r.sub] if r.sub else [], text_value=cell.text, source="table", group=group, table_unit=unit,
+            subrows=[x.sub for x in [parent, *parent.subrows] if x.sub] if r is parent else [],
         )
         figs.append(f)
     return figs

@@ -94,7 +94,7 @@ FIGURE = rule("figure", rf"(?P<pre>{PRE_QUAL})?(?P<bracket>\[)?(?P<num>{NUMBER})
               ("达到46.5亿元", "控制在4.5%以内", "[150]"), ("地区生产总值",))
 RATIO = rule("ratio", r"(?<![\d.])(?P<parts>\d+(?:\.\d+)?(?:\s*[:：]\s*\d+(?:\.\d+)?){1,3})(?![\d.]|\s*[:：]\s*\d)",
              "a structure printed as parts (三次产业结构 12:45:43)",
-             ("三次产业比例调整为12:45:43", "结构为12.9：52.7：34.4"), ("时间8:30", "达到46.5亿元"))
+             ("三次产业比例调整为12:45:43", "结构为12.9：52.7：34.4", "城乡收入比为2.5:1"), ("目标：46.5亿元", "达到46.5亿元"))
 RANGE = rule("range", rf"(?P<lo>{NUMBER})\s*[-—~～至到]\s*(?P<hi>{NUMBER})\s*(?P<unit>%|{UNITS})",
              "a range of a figure (增长8-10%)", ("年均增长8-10%", "达到5～6万人"), ("2006-2010年",))
 YEAR_AS_FIGURE = rule("figure.is_year", rf"^(?:{YEAR_NUM})$", "a four-digit plan-era year is a time, not a figure",

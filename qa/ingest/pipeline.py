@@ -33,7 +33,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
     import time
 
     from qa.figures.reader import read_statements
-    from qa.store.chroma import Store, StoreError, chunking_signature, index_text, statement_label
+    from qa.store.chroma import Store, StoreError, chunking_signature, index_text, reader_version, statement_label
     from qa.text.chunk import chunk_document, outline
 
     t0 = time.perf_counter()
@@ -46,11 +46,15 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
     rebuild_all = manifest.chunking != sig or manifest.embedding != settings.store.embedding
     report = IngestReport([], [], [], [], 0, 0, 0.0)
 
+    reader = reader_version()
     todo: list[SourceFile] = []
+    restate: list[SourceFile] = []  # unchanged chunks, statements read by an older reader: read them again
     for s in sources:
         old = manifest.docs.get(s.doc.id)
         if old and old.sha256 == s.sha256 and not rebuild_all and s.doc.id in manifest.versions:
             report.unchanged.append(s.doc.id)
+            if manifest.readers.get(s.doc.id) != reader:
+                restate.append(s)
         else:
             (report.updated if old else report.added).append(s.doc.id)
             todo.append(s)
@@ -72,16 +76,17 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
 
     bar = None
     pending = []
-    for s in todo:
+    for s in todo + restate:
         version = s.sha256[:10] + hashlib.sha256(sig.encode()).hexdigest()[:4]
         chunks = chunk_document(s.doc.id, version, s.text, s.cleaned, settings.store.chunk_tokens,
                                 settings.store.chunk_overlap)
         if len(chunks) > settings.store.max_chunks:
             raise IngestError(f"{s.path}: {len(chunks)} chunks, over the limit of {settings.store.max_chunks} a "
                               "document may have (QA_MAX_CHUNKS); nothing was written")
-        statements = read_statements(s.doc, version, s.cleaned, s.text, chunks)
+        statements = read_statements(s.doc, f"{version}+{reader}", s.cleaned, s.text, chunks)
         pending.append((s, version, chunks, statements))
-    total = sum(len(c) for _, _, c, _ in pending)
+    restated = {s.doc.id for s in restate}
+    total = sum(len(c) for s, _, c, _ in pending if s.doc.id not in restated)
     if progress and total:
         from tqdm import tqdm
 
@@ -95,29 +100,29 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
 
     try:
         for s, version, chunks, statements in pending:
-            vecs = store.ef.embed([index_text(c) for c in chunks], "passage", progress=tick)
-            store.add_chunks(chunks, s.doc, version, vecs)
+            if s.doc.id not in restated:
+                vecs = store.ef.embed([index_text(c) for c in chunks], "passage", progress=tick)
+                store.add_chunks(chunks, s.doc, version, vecs)
+                store.add_text(s.text, s.doc, version, outline(s.cleaned))
+                report.chunks += len(chunks)
             # labels are short and compared with a question's indicator words: both embedded as queries
             labels = store.ef.embed([statement_label(st) for st in statements], "query")
-            store.add_statements(statements, s.doc, version, labels)
-            store.add_text(s.text, s.doc, version, outline(s.cleaned))
-            report.chunks += len(chunks)
+            store.add_statements(statements, s.doc, f"{version}+{reader}", labels)
             report.statements += len(statements)
     finally:  # an error line must not land inside an open progress bar
         if bar is not None:
             bar.close()
 
-    if todo or report.removed or rebuild_all:
+    if todo or restate or report.removed or rebuild_all:
         for s, version, chunks, statements in pending:
             manifest.docs[s.doc.id] = s.doc
             manifest.versions[s.doc.id] = version
             manifest.counts[s.doc.id] = len(chunks)
             manifest.statements[s.doc.id] = len(statements)
+            manifest.readers[s.doc.id] = reader
         for doc_id in report.removed:
-            manifest.docs.pop(doc_id, None)
-            manifest.versions.pop(doc_id, None)
-            manifest.counts.pop(doc_id, None)
-            manifest.statements.pop(doc_id, None)
+            for table in (manifest.docs, manifest.versions, manifest.counts, manifest.statements, manifest.readers):
+                table.pop(doc_id, None)
         manifest.chunking, manifest.embedding = sig, settings.store.embedding
         store.commit(manifest)
     # committed: whatever happens now, the new state is live; a failed clean-up is retried next time

@@ -68,8 +68,11 @@ class Retriever:
         return self.refresh()[0]
 
     def search(self, query: str, k: int = 8, doc: str | None = None, region: str | None = None,
-               plan: str | None = None, scope: bool = True, dense: bool = True) -> list[Hit]:
-        manifest, corpus = self.refresh()
+               plan: str | None = None, scope: bool = True, dense: bool = True,
+               snapshot: tuple[Manifest, Corpus] | None = None) -> list[Hit]:
+        """The top ``k`` chunks; ``snapshot`` (from ``refresh()``) pins the state, so a caller that also
+        reads statements reads them from the same version an ingest may be replacing right now."""
+        manifest, corpus = snapshot or self.refresh()
         lexical = corpus.lexical
         docs = manifest.docs
         allowed: set[str] | None = None

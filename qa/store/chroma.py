@@ -50,14 +50,18 @@ class Manifest(BaseModel):
     versions: dict[str, str] = Field(default_factory=dict)  # doc_id -> version
     counts: dict[str, int] = Field(default_factory=dict)  # doc_id -> live chunks
     statements: dict[str, int] = Field(default_factory=dict)  # doc_id -> live statements
+    readers: dict[str, str] = Field(default_factory=dict)  # doc_id -> reader version of its live statements
     chunking: str = ""
     embedding: str = ""
 
     def live_keys(self) -> list[str]:
         return [f"{d}@{v}" for d, v in sorted(self.versions.items())]
 
+    def statement_keys(self) -> list[str]:
+        return [f"{d}@{v}+{self.readers.get(d, '')}" for d, v in sorted(self.versions.items())]
+
     def digest(self) -> str:
-        blob = json.dumps([self.live_keys(), self.chunking, self.embedding], ensure_ascii=False)
+        blob = json.dumps([self.statement_keys(), self.chunking, self.embedding], ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -69,9 +73,15 @@ UNIT_VECTOR_DIM = 384
 
 
 def chunking_signature(settings: Settings) -> str:
+    return f"v6:t{settings.store.chunk_tokens}:o{settings.store.chunk_overlap}"
+
+
+def reader_version() -> str:
+    """Statements are stored under their version key plus the reader that read them, so a new reader
+    re-reads statements without rewriting (or re-embedding) unchanged chunks."""
     from qa.figures.reader import READER_VERSION
 
-    return f"v6:t{settings.store.chunk_tokens}:o{settings.store.chunk_overlap}:{READER_VERSION}"
+    return READER_VERSION
 
 
 class Store:
@@ -215,7 +225,8 @@ class Store:
 
     def add_statements(self, statements: list[Statement], doc: Document, version: str,
                        embeddings: list[Any]) -> None:
-        """Statements with their label embedded and the metadata that filtered lookups need."""
+        """Statements with their label embedded and the metadata that filtered lookups need; ``version``
+        is the statement key's version (``version+reader``)."""
         for i in range(0, len(statements), 200):
             part = statements[i : i + 200]
             self._op("statements", "upsert", ids=[st.id for st in part],
@@ -277,7 +288,7 @@ class Store:
         """Every statement of the live versions (of ``doc_ids``), in document order, and their label vectors."""
         out: list[Statement] = []
         vecs: list[Any] = []
-        for key in manifest.live_keys():
+        for key in manifest.statement_keys():
             doc_id = key.split("@", 1)[0]
             if doc_ids is not None and doc_id not in doc_ids:
                 continue
@@ -349,7 +360,8 @@ class Store:
         removed = 0
         for collection in ("chunks", "statements", "texts"):
             ids, _, _ = self._get_all(collection, include=[])
-            stale = [i for i in ids if _stale(i, live, limits.get(collection))]
+            keys = set(manifest.statement_keys()) if collection == "statements" else live
+            stale = [i for i in ids if _stale(i, keys, limits.get(collection))]
             for i in range(0, len(stale), PAGE):
                 self._op(collection, "delete", ids=stale[i : i + PAGE])
             removed += len(stale)

@@ -1,4 +1,5 @@
-"""qa.tables on the real 主要指标表 of seed 004 (values checked by reading the file) and on made-up tables.
+"""The table reader (qa.figures.table) and the brief's row indicators (qa.brief.select) on the real
+主要指标表 of seed 004 (values checked by reading the file) and on made-up tables.
 
 Every expected value below was read off seeds/004_f77e359f427d9ef6.txt lines 343-367 by hand:
 ``类别 | 指标 | (sub) | 2020 年 | 2025 年 | 年均增长 | 属性`` and the note ``注：带 [ ] 为累计数据``.
@@ -10,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.text.clean import clean
-from qa.ingest import read_source
+from qa.brief.select import table_indicators
+from qa.figures.table import column_roles, parse_cell, split_name
 from qa.models import Indicator
-from qa.tables import column_roles, parse_cell, parse_tables, split_name, table_indicators
+from tests.conftest import offline_view
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_004 = ROOT / "seeds" / "004_f77e359f427d9ef6.txt"
@@ -46,7 +47,7 @@ EXPECTED_004 = {
 
 @pytest.fixture(scope="module")
 def seed004():
-    return read_source(SEED_004, 20)
+    return offline_view(SEED_004)
 
 
 def test_header_decides_the_columns() -> None:
@@ -90,15 +91,12 @@ def test_name_number_and_unit_from_parentheses() -> None:
 
 
 def test_seed_004_table_has_all_21_indicators_as_printed(seed004) -> None:
-    tables = [t for t in parse_tables(seed004.cleaned, seed004.text, "004") if t.is_indicator_table]
-    assert len(tables) == 1
-    table = tables[0]
-    assert "主要指标表" in table.section
-    assert (table.base_year, table.target_year) == (2020, 2025)
-    assert table.cumulative_brackets, "the note 注：带 [ ] 为累计数据 marks [150] cumulative"
-    assert [r.number for r in table.rows] == list(range(1, 22))
-
-    inds = table_indicators(seed004.cleaned, seed004.text, "004")
+    table = [s for s in seed004.statements if s.source == "table"]
+    assert {s.section for s in table} == {next(s.section for s in table)} and "主要指标表" in table[0].section
+    assert {s.year for s in table if "table.base_column" in s.trace} == {2020}
+    assert {s.year for s in table if "table.target_column" in s.trace} == {2025}
+    assert any(s.cumulative and s.value == 150 for s in table), "the note 注：带 [ ] 为累计数据 marks [150] cumulative"
+    inds = table_indicators(seed004)
     assert len(inds) == 21
     for n, ind in enumerate(inds, 1):
         cat, name, unit, base, target, growth, text, qual, binding = EXPECTED_004[n]
@@ -111,7 +109,7 @@ def test_seed_004_table_has_all_21_indicators_as_printed(seed004) -> None:
 
 
 def test_sub_rows_fold_into_indicator_9(seed004) -> None:
-    inds = table_indicators(seed004.cleaned, seed004.text, "004")
+    inds = table_indicators(seed004)
     nine = inds[8]
     assert nine.breakdown == ["城镇", "农村"]
     assert nine.growth_text == "与同期GDP增速基本同步"
@@ -120,13 +118,13 @@ def test_sub_rows_fold_into_indicator_9(seed004) -> None:
 
 def test_row_citations_are_exact_original_spans(seed004) -> None:
     original = seed004.text
-    for ind in table_indicators(seed004.cleaned, original, "004"):
+    for ind in table_indicators(seed004):
         c = ind.citation
         assert original[c.start : c.end] == c.quote
         assert "\t" in c.quote  # the row as printed, tabs and all
         # the quote is the row itself: its name (spaces as printed) and its values are in it
         assert Indicator.norm(ind.name) in Indicator.norm(c.quote)
-    rows = {i.name: i.citation.quote for i in table_indicators(seed004.cleaned, original, "004")}
+    rows = {i.name: i.citation.quote for i in table_indicators(seed004)}
     assert rows["地区生产总值增长率"] == "经济发展 (6 个)\t1. 地区生产总值增长率 (%)\t\t0.2\t\t5 以上\t预期性"
     assert rows["产业电商园线上线下综合交易额"] == "\t8. 产业电商园线上线下综合交易额 (亿元)\t\t30\t[150]\t\t预期性"
 
@@ -144,10 +142,7 @@ def test_made_up_table_generic_rules() -> None:
         "注：[ ] 内为五年累计数。\n"
         "第三章 产业\n"
     )
-    cleaned = clean(text)
-    tables = parse_tables(cleaned, text, "x")
-    assert len(tables) == 1 and tables[0].is_indicator_table
-    inds = table_indicators(cleaned, text, "x")
+    inds = table_indicators(offline_view(text=text))
     assert [i.name for i in inds] == ["地区生产总值", "森林覆盖率", "单位GDP能耗降低"]
     gdp, forest, energy = inds
     assert (gdp.unit, gdp.base_year, gdp.base_value, gdp.target_year, gdp.target_value) == ("亿元", 2015, 80, 2020, 120)
