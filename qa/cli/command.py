@@ -1,150 +1,25 @@
-"""The `qa` command: a thin shell over the same functions the page uses.
+"""The `qa` command: the argument parser, the dispatch to the command modules, and the rule that
+every failure the user can cause ends in one line on stderr and a non-zero exit code, never a traceback.
 
-Heavy libraries (chromadb, gradio, openai) are imported inside the commands so
-`qa --help` starts instantly. Every failure the user can cause ends in one line on
-stderr and a non-zero exit code, never a traceback.
+Heavy libraries (chromadb, gradio, openai) are imported inside the commands so `qa --help` starts
+instantly. (Named ``command`` rather than ``main`` so that ``qa.cli.main``, the function the
+entry point calls, is not also the name of a module.)
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from pathlib import Path
+
+from qa.cli.briefs import cmd_brief, cmd_compare
+from qa.cli.common import UserError
+from qa.cli.documents import cmd_ask, cmd_ingest, cmd_search
+from qa.cli.evaluate import cmd_eval
+from qa.cli.serve import cmd_serve
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-EXIT_USAGE = 2
-
-
-def _settings(args: argparse.Namespace):
-    from qa.config import load
-
-    return load(engine=getattr(args, "engine", None), replay=True if getattr(args, "replay", False) else None)
-
-
-def _check_question(text: str, what: str) -> str:
-    """Empty, punctuation-only and over-long questions are the user's mistake: one line, before any work."""
-    from qa.answer import question_problem
-
-    problem = question_problem(text, what)
-    if problem:
-        raise UserError(problem)
-    return text.strip()
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from qa.ingest import ingest
-
-    settings = _settings(args)
-    paths = [Path(p) for p in args.paths] if args.paths else None
-    r = ingest(settings, paths, progress=not args.quiet)
-    print(
-        f"ingested {len(r.added)} new, {len(r.updated)} updated, {len(r.unchanged)} unchanged, "
-        f"{len(r.removed)} removed documents; {r.chunks} chunks written, {r.embedded} embedded "
-        f"in {r.seconds:.1f}s → {settings.store.chroma_url or settings.store.chroma_dir}"
-    )
-    return 0
-
-
-def _retriever(settings):
-    from qa.retrieve import Retriever
-
-    r = Retriever(settings)
-    if not r.manifest.docs:
-        raise UserError("the store is empty: run `qa ingest` first (or `make run`)")
-    return r
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    query = _check_question(args.query, "query")
-    hits = _retriever(settings).search(query, k=args.k, doc=args.doc, region=args.region, plan=args.plan)
-    if args.json:
-        print(json.dumps([h.model_dump() for h in hits], ensure_ascii=False, indent=2))
-        return 0
-    if not hits:
-        print("no matching passages")
-    for h in hits:
-        c = h.chunk
-        print(f"#{h.rank}  score {h.score:.4f}  {c.doc_id} [{c.start}:{c.end}]  {h.region or ''} {h.plan or ''}")
-        print(f"    {c.section or '(front matter)'}")
-        print("    " + c.clean.replace("\n", "\n    ")[:600])
-        print()
-    return 0
-
-
-def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.answer import answer_question
-
-    settings = _settings(args)
-    question = _check_question(args.question, "question")
-    a = answer_question(question, settings, retriever=_retriever(settings), doc=args.doc)
-    if args.json:
-        print(a.model_dump_json(indent=2))
-        return 0
-    print(render_answer(a))
-    return 0
-
-
-def render_answer(a) -> str:
-    from qa.answer import answer_facts
-
-    lines = [a.text]
-    facts = answer_facts(a)
-    if facts:
-        lines.append("  " + " · ".join(facts))
-    if not a.supported:
-        lines.append(f"  ⚠ 未能在引用中找到这些数字: {', '.join(a.unsupported_numbers)}")
-    if a.abstained and a.note:
-        lines.append(f"  ({a.note})")
-    for i, c in enumerate(a.citations, 1):
-        lines.append(f"  [{i}] {c.doc_id} {c.section} [{c.start}:{c.end}]")
-        lines.append(f"      「{c.quote.strip()[:300]}」")
-    lines.append(f"  ({a.engine}, {a.timing_ms:.0f} ms)")
-    return "\n".join(lines)
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from qa.evaluate import run_cli
-
-    return run_cli(args, _settings(args))
-
-
-def cmd_brief(args: argparse.Namespace) -> int:
-    from qa.brief import run_cli
-
-    return run_cli(args, _settings(args))
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from qa.brief import compare_cli
-
-    return compare_cli(args, _settings(args))
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from qa.web import serve
-
-    settings = _settings(args)
-    if args.host:
-        settings.web.host = args.host
-    elif settings.web.host not in LOOPBACK:
-        raise UserError(f"QA_HOST={settings.web.host} would open the page beyond this machine; "
-                        f"say so explicitly with `qa serve --host {settings.web.host}`")
-    if args.port:
-        settings.web.port = args.port
-    serve(settings)
-    return 0
-
-
-class UserError(Exception):
-    """A mistake the user can fix; printed as one line."""
-
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -251,7 +126,3 @@ def main(argv: list[str] | None = None) -> int:
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         print(f"qa {args.cmd}: error: {type(e).__name__}: {msg} (set QA_DEBUG=1 for details)", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
