@@ -13,7 +13,7 @@ import ipaddress
 from pathlib import Path
 from typing import Any
 
-from qa.config import Settings
+from qa.config import ConfigError, Settings
 from qa.web.page import ALL, Page, gradio
 from qa.web.render import compare_frames, doc_label, sources_html
 
@@ -137,7 +137,7 @@ def _auth(settings: Settings) -> tuple[str, str] | None:
     raw = settings.web.auth.get_secret_value()
     user, sep, password = raw.partition(":")
     if not sep or not user or not password:
-        raise ValueError("QA_AUTH must look like user:password")
+        raise ConfigError("QA_AUTH must look like user:password")
     return user, password
 
 
@@ -152,7 +152,8 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None = None) -> None:
-    """`qa serve`: the page on settings.web.host:port (127.0.0.1 unless --host / QA_HOST says otherwise)."""
+    """`qa serve`: the page on settings.web.host:port (127.0.0.1 unless --host / QA_HOST says otherwise),
+    behind ``qa.web.guard.Guard`` (login throttling, no uploads without a login)."""
     import sys
 
     gradio()
@@ -162,7 +163,14 @@ def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None 
               + ("" if auth else " WITHOUT a login (set QA_AUTH=user:password)"), file=sys.stderr)
     demo = build_app(settings, gold=gold, report_dir=report_dir)
     demo.queue(default_concurrency_limit=4, max_size=256)
+    from starlette.middleware import Middleware
+
+    from qa.web.guard import Guard
+
+    guard = Middleware(Guard, auth=auth is not None, attempts=settings.web.login_attempts,
+                       window=settings.web.login_window)
     demo.launch(
+        app_kwargs={"middleware": [guard]},  # in front of every Gradio route: logins, uploads
         server_name=settings.web.host,
         server_port=settings.web.port,
         auth=auth,

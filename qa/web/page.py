@@ -15,6 +15,7 @@ import io
 import json
 import os
 import queue
+import sys
 import threading
 import time
 import urllib.error
@@ -34,6 +35,7 @@ from qa.web.render import (
     preview_markdown,
     sources_html,
     table_rows,
+    warning_markdown,
 )
 
 if TYPE_CHECKING:
@@ -115,6 +117,13 @@ def clean_history(history: Any) -> list[dict[str, str]]:
     return out
 
 
+def _shown(question: str) -> str:
+    """The question as the chat shows it: a very long one cut (it is refused anyway)."""
+    from qa.answer import MAX_QUESTION
+
+    return question if len(question) <= MAX_QUESTION else question[:MAX_QUESTION] + "…"
+
+
 # ---------------------------------------------------------------- the handlers
 
 class Page:
@@ -163,16 +172,47 @@ class Page:
 
     @staticmethod
     def _error(message: str) -> Exception:
-        return gradio().Error(message)
+        """A request the page refuses: the message in the browser, no traceback in the server's log."""
+        return gradio().Error(message, print_exception=False)
+
+    @staticmethod
+    def _log_fault(err: Exception) -> None:
+        """A fault on the server's side (the store cannot be reached): one line in `qa serve`'s log,
+        naming what failed and why (a StoreError's message names the store and the cause)."""
+        print(f"qa serve: error: {err}", file=sys.stderr, flush=True)
+
+    def _fault(self, err: Exception) -> Exception:
+        """The fault logged in one line, and the same line for the browser."""
+        self._log_fault(err)
+        return gradio().Error(str(err), print_exception=False)
 
     # ------------------------------------------------------------ 问答
 
     def ask(self, message: str, history: Any, scope: str | None, engine: str | None,
             region: str | None = None, plan: str | None = None) -> Iterator[tuple[Any, Any, str]]:
-        """Answer one question (streamed with the LLM engine); yields (history, sources, box)."""
-        gr = gradio()
-        history = clean_history(history)
+        """Answer one question (streamed with the LLM engine); yields (history, sources, box).
+
+        A question no engine should see is answered with the reason `qa ask` prints for it (the
+        same ``qa.answer.question_problem``); a store that cannot be reached is one line in the
+        server's log and in the chat.
+        """
+        from qa.store import StoreError
+
         q = (message or "").strip()
+        try:
+            yield from self._ask(q, clean_history(history), scope, engine, region, plan)
+        except StoreError as err:
+            self._log_fault(err)
+            turn = [{"role": "user", "content": _shown(q)}] if q else []
+            turn.append({"role": "assistant", "content": warning_markdown(str(err))})
+            yield [*clean_history(history), *turn], sources_html(None, {}), ""
+
+    def _ask(self, q: str, history: list[dict[str, str]], scope: str | None, engine: str | None,
+             region: str | None, plan: str | None) -> Iterator[tuple[Any, Any, str]]:
+        from qa.answer import question_problem
+        from qa.store import StoreError
+
+        gr = gradio()
         doc = self._pick(scope, self.scope_choices(), "规划文件")
         region = self._pick(region, self.region_choices(), "地区")
         plan = self._pick(plan, self.plan_choices(), "规划期")
@@ -182,7 +222,12 @@ class Page:
         if not q:
             yield history, gr.skip(), ""
             return
-        history.append({"role": "user", "content": q})
+        history.append({"role": "user", "content": _shown(q)})
+        problem = question_problem(q)
+        if problem:
+            history.append({"role": "assistant", "content": warning_markdown(problem)})
+            yield history, sources_html(None, {}), ""
+            return
         docs = self.docs
         if engine == "llm":
             history.append({"role": "assistant", "content": PENDING})
@@ -200,6 +245,8 @@ class Page:
                         yield history, gr.skip(), ""
                     else:
                         a = part
+            except StoreError:
+                raise
             except Exception as err:  # a broken LLM must not break the page
                 history[-1] = {"role": "assistant", "content": f"⚠ 大模型出错: {html.escape(str(err))[:300]}"}
                 yield history, sources_html(None, docs), ""
@@ -243,7 +290,12 @@ class Page:
         if not doc_id:
             return "<p>选择一份规划</p>", gr.update(value=None, interactive=False), \
                 gr.update(value=None, interactive=False)
-        b = self.brief(doc_id)
+        from qa.store import StoreError
+
+        try:
+            b = self.brief(doc_id)
+        except StoreError as err:
+            raise self._fault(err) from None
         files = [self.briefs_dir / f"{b.get('doc_id') or doc_id}.{ext}" for ext in ("json", "md")]
         downloads = [gr.update(value=str(p), interactive=True) if p.is_file() else gr.update(value=None, interactive=False)
                      for p in files]
@@ -329,12 +381,15 @@ class Page:
         from qa.eval.gold import GoldError
         from qa.eval.report import UsageError
         from qa.eval.run import run
+        from qa.store import StoreError
 
         log = io.StringIO()
         try:
             run(self.gold_path(), self.settings, report_dir=self.report_dir, log=log)
         except (GoldError, UsageError, OSError) as err:
             raise self._error(f"评测失败: {err}") from None
+        except StoreError as err:
+            raise self._fault(err) from None
         warnings = log.getvalue().strip()
         note = f"<sub>{html.escape(warnings)}</sub>\n\n" if warnings else ""
         return note + self.read_report()

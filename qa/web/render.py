@@ -209,7 +209,7 @@ def _cites(cites: list) -> str:
     return "<br>".join(out)
 
 
-def refusal_markdown(problem: str) -> str:
-    """The chat message for a question no engine is shown (``qa.answer.question_problem``'s reason,
-    the same line `qa ask` prints as its error)."""
-    return f"⚠ {_md(problem)}"
+def warning_markdown(reason: str) -> str:
+    """The chat message for a question that got no answer: why (the reason ``qa.answer.question_problem``
+    gives, the line `qa ask` prints as its error; or the store's one-line fault)."""
+    return f"⚠ {_md(reason)}"
