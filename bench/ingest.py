@@ -48,11 +48,11 @@ def pct(xs: list[float], p: float) -> float:
 
 def embedding_cost(docs: Path, n: int = 20) -> tuple[float, float, int]:
     """(model load s, s per chunk, chunks in the corpus) with an empty, throw-away cache."""
-    from qa.text.chunk import chunk_document
     from qa.config import Settings
-    from qa.store.embed import embedding_function
     from qa.ingest import collect, read_source
     from qa.store.chroma import index_text
+    from qa.store.embed import embedding_function
+    from qa.text.chunk import chunk_document
 
     s = Settings()
     chunks = []

@@ -104,11 +104,11 @@ def pct(xs: list[float], p: float) -> float:
 
 def load_seeds(settings: Any) -> list[Seed]:
     """Chunk the seeds as ingest does, embed each chunk once (shared cache), find their chapters."""
-    from qa.text.chunk import blocks, chunk_document
-    from qa.store.embed import embedding_function
     from qa.ingest import collect, read_source
-    from qa.text.places import region_aliases
     from qa.store.chroma import index_text
+    from qa.store.embed import embedding_function
+    from qa.text.chunk import blocks, chunk_document
+    from qa.text.places import region_aliases
 
     ef = embedding_function(settings.store)
     seeds = []
@@ -229,10 +229,10 @@ def build_doc(i: int, base: int, seeds: list[Seed], stems: list[str], rng: rando
 
 def prefill(doc: Synthetic, path: Path, seeds: list[Seed], settings: Any, cache: Any, model_id: str) -> dict:
     """Chunk the written file exactly as ingest will, and cache each chunk under its own text's hash."""
-    from qa.text.chunk import chunk_document
-    from qa.store.embed import _key
     from qa.ingest import read_source
     from qa.store.chroma import index_text
+    from qa.store.embed import _key
+    from qa.text.chunk import chunk_document
 
     src = read_source(path, settings.store.max_file_mb)
     chunks = chunk_document(src.doc.id, "bench", src.text, src.cleaned, settings.store.chunk_tokens,

@@ -113,7 +113,8 @@ class WebSettings(BaseSettings):
     eval_gold: Path | None = Field(None, description="the page's eval gold file (default evals/indicators.jsonl)")
     eval_report: Path | None = Field(None, description="the page's eval report folder (default reports/eval)")
     max_upload_files: int = Field(20, ge=1)
-    login_attempts: int = Field(5, ge=1, description="wrong passwords allowed per client per minute")
+    login_attempts: int = Field(5, ge=1, description="wrong passwords allowed per client per login_window")
+    login_window: float = Field(60.0, gt=0, description="seconds a failed login counts against its client")
 
 
 SECTIONS: dict[str, type[BaseSettings]] = {

@@ -512,11 +512,11 @@ def faulty_llm(faults: dict[str, str]) -> Iterator[tuple[str, list[tuple[str, st
 def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
     ready_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qa import llm
     from qa.config import Settings
+    from qa.llm import client as llm_client
     from qa.store.chroma import Store
 
-    monkeypatch.setattr(llm, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(llm_client, "BACKOFF_BASE", 0.01)
     faults = {"000": "500", "001": "junk", "003": "timeout"}
     docs = [d for _, d in sorted(Store(ready_store).manifest().docs.items())]
     with faulty_llm(faults) as (url, received):

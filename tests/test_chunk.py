@@ -7,9 +7,9 @@ from bisect import bisect_left
 
 import pytest
 
-from qa.text.chunk import chunk_document
 from qa.config import Settings
 from qa.ingest import read_source
+from qa.text.chunk import chunk_document
 from tests.conftest import DOC, SEED_FILES
 
 SENTENCE_END = re.compile(r"[。！？；!?;][”’」』）)]*$")

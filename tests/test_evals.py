@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluate import DIFFICULTIES, GOLD_KEYS, KINDS, load_gold
+from qa.eval.gold import DIFFICULTIES, GOLD_KEYS, KINDS, load_gold
 from qa.models import ABSTAIN_TEXT
 from qa.text.numbers import canonical, numbers_in
 

@@ -9,28 +9,20 @@ from pathlib import Path
 import pytest
 
 from qa.cli import build_parser
-from qa.evaluate import (
-    GoldError,
-    GoldItem,
-    UsageError,
+from qa.cli.evaluate import run_cli
+from qa.eval.gold import GoldError, GoldItem, load_gold, parse_gold
+from qa.eval.judge import (
     canonical_qualifier,
-    check_thresholds,
-    compute_metrics,
-    dumps,
     fact_matches,
     gold_qualifier,
-    load_gold,
     normalize_unit,
-    parse_gold,
-    parse_thresholds,
-    percentile,
     qualifier_matches,
-    run,
-    run_cli,
     same_quantity,
     score,
-    without_timing,
 )
+from qa.eval.metrics import compute_metrics, percentile
+from qa.eval.report import UsageError, check_thresholds, dumps, parse_thresholds, without_timing
+from qa.eval.run import run
 from qa.models import ABSTAIN_TEXT, Answer, Citation
 
 ROOT = Path(__file__).resolve().parent.parent

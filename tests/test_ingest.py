@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.text.chunk import chunk_document
 from qa.ingest import IngestError, ingest, read_source
 from qa.store.chroma import Manifest, Store
+from qa.text.chunk import chunk_document
 from tests.conftest import DOC, SEED_FILES, SEEDS, one_line_error, run_qa, store_state
 
 EXPECTED = {

@@ -28,6 +28,7 @@ from pydantic import BaseModel, field_validator
 from qa import llm
 from qa.config import Settings
 from qa.llm import CacheMiss, LLMClient, LLMError, LLMReply, answer_llm, stream_answer_llm
+from qa.llm import client as llm_client
 from qa.models import ABSTAIN_TEXT, Answer, Chunk, Hit
 from qa.text.numbers import numbers_in
 from tests.conftest import local_endpoint, one_line_error, run_qa
@@ -201,7 +202,7 @@ def scripted_server(*replies: Reply) -> Iterator[Scripted]:
 
 @pytest.fixture
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> float:
-    monkeypatch.setattr(llm, "BACKOFF_BASE", 0.05)
+    monkeypatch.setattr(llm_client, "BACKOFF_BASE", 0.05)
     return 0.05
 
 
@@ -731,12 +732,12 @@ def test_prompt_fences_documents_as_data(tmp_path: Path) -> None:
     assert "{question}{documents}" in evil  # placeholders in data are left as printed
     assert evil == llm.neutralise_fences(evil_text)
     # Gemma has no system role: the instructions are folded in front of the fence, still apart
-    folded = llm._fold_system(messages)
+    folded = llm_client._fold_system(messages)
     assert len(folded) == 1 and folded[0]["content"].index("Rules") < folded[0]["content"].index("<documents>")
 
 
 def test_brief_prompts_fence_sections_and_candidates(tmp_path: Path) -> None:
-    from qa import brief as qb
+    from qa.brief import llm as qb
 
     block = qb._fence("s0", "第一章", INJECTION + "".join(FENCE_BREAKERS))
     msgs = qb._messages("brief_map.md", sections=block, region="某区{plan}", plan="十四五", period="2021-2025")
@@ -802,14 +803,14 @@ def test_cache_key_ignores_the_endpoint_address(tmp_path: Path) -> None:
         other_model.chat(HELLO)
 
 
-def test_use_cache_dir_redirects_every_client(tmp_path: Path) -> None:
+def test_llm_cache_setting_redirects_every_client(tmp_path: Path) -> None:
+    """How `qa eval --record-dir` records: settings.with_(llm_cache=DIR), passed down to each client."""
     with scripted_server(Reply(200, completion("kept"))) as srv:
         settings = make_settings(tmp_path, srv.url)
-        with llm.use_cache_dir(tmp_path / "recording"):
-            assert LLMClient(settings).chat(HELLO) == "kept"
+        assert LLMClient(settings.with_(llm_cache=tmp_path / "recording")).chat(HELLO) == "kept"
     assert len(list((tmp_path / "recording").rglob("*.json"))) == 1
     assert not (settings.store.cache_dir / "llm").exists()
-    with llm.use_cache_dir(tmp_path / "recording"):
-        assert LLMClient(make_settings(tmp_path, srv.url, replay=True)).chat(HELLO) == "kept"
+    replay = make_settings(tmp_path, srv.url, replay=True)
+    assert LLMClient(replay.with_(llm_cache=tmp_path / "recording")).chat(HELLO) == "kept"
     with pytest.raises(CacheMiss):
         LLMClient(make_settings(tmp_path, srv.url, replay=True)).chat(HELLO)

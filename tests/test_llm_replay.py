@@ -21,7 +21,9 @@ from typing import Any
 
 import pytest
 
-from qa.evaluate import RECORD_HINT, LLMRunError, dumps, run, run_cli, without_timing
+from qa.cli.evaluate import run_cli
+from qa.eval.report import dumps, without_timing
+from qa.eval.run import RECORD_HINT, LLMRunError, run
 from qa.llm import LLMReply
 from tests.conftest import completion, local_endpoint
 from tests.llm_server import MODEL_ALIAS, free_port

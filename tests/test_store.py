@@ -92,9 +92,9 @@ def test_manifest_names_every_live_version(ready_store):
 
 def test_orphans_of_a_crashed_ingest_are_invisible_then_collected(tmp_path, settings_factory, no_default_embedding):
     """Chunks written without a manifest switch (a crash) are not searched, and the next ingest deletes them."""
-    from qa.text.chunk import chunk_document
     from qa.retrieve.retriever import Retriever
     from qa.store.chroma import index_text
+    from qa.text.chunk import chunk_document
 
     settings = settings_factory(tmp_path / "home")
     seed = SEED_FILES[DOC["002"]]

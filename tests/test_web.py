@@ -122,7 +122,7 @@ def store(ready_store: Any) -> Path:
 @pytest.fixture(scope="module")
 def workdir(ready_store: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The server's working directory: evals/indicators.jsonl (3 questions) and its report in reports/eval."""
-    from qa.evaluate import run
+    from qa.eval.run import run
 
     wd = tmp_path_factory.mktemp("web-cwd")
     (wd / "evals").mkdir()
@@ -215,7 +215,7 @@ def ask_in_page(page: Any, question: str, expect_doc: str) -> list[str]:
 
 def test_sources_html_escapes_and_marks(ready_store: Any) -> None:
     from qa.models import Answer, Citation, Document
-    from qa.web import answer_markdown, sources_html
+    from qa.web.render import answer_markdown, sources_html
 
     doc = Document(id="x", path="/nonexistent", title="<b>t</b>", region="某区", plan="十四五", sha256="0", chars=10)
     a = Answer(question="q", text="<script>alert(1)</script>", value=3, unit="%", kind="target", year=2025,
@@ -228,7 +228,7 @@ def test_sources_html_escapes_and_marks(ready_store: Any) -> None:
 
 
 def test_engine_choices(ready_store: Any) -> None:
-    from qa.web import available_engines, engines
+    from qa.web.page import available_engines, engines
 
     assert engines(ready_store) == ["extractive"]
     assert available_engines(ready_store)[0] == ["extractive"]
@@ -243,7 +243,7 @@ def test_engine_choices(ready_store: Any) -> None:
 def test_build_app(ready_store: Any) -> None:
     import gradio as gr
 
-    from qa.web import build_app
+    from qa.web.app import build_app
 
     demo = build_app(ready_store)
     assert isinstance(demo, gr.Blocks)
@@ -251,7 +251,7 @@ def test_build_app(ready_store: Any) -> None:
 
 @pytest.fixture(scope="module")
 def page_handlers(ready_store: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from qa.web import Page
+    from qa.web.page import Page
 
     return Page(ready_store, briefs_dir=tmp_path_factory.mktemp("briefs"))
 
@@ -308,7 +308,9 @@ def test_documents_outside_the_configured_folders_are_not_read(ready_store: Any,
     import gradio as gr
 
     from qa.answer import answer_question
-    from qa.web import Page, doc_path, sources_html
+    from qa.web.files import doc_path
+    from qa.web.page import Page
+    from qa.web.render import sources_html
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -329,7 +331,7 @@ def test_documents_outside_the_configured_folders_are_not_read(ready_store: Any,
 
 
 def test_loopback_check() -> None:
-    from qa.web import is_loopback
+    from qa.web.app import is_loopback
 
     assert all(is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "127.1.2.3"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.org"))
@@ -680,7 +682,7 @@ def test_server_makes_no_outside_connection(server: Server) -> None:
 
 def test_answer_markdown_of_a_real_answer(ready_store: Any) -> None:
     from qa.answer import answer_question
-    from qa.web import answer_markdown
+    from qa.web.render import answer_markdown
 
     a = answer_question(Q_FOREST, ready_store)
     md = answer_markdown(a, {})

@@ -41,7 +41,7 @@ def llm_page_server(ready_store: Any, llm_server: str, tmp_path_factory: pytest.
 
 
 def test_llm_offered_only_when_its_endpoint_answers(ready_store: Any, llm_server: str) -> None:
-    from qa.web import available_engines
+    from qa.web.page import available_engines
 
     up = ready_store.with_(**{"model": MODEL_ALIAS, "openai_base_url": llm_server})
     assert available_engines(up)[0] == ["extractive", "llm"]

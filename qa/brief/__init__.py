@@ -6,8 +6,18 @@ indicators from statements), ``items`` (industries, projects, strategies), ``sum
 """
 
 from qa.brief.batch import (
-    BRIEF_VERSION, BatchReport, DocResult, brief_one, check_brief, extractive_brief, make_brief, read_brief_file,
-    run_batch, select_documents, state_key, verify_citations,
+    BRIEF_VERSION,
+    BatchReport,
+    DocResult,
+    brief_one,
+    check_brief,
+    extractive_brief,
+    make_brief,
+    read_brief_file,
+    run_batch,
+    select_documents,
+    state_key,
+    verify_citations,
 )
 from qa.brief.compare import CompareRow, compare, render_compare
 from qa.brief.render import render_markdown

@@ -22,6 +22,7 @@ from qa.figures.indicators import alias_canon
 from qa.figures.reader import canonical_name
 from qa.models import Citation, Document, Indicator
 
+
 class CompareRow(BaseModel):
     """One plan's value of one indicator, with the quote it comes from."""
 

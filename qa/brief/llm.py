@@ -128,7 +128,7 @@ def section_batches(view: DocView, budget: int) -> list[str]:
     groups: list[tuple[str, str]] = []
     for u in view.units:
         if u.kind == "table":
-            continue  # tables are parsed exactly by qa.tables
+            continue  # table rows come from the stored statements
         if groups and groups[-1][0] == u.section:
             groups[-1] = (u.section, groups[-1][1] + u.text)
         else:

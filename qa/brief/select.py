@@ -8,6 +8,7 @@ plan's 发展基础 record of the same indicator and unit. No text is read again
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 
@@ -246,11 +247,9 @@ def attach_baselines(indicators: list[Indicator], baselines: dict[str, tuple[flo
         b = baselines.get(ind.canonical or "")
         if (b and ind.base_value is None and ind.target_value is not None and ind.unit == b[1]
                 and ind.canonical == alias_canon(ind.name)):
-            try:
+            with contextlib.suppress(ValidationError):  # a base its quote does not print is left out
                 ind = Indicator.model_validate({**ind.model_dump(), "base_value": b[0], "base_year": b[2],
                                                 "base_citation": b[3].model_dump()})
-            except ValidationError:
-                pass
         out.append(ind)
     return out
 

@@ -33,7 +33,14 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
     import time
 
     from qa.figures.reader import read_statements
-    from qa.store.chroma import Store, StoreError, chunking_signature, index_text, reader_version, statement_label
+    from qa.store.chroma import (
+        Store,
+        StoreError,
+        chunking_signature,
+        index_text,
+        reader_version,
+        statement_label,
+    )
     from qa.text.chunk import chunk_document, outline
 
     t0 = time.perf_counter()

@@ -20,6 +20,7 @@ from qa.retrieve.scope import detect_scope, lexical_query
 from qa.store.chroma import Manifest, Store
 from qa.text.places import region_aliases
 
+
 class Retriever:
     """Holds the lexical index for the live manifest; reloads it when the store changes."""
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.text.clean import Cleaned
 from qa.models import Chunk
+from qa.text.clean import Cleaned
 from qa.text.tokens import count_tokens
 
 CN_NUM = "一二三四五六七八九十百零〇"

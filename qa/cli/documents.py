@@ -1,0 +1,79 @@
+"""`qa ingest`, `qa search` and `qa ask`: documents in, passages and answers out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.cli.common import check_question, retriever_for, settings_for
+
+if TYPE_CHECKING:
+    from qa.models import Answer
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from qa.ingest import ingest
+
+    settings = settings_for(args)
+    paths = [Path(p) for p in args.paths] if args.paths else None
+    r = ingest(settings, paths, progress=not args.quiet)
+    print(
+        f"ingested {len(r.added)} new, {len(r.updated)} updated, {len(r.unchanged)} unchanged, "
+        f"{len(r.removed)} removed documents; {r.chunks} chunks and {r.statements} statements written, "
+        f"{r.embedded} chunks embedded in {r.seconds:.1f}s → {settings.store.chroma_url or settings.store.chroma_dir}"
+    )
+    for w in r.warnings:
+        print(f"qa ingest: warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    query = check_question(args.query, "query")
+    hits = retriever_for(settings).search(query, k=args.k, doc=args.doc, region=args.region, plan=args.plan)
+    if args.json:
+        print(json.dumps([h.model_dump() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("no matching passages")
+    for h in hits:
+        c = h.chunk
+        print(f"#{h.rank}  score {h.score:.4f}  {c.doc_id} [{c.start}:{c.end}]  {h.region or ''} {h.plan or ''}")
+        print(f"    {c.section or '(front matter)'}")
+        print("    " + c.clean.replace("\n", "\n    ")[:600])
+        print()
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.answer import answer_question
+
+    settings = settings_for(args)
+    question = check_question(args.question, "question")
+    a = answer_question(question, settings, retriever=retriever_for(settings), doc=args.doc)
+    if args.json:
+        print(a.model_dump_json(indent=2))
+        return 0
+    print(render_answer(a))
+    return 0
+
+
+def render_answer(a: Answer) -> str:
+    from qa.answer import answer_facts
+
+    lines = [a.text]
+    facts = answer_facts(a)
+    if facts:
+        lines.append("  " + " · ".join(facts))
+    if not a.supported:
+        lines.append(f"  ⚠ 未能在引用中找到这些数字: {', '.join(a.unsupported_numbers)}")
+    if a.abstained and a.note:
+        lines.append(f"  ({a.note})")
+    for i, c in enumerate(a.citations, 1):
+        lines.append(f"  [{i}] {c.doc_id} {c.section} [{c.start}:{c.end}]")
+        lines.append(f"      「{c.quote.strip()[:300]}」")
+    lines.append(f"  ({a.engine}, {a.timing_ms:.0f} ms)")
+    return "\n".join(lines)

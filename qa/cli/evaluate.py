@@ -1,0 +1,55 @@
+"""`qa eval`: run the eval (``qa.eval.run``), print the summary, hold the thresholds.
+
+Exit codes: 0 when every threshold holds, 1 when one is missed or the run cannot be made (a bad
+gold file, an endpoint that fails, a recording that lacks a request), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.cli.common import EXIT_USAGE, settings_for
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+
+EXIT_FAILED = 1
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    return run_cli(args, settings_for(args))
+
+
+def run_cli(args: argparse.Namespace, settings: Settings) -> int:
+    """`qa eval` with these arguments and settings (tests call it in-process)."""
+    from qa.eval.gold import GoldError
+    from qa.eval.report import UsageError, check_thresholds, parse_thresholds, summary_table
+    from qa.eval.run import LLMRunError, run
+
+    k = int(getattr(args, "k", 5) or 5)
+    try:
+        if k < 1:
+            raise UsageError(f"--k must be at least 1, got {k}")
+        thresholds = parse_thresholds(getattr(args, "fail_under", None) or [], k)
+    except UsageError as e:
+        print(f"qa eval: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(getattr(args, "report", None) or "reports/eval")
+    record_dir = getattr(args, "record_dir", None)
+    try:
+        report = run(getattr(args, "gold", None) or "evals/indicators.jsonl", settings,
+                     engine=getattr(args, "engine", None), k=k, report_dir=out, record_dir=record_dir)
+    except (GoldError, LLMRunError) as e:
+        print(f"qa eval: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    print(summary_table(report))
+    o = report["metrics"]["overall"]
+    print(f"\n{o['n']} questions, {len(report['failures'])} not strictly correct; "
+          f"wall {report['timing']['wall_s']} s; report: {out / 'report.md'}, {out / 'report.json'}")
+    missed = check_thresholds(report, thresholds)
+    for line in missed:
+        print(f"qa eval: below threshold: {line}", file=sys.stderr)
+    return EXIT_FAILED if missed else 0
