@@ -437,7 +437,7 @@ def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -
     from qa.config import Settings
 
     with scripted_llm() as (url, received):
-        settings = Settings(home=tmp_path / "home", openai_base_url=url, openai_api_key="sk-test", model="scripted",
+        settings = ready_store.with_(llm_cache=tmp_path / "llm-cache", openai_base_url=url, openai_api_key="sk-test", model="scripted",
                             context_tokens=2000, llm_retries=0)
         report = qb.run_batch([_doc(ready_store, DOC["000"])], settings, tmp_path / "out", engine="llm")
     assert report.written == [DOC["000"]], report.failed
@@ -520,7 +520,7 @@ def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
     faults = {"000": "500", "001": "junk", "003": "timeout"}
     docs = [d for _, d in sorted(Store(ready_store).manifest().docs.items())]
     with faulty_llm(faults) as (url, received):
-        settings = Settings(home=tmp_path / "home", openai_base_url=url, openai_api_key="sk-test", model="scripted",
+        settings = ready_store.with_(llm_cache=tmp_path / "llm-cache", openai_base_url=url, openai_api_key="sk-test", model="scripted",
                             context_tokens=2000, llm_retries=2, llm_timeout=4.0, llm_validation_retries=1)
         report = qb.run_batch(docs, settings, tmp_path / "out", engine="llm", jobs=2)
     assert sorted(report.written) == [DOC["002"], DOC["004"]], report.failed

@@ -64,7 +64,7 @@ def test_ingest_prints_a_summary_and_defaults_to_the_seeds(tmp_path):
     assert proc.stdout.startswith("ingested 1 new, 0 updated, 0 unchanged, 0 removed documents;")
     assert proc.stderr == ""  # -q: no progress bar
     proc = run_qa(["ingest", str(SEEDS / "002_0a4f00c585880ffc.txt")], tmp_path)
-    assert proc.returncode == 0 and "1 unchanged" in proc.stdout and "0 embedded" in proc.stdout
+    assert proc.returncode == 0 and "1 unchanged" in proc.stdout and "0 chunks embedded" in proc.stdout
     assert qa_bin().endswith("qa")
 
 

@@ -209,7 +209,7 @@ def mid_embedding(text: str) -> bool:
 PAUSED_INGEST = textwrap.dedent(
     """
     import os, signal, sys, threading, time
-    from qa.store.chroma import chroma as qs
+    from qa.store import chroma as qs
     point, delay = sys.argv[1], float(sys.argv[2])
 
     def hold():

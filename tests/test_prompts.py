@@ -64,7 +64,7 @@ def test_built_package_finds_its_prompts_from_anywhere(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = (
-        "import json, qa, qa.llm as l, qa.brief as b\n"
+        "import json, qa, qa.llm as l, qa.brief.llm as b\n"
         "print(json.dumps({'file': qa.__file__, 'names': l.prompt_names(),\n"
         "                  'user': [l.load_prompt(n)[1][:20] for n in l.prompt_names()],\n"
         "                  'brief': b._messages('brief_map.md', sections='S', region='R', plan='P', period='X')[1]['content'][:40]}))"

@@ -63,7 +63,8 @@ class DocView:
             raise BriefError(f"{doc_id}: the store holds no text for this version (run `qa ingest` again)")
         text, outline = got
         one = Manifest(versions={doc_id: version}, counts={doc_id: manifest.counts.get(doc_id, 0)},
-                       statements={doc_id: manifest.statements.get(doc_id, 0)})
+                       statements={doc_id: manifest.statements.get(doc_id, 0)},
+                       readers={doc_id: manifest.readers.get(doc_id, "")})
         chunks = store.live_chunks(one)
         statements, _ = store.live_statements(one)
         return cls.of(doc, version, text, outline, chunks, statements)
