@@ -434,7 +434,6 @@ def scripted_llm() -> Iterator[tuple[str, list[dict]]]:
 
 
 def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -> None:
-    from qa.config import Settings
 
     with scripted_llm() as (url, received):
         settings = ready_store.with_(llm_cache=tmp_path / "llm-cache", openai_base_url=url, openai_api_key="sk-test", model="scripted",
@@ -512,7 +511,6 @@ def faulty_llm(faults: dict[str, str]) -> Iterator[tuple[str, list[tuple[str, st
 def test_llm_batch_goes_on_when_the_model_fails_for_some_plans(
     ready_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qa.config import Settings
     from qa.llm import client as llm_client
     from qa.store.chroma import Store
 
