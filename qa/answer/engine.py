@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from qa.answer.describe import describe
 from qa.answer.question import MAX_QUESTION, question_core, question_problem
+from qa.answer.scope import check_scope
 from qa.answer.select import MIN_SCORE, candidates, qualifier_of, same_figure
 from qa.config import Settings
 from qa.figures import vocab as V
@@ -109,10 +110,16 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     refused = _refuse(question, engine)
     if refused:
         return refused
-    q = question.strip()
+    original = question.strip()
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()  # one state for the hits and their statements, whatever an ingest does
     manifest, corpus = snapshot
+    scope = check_scope(original, manifest.docs, corpus.years_of, doc)
+    if scope.problem:
+        a = Answer.abstain(original, engine, note=scope.problem)
+        a.trace = scope.trace
+        return _finish(a, t0)
+    q = scope.question  # an English question is read in Chinese
     hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
     if engine == "llm":
         from qa.llm import answer_llm
@@ -121,6 +128,8 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     else:
         a = extractive(q, hits, manifest.docs, corpus.of_chunk) if hits else \
             Answer.abstain(q, "extractive", note="no passage found")
+    a.question = original
+    a.trace = scope.trace + a.trace
     return _finish(a, t0)
 
 
@@ -138,8 +147,13 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
     from qa.llm import stream_answer_llm
 
     t0 = time.perf_counter()
-    q = question.strip()
     retriever = retriever or Retriever(settings)
-    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan)
+    snapshot = retriever.refresh()
+    scope = check_scope(question.strip(), snapshot[0].docs, snapshot[1].years_of, doc)
+    if scope.problem:
+        yield answer_question(question, settings, retriever, engine, doc, region, plan)
+        return
+    q = scope.question
+    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
     for part in stream_answer_llm(q, hits, settings):
         yield part if isinstance(part, str) else _finish(part, t0)

@@ -13,7 +13,7 @@ import os
 import sys
 
 from qa.cli.briefs import cmd_brief, cmd_compare
-from qa.cli.common import UserError
+from qa.cli.common import EXIT_USAGE, UsageError, UserError, positive_int
 from qa.cli.documents import cmd_ask, cmd_ingest, cmd_search
 from qa.cli.evaluate import cmd_eval
 from qa.cli.serve import cmd_serve
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="hybrid search: ranked passages with offsets")
     s.add_argument("query")
-    s.add_argument("-k", type=int, default=5)
+    s.add_argument("-k", type=positive_int, default=5, help="how many passages (at least 1)")
     s.add_argument("--doc")
     s.add_argument("--region")
     s.add_argument("--plan", help="十一五, 十二五, 十四五 …")
@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("question")
     s.add_argument("--engine", choices=["extractive", "llm"])
     s.add_argument("--doc")
+    s.add_argument("--region")
+    s.add_argument("--plan", help="十一五, 十二五, 十四五 …")
     s.add_argument("--replay", action="store_true", help="llm: answer only from the recorded cache")
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_ask)
@@ -66,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="briefs")
     s.add_argument("--format", default="json,md")
     s.add_argument("--engine", choices=["extractive", "llm"])
-    s.add_argument("--jobs", type=int, default=1)
+    s.add_argument("--jobs", type=positive_int, default=1)
     s.add_argument("--replay", action="store_true")
     s.set_defaults(fn=cmd_brief)
 
@@ -107,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         pass
     try:
         return int(args.fn(args) or 0)
+    except UsageError as e:
+        print(f"qa {args.cmd}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except known as e:
         _drop_progress_bars()
         print(f"qa {args.cmd}: error: {e}", file=sys.stderr)

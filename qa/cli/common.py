@@ -22,6 +22,21 @@ class UserError(Exception):
     """A mistake the user can fix; printed as one line."""
 
 
+class UsageError(UserError):
+    """A flag with a value that cannot work (an unknown --doc, -k 0): one line, exit code 2."""
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (``-k 0`` and ``-k -5`` are usage errors)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def settings_for(args: argparse.Namespace) -> Settings:
     """The settings from the environment, with the command's --engine / --replay on top."""
     from qa.config import load
@@ -42,10 +57,18 @@ def check_question(text: str, what: str) -> str:
     return text.strip()
 
 
-def retriever_for(settings: Settings) -> Retriever:
+def retriever_for(settings: Settings, args: argparse.Namespace | None = None) -> Retriever:
+    """The store's retriever; the command's --doc / --region / --plan must name what it holds."""
     from qa.retrieve import Retriever
+    from qa.retrieve.scope import FilterError, check_filters
 
     r = Retriever(settings)
-    if not r.manifest.docs:
+    docs = r.manifest.docs
+    if not docs:
         raise UserError("the store is empty: run `qa ingest` first (or `make run`)")
+    if args is not None:
+        try:
+            check_filters(docs, getattr(args, "doc", None), getattr(args, "region", None), getattr(args, "plan", None))
+        except FilterError as e:
+            raise UsageError(str(e)) from None
     return r

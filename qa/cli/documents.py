@@ -33,7 +33,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     query = check_question(args.query, "query")
-    hits = retriever_for(settings).search(query, k=args.k, doc=args.doc, region=args.region, plan=args.plan)
+    hits = retriever_for(settings, args).search(query, k=args.k, doc=args.doc, region=args.region, plan=args.plan)
     if args.json:
         print(json.dumps([h.model_dump() for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -53,7 +53,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = settings_for(args)
     question = check_question(args.question, "question")
-    a = answer_question(question, settings, retriever=retriever_for(settings), doc=args.doc)
+    a = answer_question(question, settings, retriever=retriever_for(settings, args), doc=args.doc,
+                        region=args.region, plan=args.plan)
     if args.json:
         print(a.model_dump_json(indent=2))
         return 0

@@ -338,6 +338,8 @@ def _bind_year(sentence_before: str, clause_before: str) -> tuple[int | None, st
 def _year_of(m: re.Match[str]) -> int | None:
     if m.group(1):
         return int(m.group(1))
+    if m.group(3):
+        return V.cn_year(m.group(3))
     span = PLAN_PERIODS.get(m.group(2))
     return span[1] if span else None
 

@@ -174,8 +174,17 @@ SECTION_RECORD = rule("section.record", r"回顾|成就|基础(?!设施|建设|�
                       ("基础设施建设", "发展目标"))
 
 # --- years
-YEAR_TOKEN = rule("year.token", rf"(?<!\d)({YEAR_NUM})\s*年|“?({PLAN_NAME})”?(?:期末|末)",
-                  "a year (2010年) or a plan's end (“十五”末)", ("到2010年", "“十五”末"), ("2010",))
+YEAR_TOKEN = rule("year.token", rf"(?<!\d)({YEAR_NUM})\s*年|“?({PLAN_NAME})”?(?:期末|末)|([一二〇零][〇零一二三四五六七八九]{{3}})\s*年",
+                  "a year (2010年, 二〇三五年) or a plan's end (“十五”末)", ("到2010年", "“十五”末", "到二〇三五年"),
+                  ("2010", "二十年"))
+CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_year(text: str) -> int | None:
+    """二〇三五 → 2035 (a year written digit by digit in Chinese numerals)."""
+    if len(text) != 4 or any(c not in CN_DIGIT for c in text):
+        return None
+    return int("".join(str(CN_DIGIT[c]) for c in text))
 YEAR_RE = rule("year.number", r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", "a four-digit year", ("2025",), ("20250",))
 PLAN_MENTION = rule("plan.mention", r"“?(十[一二三四五六七八九]?五)”?", "a plan period named in text", ("十四五",), ("五年",))
 PLAN_END_IN_Q = rule("plan.end", rf"“?({PLAN_NAME})”?(?:期末|末)", "“十五”末 is that plan's last year",

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,20 @@ class Corpus:
         if i is None or i >= len(self.vectors):
             return None
         return self.vectors[i]
+
+    @cached_property
+    def years_of(self) -> dict[str, set[int]]:
+        """Every year each document's text names (2010年, 二〇三五年): what questions about years may ask."""
+        from qa.figures import vocab as V
+
+        out: dict[str, set[int]] = {}
+        for c in self.chunks:
+            got = out.setdefault(c.doc_id, set())
+            for m in V.YEAR_TOKEN.finditer(c.clean):
+                y = int(m.group(1)) if m.group(1) else V.cn_year(m.group(3)) if m.group(3) else None
+                if y:
+                    got.add(y)
+        return out
 
     def of_docs(self, doc_ids: set[str] | None = None) -> list[Statement]:
         return [s for s in self.statements if doc_ids is None or s.doc_id in doc_ids]

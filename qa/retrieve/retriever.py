@@ -16,7 +16,7 @@ from qa.config import Settings
 from qa.models import Document, Hit
 from qa.retrieve.corpus import Corpus
 from qa.retrieve.query import chunk_kind_cues, parse
-from qa.retrieve.scope import detect_scope, lexical_query
+from qa.retrieve.scope import detect_scope, doc_matches, lexical_query
 from qa.store.chroma import Manifest, Store
 from qa.text.places import region_aliases
 
@@ -78,7 +78,7 @@ class Retriever:
         docs = manifest.docs
         allowed: set[str] | None = None
         if doc:
-            allowed = {d for d in docs if d == doc or d == doc.rsplit(".", 1)[0] or d.startswith(doc)}
+            allowed = {d for d in docs if doc_matches(d, doc)}
         if region:
             r = {d.id for d in docs.values() if region in region_aliases(d.region) or region == d.region}
             allowed = r if allowed is None else allowed & r

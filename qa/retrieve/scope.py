@@ -65,3 +65,29 @@ def detect_scope(question: str, docs: dict[str, Document]) -> Scope:
             ids = by_year
             reason.append("year")
     return Scope(ids, "+".join(reason))
+
+
+class FilterError(ValueError):
+    """A --doc / --region / --plan value that matches nothing in the store, with the valid choices."""
+
+
+def doc_matches(d: str, doc: str) -> bool:
+    return d == doc or d == doc.rsplit(".", 1)[0] or d.startswith(doc)
+
+
+def check_filters(docs: dict[str, Document], doc: str | None = None, region: str | None = None,
+                  plan: str | None = None) -> None:
+    """Every filter names something the store holds, and together they leave a plan (FilterError otherwise)."""
+    if doc and not any(doc_matches(d, doc) for d in docs):
+        raise FilterError(f"no document '{doc}' in the store (ids: {', '.join(sorted(docs))})")
+    if region and not any(region in region_aliases(d.region) or region == d.region for d in docs.values()):
+        regions = sorted({a for d in docs.values() for a in region_aliases(d.region)})
+        raise FilterError(f"no plan of the region '{region}' in the store (regions: {', '.join(regions)})")
+    if plan and not any(d.plan == plan for d in docs.values()):
+        plans = sorted({d.plan for d in docs.values() if d.plan})
+        raise FilterError(f"no {plan} plan in the store (plan periods: {', '.join(plans)})")
+    left = [d for d in docs.values() if (not doc or doc_matches(d.id, doc))
+            and (not region or region in region_aliases(d.region) or region == d.region)
+            and (not plan or d.plan == plan)]
+    if not left:
+        raise FilterError(f"no plan matches all of {', '.join(x for x in (doc, region, plan) if x)} together")
