@@ -10,7 +10,7 @@ HOLDOUT_THRESHOLDS ?= answer_accuracy=0.94 strict_accuracy=0.94 citation_accurac
 BLIND_THRESHOLDS ?= answer_accuracy=0.96 strict_accuracy=0.96 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.90 false_abstention=0.05 unsupported_shown=0
 BLIND2_THRESHOLDS ?= answer_accuracy=0.88 strict_accuracy=0.88 citation_accuracy=0.92 recall@5=0.98 abstention_recall=0.90 false_abstention=0.10 unsupported_shown=0
 
-.PHONY: install ingest run test lint eval bench bench-scale record-llm
+.PHONY: install ingest run test lint eval bench bench-scale record-llm train
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -45,6 +45,12 @@ test: install
 	QA_HOME=.qa-eval $(QA) eval --gold evals/holdout.jsonl --report reports/eval-holdout --fail-under $(HOLDOUT_THRESHOLDS)
 	QA_HOME=.qa-eval $(QA) eval --gold evals/blind.jsonl --report reports/eval-blind --fail-under $(BLIND_THRESHOLDS)
 	QA_HOME=.qa-eval $(QA) eval --gold evals/blind2.jsonl --report reports/eval-blind2 --fail-under $(BLIND2_THRESHOLDS)
+
+# Refit the answer scorer (qa/answer/scorer.json) on the four training sets, cross-validated by plan;
+# deterministic: the same sets give the same file (tests/test_train.py checks the shipped one is current)
+train: install
+	QA_HOME=.qa-eval $(QA) ingest -q seeds/
+	QA_HOME=.qa-eval $(QA) train --out qa/answer/scorer.json --report reports/train.json
 
 # Record the LLM engine on evals/llm-subset.jsonl against the local llama.cpp server into
 # evals/llm-replay (~22 min on 2 cores; commit the result). CI replays it offline (tests/test_llm_replay.py).

