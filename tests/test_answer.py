@@ -125,3 +125,61 @@ def test_number_check_flags_invented_figures():
     bad = check_numbers(Answer(question="q", text="18亿元", citations=[cit]))
     assert ok.supported and not ok.unsupported_numbers
     assert not bad.supported and bad.unsupported_numbers == ["18"]
+
+
+# ----------------------------------------------------------------------------- beyond one number
+
+
+def test_every_answer_carries_a_calibrated_confidence(ask) -> None:
+    for q, *_ in CASES[:10]:
+        a = ask(q)
+        assert a.confidence is not None and 0.0 <= a.confidence <= 1.0, (q, a.confidence)
+
+
+def test_an_abstention_shows_the_closest_statements_as_not_the_answer(ask, seed_texts) -> None:
+    a = ask("大同区到2010年地方财政收入目标是多少？")  # the plan gives its growth, not its level
+    assert a.abstained and a.text == ABSTAIN_TEXT and not a.citations
+    assert a.related, "the growth target it does give is shown beside the abstention"
+    for r in a.related:
+        assert r.why.startswith("不是答案")
+        assert seed_texts[r.citation.doc_id][r.citation.start : r.citation.end] == r.citation.quote
+
+
+def test_a_quoted_term_is_answered_with_its_definition(ask) -> None:
+    a = ask("克拉玛依区旅游业“三元一线”中的“三元”指什么？")
+    assert not a.abstained and "生态观光休闲游" in a.text and "是指" in a.citations[0].quote
+
+
+def test_a_list_question_gets_items_each_cited(ask, seed_texts) -> None:
+    a = ask("大同区十一五农业重点发展的六大特色种植带是哪些？")
+    names = [i.text for i in a.items]
+    for want in ("万寿菊", "药材", "无籽西瓜", "瓜菜", "苗木"):
+        assert any(want in n for n in names), names
+    for item in a.items:
+        c = item.citation
+        assert seed_texts[c.doc_id][c.start : c.end] == c.quote and item.text in c.quote
+
+
+def test_a_structure_is_a_ratio(ask) -> None:
+    a = ask("大同区“十一五”末三次产业结构比例要调整到多少？")
+    assert not a.abstained and a.text.replace("：", ":") == "12.9:52.7:34.4", a.text
+    assert a.text in a.citations[0].quote
+
+
+def test_a_description_is_several_cited_sentences(ask, seed_texts) -> None:
+    a = ask("双城区“十四五”期间推进乡村振兴的主要举措有哪些方面？")
+    assert not a.abstained and 1 <= len(a.citations) <= 5 and len(a.text) <= 400
+    for c in a.citations:
+        assert seed_texts[c.doc_id][c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("What is Shuangcheng district's average annual GDP growth target for the 14th five-year plan?",
+     "双城区“十四五”期间地区生产总值年均增长目标是多少？"),
+    ("What is Yangquan's GDP target for 2010?", "阳泉市到2010年地区生产总值要达到多少？"),
+    ("What is the urbanization rate target of Yangquan in 2010?", "阳泉2010年城镇化率要达到多少？"),
+])
+def test_english_questions_answer_like_their_chinese_twins(ask, english: str, chinese: str) -> None:
+    en, zh = ask(english), ask(chinese)
+    assert not zh.abstained, zh
+    assert (en.value, en.unit, en.abstained) == (zh.value, zh.unit, False), (en, zh)

@@ -32,8 +32,9 @@ Q_DEFINE = V.rule("q.define", r"指的?是|什么意思|含义|指什么|是指|
                   ("“两轴”指的是什么", "是什么意思"), ("有哪些",))
 Q_LIST = V.rule("q.list", r"哪些|哪几|分别是|分别为|有几个|包括什么|包含哪|列举", "a question that wants a list",
                 ("有哪些园区", "分别是哪几个"), ("是多少",))
-Q_RATIO = V.rule("q.ratio", r"结构|比例|之比|三次产业.{0,4}比|比重.{0,6}(?:分别|各)", "a question about a structure",
-                 ("三次产业结构是多少", "一二三产业比例"), ("增长多少",))
+Q_RATIO = V.rule("q.ratio", r"(?:产业|经济)结构|(?:三次|一二三|一、二、三)产业.{0,6}(?:比例|比重|之比|结构)|之比",
+                 "a question about a structure (三次产业结构), not one share", ("三次产业结构是多少", "一二三产业比例"),
+                 ("第三产业占生产总值的比例是多少", "增长多少"))
 LIST_CUE = V.rule("fact.list_cue", r"重点发展|大力发展|着力发展|主要包括|包括|主要有|分别是|分别为|涵盖|形成|打造|建设|[:：]",
                   "where a sentence's enumeration starts", ("重点发展万寿菊、药材", "包括："), ("增长",))
 ITEM_SPLIT = V.rule("fact.item_split", r"[、；;，,]|(?<=[\u4e00-\u9fff])(?:和|及|与|以及)(?=[\u4e00-\u9fff])",
@@ -82,7 +83,7 @@ def describe(question: str, core: str, hits: list[Hit], docs: dict[str, Document
              of_chunk=None) -> Answer:  # noqa: ANN001
     kind = question_type(question)
     if kind == "ratio" and of_chunk is not None:
-        a = _ratio(question, hits, of_chunk)
+        a = ratio_answer(question, hits, of_chunk)
         if a is not None:
             return a
     qi = parse(question)
@@ -159,7 +160,7 @@ def _description(question: str, core: str, hits: list[Hit], top: Hit, cit: Citat
                   engine="extractive", trace=["describe.description", f"describe.sentences={len(cites)}"])
 
 
-def _ratio(question: str, hits: list[Hit], of_chunk) -> Answer | None:  # noqa: ANN001
+def ratio_answer(question: str, hits: list[Hit], of_chunk) -> Answer | None:  # noqa: ANN001
     """A structure asked for: the best-covering stored ratio statement of the hits (its year when asked)."""
     qi = parse(question)
     best: tuple[float, Statement, Hit] | None = None

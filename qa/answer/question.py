@@ -30,6 +30,8 @@ def question_core(question: str, docs: dict[str, Document]) -> str:
     places = {w for d in docs.values() for w in place_words(d.region, d.province)}
     for word in sorted(places, key=len, reverse=True):
         q = q.replace(word, "")
+    if len(re.findall(r"[A-Za-z]{2,}", q)) >= 3:  # an English question read in Chinese: its English words are glue
+        q = re.sub(r"[A-Za-z']+", "", q)
     return V.CORE_DROP.sub("", q)
 
 

@@ -51,13 +51,12 @@ class Dataset:
 
 def build(gold_paths: list[Path], settings: Any, retriever: Any) -> Dataset:
     """Candidates and labels of every question the numeric scorer would see."""
-    from qa.answer.engine import core_embedder
+    from qa.answer.engine import core_embedder, route
     from qa.answer.question import question_core
     from qa.answer.scope import check_scope
     from qa.answer.select import pairs
     from qa.eval.gold import load_gold
     from qa.eval.judge import same_quantity
-    from qa.figures import vocab as V
     from qa.retrieve.query import parse
 
     snapshot = retriever.refresh()
@@ -76,10 +75,11 @@ def build(gold_paths: list[Path], settings: Any, retriever: Any) -> Dataset:
                 q.skipped = "scope"
                 continue
             qi = parse(scope.question)
-            if V.Q_FACT.search(qi.question) and not V.Q_NUMBER.search(qi.question):
+            hits = retriever.search(scope.question, k=settings.retrieval.top_k, snapshot=snapshot)
+            way, _ = route(qi.question, hits, corpus.of_chunk)
+            if way != "numeric":
                 q.skipped = "descriptive"
                 continue
-            hits = retriever.search(scope.question, k=settings.retrieval.top_k, snapshot=snapshot)
             core = question_core(qi.question, manifest.docs)
             found = pairs(qi, core, hits, manifest.docs, corpus.of_chunk, corpus.vector,
                           embed(core) if core else None)
