@@ -126,10 +126,8 @@ def describe(question: str, core: str, hits: list[Hit], docs: dict[str, Document
 
 def _list(question: str, cit: Citation, hit: Hit, first: int, last: int) -> Answer:
     text = hit.chunk.clean[hit.chunk.units[first][0] : hit.chunk.units[last][1]]
-    m = None
-    for m in LIST_CUE.finditer(text):
-        pass  # the last cue: the enumeration follows it
-    body = text[m.end():] if m else text
+    cues = LIST_CUE.finditer(text)
+    body = text[cues[-1].end():] if cues else text  # the last cue: the enumeration follows it
     items = [re.sub(r"^(?:和|及|与|以及)|等$|等[\u4e00-\u9fff]{0,4}$", "", x).strip(" “”\"。；;")
              for x in ITEM_SPLIT.re.split(body)]
     items = [x for x in items if 2 <= len(x) <= 24]

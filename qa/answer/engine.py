@@ -12,9 +12,9 @@ import time
 from collections.abc import Iterator
 
 from qa.answer.describe import Q_RATIO, describe, ratio_answer
+from qa.answer.features import FEATURES
 from qa.answer.question import MAX_QUESTION, question_core, question_problem
 from qa.answer.scope import check_scope
-from qa.answer.features import FEATURES
 from qa.answer.scorer import Scorer, load_scorer
 from qa.answer.select import Choice, choose, pairs, qualifier_of, same_figure
 from qa.config import Settings
@@ -83,7 +83,7 @@ def related(c: Choice, n: int = 3) -> list[Related]:
     """The statements closest to what was asked (same indicator words), shown beside an abstention."""
     out: list[Related] = []
     seen: set[tuple] = set()
-    for p, pair in c.ranked:
+    for _p, pair in c.ranked:
         st = pair.statement
         key = (st.value, st.unit, st.year, st.role)
         if key in seen or pair.features[FEATURES.index("cov_label")] < 0.5:
