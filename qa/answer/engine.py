@@ -123,6 +123,8 @@ def answer_facts(a: Answer) -> list[str]:
         facts.append(f"年份 {a.year}")
     if a.kind:
         facts.append(f"类型 {KIND_ZH.get(a.kind, a.kind)}")
+    if a.confidence is not None:
+        facts.append(f"{'弃答把握' if a.abstained else '置信度'} {a.confidence:.2f}")
     return facts
 
 

@@ -69,12 +69,20 @@ def render_answer(a: Answer) -> str:
     facts = answer_facts(a)
     if facts:
         lines.append("  " + " · ".join(facts))
+    for item in a.items:
+        lines.append(f"  · {item.text}  [{item.citation.start}:{item.citation.end}]")
     if not a.supported:
         lines.append(f"  ⚠ 未能在引用中找到这些数字: {', '.join(a.unsupported_numbers)}")
     if a.abstained and a.note:
         lines.append(f"  ({a.note})")
     for i, c in enumerate(a.citations, 1):
-        lines.append(f"  [{i}] {c.doc_id} {c.section} [{c.start}:{c.end}]")
+        page = f" 第{c.page}页" if c.page else ""
+        ocr = " (OCR)" if c.ocr else ""
+        lines.append(f"  [{i}] {c.doc_id} {c.section} [{c.start}:{c.end}]{page}{ocr}")
         lines.append(f"      「{c.quote.strip()[:300]}」")
+    for r in a.related:
+        c = r.citation
+        lines.append(f"  ≈ {r.text}（{r.label}{f'，{r.year}年' if r.year else ''}）— {r.why}")
+        lines.append(f"      {c.doc_id} [{c.start}:{c.end}] 「{c.quote.strip()[:200]}」")
     lines.append(f"  ({a.engine}, {a.timing_ms:.0f} ms)")
     return "\n".join(lines)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,8 +163,11 @@ def read_original(path: Path) -> str:
 
 
 def resolve_documents(items: list[GoldItem], docs: dict[str, Any], settings: Settings,
-                      gold_path: Path) -> dict[str, SourceText]:
-    """Gold ``doc`` names → original text: the store manifest's path first, then seeds/."""
+                      gold_path: Path, stored_text: Callable[[str], str | None] | None = None
+                      ) -> dict[str, SourceText]:
+    """Gold ``doc`` names → the text quotes are located in: the store's canonical text of the document
+    with that stem (whatever format was ingested: a gold file labelled on a .txt works on the PDF), else
+    the file in the store's path or seeds/."""
     by_name: dict[str, Any] = {}
     for d in docs.values():
         by_name.setdefault(Path(d.path).name, d)
@@ -173,6 +178,10 @@ def resolve_documents(items: list[GoldItem], docs: dict[str, Any], settings: Set
             continue
         stem = Path(it.doc).stem if Path(it.doc).suffix else it.doc
         d = by_name.get(it.doc) or by_name.get(stem)
+        text = stored_text(d.id) if d is not None and stored_text is not None else None
+        if text is not None:
+            out[it.doc] = SourceText(doc_id=d.id, path=Path(d.path), text=text, in_store=True, stale=False)
+            continue
         paths = ([Path(d.path)] if d else []) + _candidates(it.doc, settings, gold_path)
         found = next((p for p in paths if p.is_file()), None)
         if found is None:
@@ -185,6 +194,28 @@ def resolve_documents(items: list[GoldItem], docs: dict[str, Any], settings: Set
     return out
 
 
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text``: exactly, else with whitespace and full/half width ignored (a PDF's
+    re-joined lines, a .docx's spaces), mapped back to ``text``'s own offsets."""
+    i = text.find(quote)
+    if i >= 0:
+        return i, i + len(quote)
+    from qa.text.numbers import halfwidth
+
+    want = re.sub(r"\s+", "", halfwidth(quote))
+    if not want:
+        return None
+    chars, idx = [], []
+    for n, ch in enumerate(halfwidth(text)):
+        if not ch.isspace():
+            chars.append(ch)
+            idx.append(n)
+    j = "".join(chars).find(want)
+    if j < 0:
+        return None
+    return idx[j], idx[j + len(want) - 1] + 1
+
+
 def locate_quotes(items: list[GoldItem], sources: dict[str, SourceText], gold_path: Path) -> None:
     for it in items:
         src = sources.get(it.doc)
@@ -192,15 +223,17 @@ def locate_quotes(items: list[GoldItem], sources: dict[str, SourceText], gold_pa
         if not it.quote:
             continue
         assert src is not None
-        i = src.text.find(it.quote)
-        if i < 0:
+        span = find_quote(src.text, it.quote)
+        if span is None:
             raise GoldError(f"{gold_path}:{it.line}: quote not found in {it.doc}: “{_short(it.quote)}”")
-        it.quote_start, it.quote_end = i, i + len(it.quote)
+        it.quote_start, it.quote_end = span
 
 
-def load_gold(path: Path, settings: Settings, docs: dict[str, Any] | None = None) -> tuple[list[GoldItem], dict[str, SourceText]]:
-    """Parse and validate a gold file against its documents (``docs``: the store manifest's)."""
+def load_gold(path: Path, settings: Settings, docs: dict[str, Any] | None = None,
+              stored_text: Callable[[str], str | None] | None = None) -> tuple[list[GoldItem], dict[str, SourceText]]:
+    """Parse and validate a gold file against its documents (``docs``: the store manifest's; ``stored_text``:
+    a document's canonical text from the store)."""
     items = parse_gold(path)
-    sources = resolve_documents(items, docs or {}, settings, path)
+    sources = resolve_documents(items, docs or {}, settings, path, stored_text)
     locate_quotes(items, sources, path)
     return items, sources

@@ -244,6 +244,7 @@ def score(it: GoldItem, a: Answer, rank: int | None) -> dict[str, Any]:
                      "span": [it.quote_start, it.quote_end] if it.quote_start is not None else None},
         "got": {"text": a.text, "value": a.value, "unit": a.unit, "qualifier": a.qualifier, "kind": a.kind,
                 "year": a.year, "abstained": a.abstained, "supported": a.supported, "note": a.note,
+                "confidence": a.confidence, "trace": a.trace,
                 "citations": [{"doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote}
                               for c in a.citations]},
         "cited_quote": cited.quote if cited else None,

@@ -118,12 +118,13 @@ def render_markdown(report: dict[str, Any]) -> str:
     if not fails:
         out.append("None.")
     else:
-        out += ["| id | kind | why | question | expected | got | rank | cited quote |",
-                "|---|---|---|---|---|---|---:|---|"]
+        out += ["| id | kind | why | question | expected | got | rank | rules that fired | cited quote |",
+                "|---|---|---|---|---|---|---:|---|---|"]
         for r in fails:
             out.append("| " + " | ".join([
                 r["id"], r["kind"], _cell(r["reason"]), _cell(r["question"], 60), _cell(r["expected"]["answer"], 40),
-                _cell(_got(r), 60), _fmt(r["retrieval_rank"]), _cell(r["cited_quote"], 120),
+                _cell(_got(r), 60), _fmt(r["retrieval_rank"]), _cell(", ".join(r["got"].get("trace") or []), 160),
+                _cell(r["cited_quote"], 120),
             ]) + " |")
     return "\n".join(out) + "\n"
 

@@ -143,7 +143,11 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
         if chunked and chunked != manifest.chunking:
             raise LLMRunError(f"{rec_dir} was recorded on a store chunked {chunked}, this store is chunked "
                               f"{manifest.chunking}: every request would differ; {RECORD_HINT}")
-    items, sources = load_gold(gold, settings, manifest.docs)
+    def stored_text(doc_id: str) -> str | None:
+        got = retriever.store.canonical_text(manifest, doc_id)
+        return got[0] if got else None
+
+    items, sources = load_gold(gold, settings, manifest.docs, stored_text)
     missing = sorted({it.doc for it in items if it.answerable and not sources[it.doc].in_store})
     if missing:
         print(f"qa eval: warning: {len(missing)} gold document(s) not in the store ({', '.join(missing)}); "

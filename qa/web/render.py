@@ -87,10 +87,21 @@ def answer_markdown(a: Answer, docs: dict) -> str:
         lines.append(" · ".join(facts))
     if not a.supported and a.unsupported_numbers:
         lines.append(f"⚠ 未能在引用中找到这些数字: {html.escape(', '.join(a.unsupported_numbers))}")
+    if a.abstained and a.note:
+        lines.append(f"<sub>{html.escape(a.note)}</sub>")
+    for item in a.items:
+        lines.append(f"· {_md(item.text)}")
     for i, c in enumerate(a.citations, 1):
         doc = docs.get(c.doc_id)
         where = doc_label(doc) if doc else c.doc_id
-        lines.append(f"[{i}] {_md(where)} · {_md(c.section or '')}：「{_md(c.quote[:200])}」")
+        page = f" · 第{c.page}页" if c.page else ""
+        ocr = " · OCR" if c.ocr else ""
+        lines.append(f"[{i}] {_md(where)} · {_md(c.section or '')}{page}{ocr}：「{_md(c.quote[:200])}」")
+    for r in a.related:
+        c = r.citation
+        doc = docs.get(c.doc_id)
+        lines.append(f"≈ *{_md(r.text)}*（{_md(r.label)}{f'，{r.year}年' if r.year else ''}）— {_md(r.why)}："
+                     f"「{_md(c.quote[:160])}」 · {_md(doc_label(doc) if doc else c.doc_id)}")
     lines.append(f"<sub>{html.escape(a.engine)} · {a.timing_ms:.0f} ms</sub>")
     return "\n\n".join(lines)
 
