@@ -16,6 +16,7 @@ from qa.cli.briefs import cmd_brief, cmd_compare
 from qa.cli.common import UserError
 from qa.cli.documents import cmd_ask, cmd_ingest, cmd_search
 from qa.cli.evaluate import cmd_eval
+from qa.cli.export import add_parser as add_export_parser
 from qa.cli.serve import cmd_serve
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("indicator")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.set_defaults(fn=cmd_compare)
+
+    add_export_parser(sub)  # `qa export`: the statements as a dataset (qa/cli/export.py)
 
     s = sub.add_parser("serve", help="the web page (127.0.0.1:7860 by default)")
     s.add_argument("--host", help="bind address; anything but localhost must be asked for explicitly")
