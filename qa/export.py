@@ -173,11 +173,20 @@ def store_rows(store: Any, f: Filters | None = None) -> tuple[list[dict[str, Any
 
 
 def dataframe(data: Sequence[dict[str, Any]]) -> Any:
-    """The rows as a pandas DataFrame with one dtype per column (nullable Int64 for years, offsets, pages)."""
+    """The rows as a pandas DataFrame: text in pandas' default string dtype, floats as float64 (NaN when
+    missing), years, offsets and pages as nullable Int64 (a year is never 2025.0), ``cumulative`` as bool."""
     pd = _pandas()
-    dtypes = {"str": "string", "float": "Float64", "int": "Int64", "bool": "boolean"}
     frame = pd.DataFrame(list(data), columns=NAMES)
-    return frame.astype({c: dtypes[t] for c, t in COLUMNS})
+    dtypes = {"float": "float64", "int": "Int64", "bool": "bool"}
+    return frame.astype({c: dtypes[t] for c, t in COLUMNS if t in dtypes})
+
+
+def arrow_schema() -> Any:
+    """The Parquet columns, typed even when no row is written."""
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+    return pa.schema([(c, types[t]) for c, t in COLUMNS])
 
 
 # ---------------------------------------------------------------- files
@@ -237,7 +246,7 @@ def _write_parquet(data: Sequence[dict[str, Any]], path: Path) -> None:
         import pyarrow  # noqa: F401
     except ImportError:
         raise ExportError(f"--format parquet needs pyarrow: pip install '{EXTRA}'") from None
-    dataframe(data).to_parquet(path, engine="pyarrow", index=False)
+    dataframe(data).to_parquet(path, engine="pyarrow", index=False, schema=arrow_schema())
 
 
 def check_format(fmt: str) -> None:

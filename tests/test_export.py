@@ -86,7 +86,12 @@ def test_every_format_round_trips_every_statement(fmt: str, ready_store: Any, st
             cols = {name: [c[2] for c in con.execute(f"PRAGMA index_info({name})")] for name in indexes}
         assert sorted(cols.values()) == [["doc"], ["indicator_canonical"]]
     if fmt == "parquet":
-        assert str(df["year"].dtype) == "Int64" and str(df["value"].dtype) == "Float64"
+        assert str(df["year"].dtype) == "Int64" and str(df["value"].dtype) == "float64"
+        assert str(df["cumulative"].dtype) == "bool"
+        # the filters a user writes work on the columns as read (no NA-ambiguity errors)
+        mine = df[df["doc"].str.startswith("004") & (df["indicator_canonical"] == "地区生产总值") & (df["kind"] == "target")
+                  & (df["year"] == 2025)]
+        assert len(mine) and set(mine["doc"]) == {SHUANGCHENG}
 
 
 def test_a_ratio_row_and_a_growth_row(cli_env: Any, tmp_path: Path) -> None:
