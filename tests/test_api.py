@@ -272,6 +272,17 @@ def test_http_api_errors_are_one_line_with_a_status(server: Server) -> None:
         assert set(got) == {"error"} and words in got["error"] and "\n" not in got["error"], got
 
 
+def test_gradio_client_reaches_the_tools_and_the_page(server: Server) -> None:
+    """The tools are Gradio endpoints too (/tool_<name>); the page's own /ask keeps working as before."""
+    from gradio_client import Client
+
+    client = Client(server.url, verbose=False)
+    a = json.loads(client.predict(question=Q_GDP, api_name="/tool_ask"))
+    assert a["value"] == 5 and a["unit"] == "%"
+    history, _sources, _box = client.predict(Q_GDP, [], "__all__", "extractive", api_name="/ask")
+    assert "5%以上" in json.dumps(history, ensure_ascii=False)
+
+
 # ---------------------------------------------------------------- the login
 
 def test_without_the_login_nothing_answers(locked: Server) -> None:
