@@ -16,6 +16,7 @@ from qa.cli.briefs import cmd_brief, cmd_compare
 from qa.cli.common import EXIT_USAGE, UsageError, UserError, positive_int
 from qa.cli.documents import cmd_ask, cmd_ingest, cmd_search
 from qa.cli.evaluate import cmd_eval
+from qa.cli.export import add_parser as add_export_parser
 from qa.cli.serve import cmd_serve
 from qa.cli.train import cmd_train
 
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="qa/answer/scorer.json")
     s.add_argument("--report", default="reports/train.json")
     s.set_defaults(fn=cmd_train)
+
+    add_export_parser(sub)  # `qa export`: the statements as a dataset (qa/cli/export.py)
 
     s = sub.add_parser("serve", help="the web page (127.0.0.1:7860 by default)")
     s.add_argument("--host", help="bind address; anything but localhost must be asked for explicitly")

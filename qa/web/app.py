@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.config import ConfigError, Settings
+from qa.web.api import ApiGuard, add_tools, http_routes, mcp_lifespan
 from qa.web.page import ALL, Page, gradio
 from qa.web.render import compare_frames, doc_label, sources_html
 
@@ -123,6 +124,8 @@ def build_app(settings: Settings, gold: Path | None = None, report_dir: Path | N
                 refresh.click(page.read_report, None, report, api_name=False)
                 rerun.click(page.rerun_eval, None, report, api_name="eval", concurrency_limit=1)
                 demo.load(page.read_report, None, report, api_name=False)
+
+        add_tools(demo, page)  # hook: search/ask/compare/brief as MCP tools and API endpoints (qa/web/api.py)
     return demo
 
 
@@ -165,12 +168,13 @@ def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None 
     demo.queue(default_concurrency_limit=4, max_size=256)
     from starlette.middleware import Middleware
 
-    from qa.web.guard import Guard
-
-    guard = Middleware(Guard, auth=auth is not None, attempts=settings.web.login_attempts,
-                       window=settings.web.login_window)
+    # hook (qa/web/api.py): Guard plus the login on /api/v1 and /gradio_api/mcp; the HTTP API's routes
+    guard = Middleware(ApiGuard, auth=auth is not None, attempts=settings.web.login_attempts,
+                       window=settings.web.login_window, credentials=auth)
     demo.launch(
-        app_kwargs={"middleware": [guard]},  # in front of every Gradio route: logins, uploads
+        app_kwargs={"middleware": [guard],  # in front of every Gradio route: logins, uploads, the API's login
+                    "routes": http_routes(demo.qa_tools),  # /api/v1, ahead of Gradio's routes
+                    "lifespan": mcp_lifespan(demo)},  # the MCP server lists our tools only
         server_name=settings.web.host,
         server_port=settings.web.port,
         auth=auth,
@@ -178,7 +182,7 @@ def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None 
         inbrowser=False,
         ssr_mode=False,
         pwa=False,
-        mcp_server=False,
+        mcp_server=True,  # the tools add_tools registered, at /gradio_api/mcp/ (streamable HTTP) and …/sse
         enable_monitoring=False,
         show_error=True,
         theme=theme(),
