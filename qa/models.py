@@ -200,6 +200,23 @@ class ListItem(BaseModel):
     citation: Citation
 
 
+class CrossRow(BaseModel):
+    """One plan's cell of a cross-plan answer: its value of the indicator, or 未提及 (value None)."""
+
+    doc_id: str
+    region: str | None = None
+    plan: str | None = None
+    indicator: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    role: str | None = None
+    text: str = "未提及"
+    citation: Citation | None = None
+
+
 class Answer(BaseModel):
     """A grounded answer, or an explicit abstention (``文档未提及``)."""
 
@@ -224,6 +241,8 @@ class Answer(BaseModel):
                                      description="calibrated chance the answer is right (qa.answer.scorer)")
     related: list[Related] = Field(default_factory=list, description="beside an abstention: the closest statements")
     items: list[ListItem] = Field(default_factory=list, description="a list answer's items, each cited")
+    table: list[CrossRow] = Field(default_factory=list, description="a cross-plan answer: one row per plan")
+    winner: str | None = Field(None, description="a ranking's first plan (doc id)")
 
     @classmethod
     def abstain(cls, question: str, engine: str, note: str | None = None) -> Answer:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+from qa.answer.crossplan import answer_crossplan, is_crossplan
 from qa.answer.describe import Q_RATIO, describe, ratio_answer
 from qa.answer.features import FEATURES
 from qa.answer.question import MAX_QUESTION, question_core, question_problem
@@ -175,6 +176,12 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         a.trace = scope.trace
         return _finish(a, t0)
     q = scope.question  # an English question is read in Chinese
+    if engine == "extractive" and is_crossplan(q, manifest.docs):
+        cross = answer_crossplan(q, manifest.docs, corpus.statements)
+        if cross is not None:
+            cross.question = original
+            cross.trace = scope.trace + cross.trace
+            return _finish(cross, t0)
     hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
     if engine == "llm":
         from qa.llm import answer_llm

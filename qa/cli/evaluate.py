@@ -23,6 +23,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_cli(args, settings_for(args))
 
 
+def _crossplan(gold: Path, settings: Settings, out: Path, thresholds: list) -> int:  # noqa: ANN001
+    """A cross-plan gold file: winners and per-plan cells (qa.eval.crossplan)."""
+    from qa.eval import crossplan
+    from qa.eval.gold import GoldError
+    from qa.eval.report import check_thresholds
+    from qa.eval.run import _open_retriever
+
+    try:
+        report = crossplan.run(gold, settings, _open_retriever(settings, sys.stderr), out)
+    except GoldError as e:
+        print(f"qa eval: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    print(crossplan.summary(report))
+    o = report["metrics"]["overall"]
+    print(f"\n{o['n']} cross-plan questions, {len(report['failures'])} not fully right; "
+          f"wall {report['timing']['wall_s']} s; report: {out / 'report.md'}, {out / 'report.json'}")
+    missed = check_thresholds(report, thresholds)
+    for line in missed:
+        print(f"qa eval: below threshold: {line}", file=sys.stderr)
+    return EXIT_FAILED if missed else 0
+
+
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """`qa eval` with these arguments and settings (tests call it in-process)."""
     from qa.eval.gold import GoldError
@@ -39,6 +61,11 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     out = Path(getattr(args, "report", None) or "reports/eval")
     record_dir = getattr(args, "record_dir", None)
+    gold = Path(getattr(args, "gold", None) or "evals/indicators.jsonl")
+    from qa.eval.crossplan import is_crossplan_gold
+
+    if is_crossplan_gold(gold):
+        return _crossplan(gold, settings, out, thresholds)
     try:
         report = run(getattr(args, "gold", None) or "evals/indicators.jsonl", settings,
                      engine=getattr(args, "engine", None), k=k, report_dir=out, record_dir=record_dir)

@@ -26,6 +26,12 @@ METRICS: dict[str, bool] = {
     "abstention_recall": False,
     "false_abstention": True,
     "unsupported_shown": True,
+    # cross-plan gold files (qa.eval.crossplan)
+    "crossplan_accuracy": False,
+    "winner_accuracy": False,
+    "cell_accuracy": False,
+    "cell_citation_accuracy": False,
+    "cells_uncited": True,
 }
 
 

@@ -44,6 +44,39 @@ TABLE_BINDINGS = ("预期性", "约束性")
 TABLE_EMPTY = frozenset({"", "-", "—", "/", "--", "——", "－"})
 
 
+# magnitudes: 万/亿/万亿 scale a unit (千瓦 is a unit, not a thousand 瓦); %, 个百分点 and ‰ stay apart
+_SCALES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4))
+_EXPLICIT = {"千元": (1e3, "元"), "千米": (1.0, "千米"), "千瓦": (1.0, "千瓦"), "千瓦时": (1.0, "千瓦时"),
+             "千克": (1.0, "千克"), "百分点": (1.0, "个百分点"), "个百分点": (1.0, "个百分点"),
+             "％": (1.0, "%"), "百分之": (1.0, "%")}
+# what a bare 万/亿 counts when the unit names nothing ("24万左右" people): any count unit
+COUNT_BASES = {"", "人", "人次", "户", "个", "家", "所", "名", "座", "处", "栋", "辆", "台", "台套", "头", "只",
+               "项", "张", "套", "次"}
+
+
+def normalize_unit(unit: str | None) -> tuple[float, str | None]:
+    """``'亿元'`` → ``(1e8, '元')``; ``'%'`` → ``(1, '%')``; None → ``(1, None)``.
+
+    Only the Chinese magnitude prefixes 万/亿/万亿 are scales (千瓦 is a unit, not a
+    thousand 瓦); % and 个百分点 and ‰ stay distinct bases, so they never equal each
+    other or a money unit.
+    """
+    if unit is None:
+        return 1.0, None
+    u = re.sub(r"\s+", "", unit).replace("％", "%")
+    if not u:
+        return 1.0, None
+    if u in _EXPLICIT:
+        return _EXPLICIT[u]
+    for prefix, scale in _SCALES:
+        if u.startswith(prefix):
+            rest = u[len(prefix):]
+            inner_scale, base = normalize_unit(rest) if rest else (1.0, "")
+            return scale * inner_scale, base
+    return 1.0, u
+
+
+
 # ------------------------------------------------------------------------------------------- rules
 
 

@@ -1,0 +1,156 @@
+"""Questions across plans: rankings (哪个地区…最高), comparisons (对比 A和B), one indicator over every plan.
+
+The answer is a table: one row per plan in scope with the value, unit, qualifier, year and kind of its
+statement of the indicator, each cell cited, or "未提及" when the plan does not state it. Levels, growth
+rates and shares never share a column (the question's role picks one); values are compared after unit
+scaling (亿元 vs 万元); a ranking names the winner, which plans do not state the indicator, and whether
+the values compared carry different qualifiers or years.
+"""
+
+from __future__ import annotations
+
+from qa.answer.question import coverage, question_core
+from qa.figures import vocab as V
+from qa.figures.indicators import canonical_indicators
+from qa.models import Answer, CrossRow, Document, Statement
+from qa.retrieve.query import parse
+from qa.text.places import region_aliases
+
+RANK = V.rule("q.rank", r"最高|最低|最快|最慢|最大|最小|最多|最少|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
+                        r"哪个.{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)",
+              "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快"), ("是多少",))
+COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为多少|各规划|各地区|各个|所有规划|每个规划|几个规划|"
+                              r"[两三四五]个(?:规划|地区)|哪些规划|哪个规划|哪个地区|各区|各市",
+                 "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区"),
+                 ("大同区的地区生产总值",))
+LOWEST = V.rule("q.lowest", r"最低|最慢|最小|最少|更低|更慢|更小|更少", "a ranking from the bottom",
+                ("哪个最低",), ("最高", "能耗降低最多"))
+Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个五年|上个五年|规划前|期初|“?十[一二三]?五”?末.{0,4}(?:实际|完成)|完成了|实现了",
+                     "a comparison of where plans start", ("基期值", "完成了多少"), ("目标",))
+
+
+def is_crossplan(question: str, docs: dict[str, Document]) -> bool:
+    """Several plans, or a ranking/comparison over all of them (分别 inside one plan is not)."""
+    named = [d for d in docs.values() if any(a in question for a in region_aliases(d.region))]
+    regions = {d.region for d in named}
+    if len(regions) >= 2:
+        return bool(RANK.search(question) or COMPARE.search(question) or "和" in question or "与" in question)
+    if regions:
+        return False
+    return bool(RANK.search(question) or COMPARE.search(question)) and len(docs) >= 2
+
+
+def _scope(question: str, docs: dict[str, Document]) -> list[Document]:
+    named = [d for d in docs.values() if any(a in question for a in region_aliases(d.region))]
+    pool = named or list(docs.values())
+    plans = {p for p in V.PLAN_MENTION.re.findall(question) if any(d.plan == p for d in pool)}
+    if plans:
+        pool = [d for d in pool if d.plan in plans] or pool
+    return sorted(pool, key=lambda d: d.id)
+
+
+def _role(question: str) -> str:
+    qi = parse(question)
+    if qi.growth:
+        return "change" if V.DECLINE.search(question) and not V.Q_YEARLY.search(question) else "growth"
+    return "share" if qi.share else "level"
+
+
+def _matches(st: Statement, canon: list[str], core: str) -> bool:
+    if canon:
+        return st.indicator in canon or bool(set(canon) & set(canonical_indicators(st.name or st.label))) \
+            and not (st.indicator and st.indicator not in canon)
+    return coverage(core, st.name or st.label) >= 0.8
+
+
+def _pick(sts: list[Statement], doc: Document, kind: str, role: str) -> Statement | None:
+    def fits(st: Statement) -> bool:
+        if st.value is None or st.parts:
+            return False
+        if role == "growth" and st.role != "growth":
+            return False
+        if role == "change" and st.role not in ("growth", "change"):
+            return False
+        if role in ("level", "share") and st.role != role:
+            return False
+        return st.kind == kind
+
+    found = [s for s in sts if fits(s)]
+    if not found:
+        return None
+    end = doc.period_end if kind == "target" else (doc.period_start or 1) - 1
+
+    def rank(st: Statement) -> tuple:
+        return (st.year != end, st.source != "table", V.SECTION_GOAL.name not in st.trace and kind == "target",
+                st.start)
+
+    return min(found, key=rank)
+
+
+def answer_crossplan(question: str, docs: dict[str, Document], statements: list[Statement]) -> Answer | None:
+    """The table answer of a cross-plan question, or None when the question names no indicator it can compare."""
+    qi = parse(question)
+    core = question_core(qi.question, docs)
+    canon = qi.indicators
+    if not canon and len(core) < 2:
+        return None
+    scope = _scope(qi.question, docs)
+    role = _role(qi.question)
+    kind = "baseline" if Q_BASE_KIND.search(qi.question) else "target"
+    by_doc: dict[str, list[Statement]] = {}
+    for st in statements:
+        if st.doc_id in {d.id for d in scope} and _matches(st, canon, core):
+            by_doc.setdefault(st.doc_id, []).append(st)
+    rows: list[CrossRow] = []
+    for d in scope:
+        st = _pick(by_doc.get(d.id, []), d, kind, role)
+        rows.append(CrossRow(doc_id=d.id, region=d.region, plan=d.plan, role=role, kind=kind,
+                             value=st.value if st else None, unit=st.unit if st else None,
+                             qualifier=st.qualifier if st else None, year=st.year if st else None,
+                             text=st.text if st else "未提及", indicator=(st.name or st.label) if st else None,
+                             citation=st.citation() if st else None))
+    stated = [r for r in rows if r.value is not None]
+    if not stated:
+        return None
+    what = canon[0] if canon else core
+    role_zh = {"growth": "年均增长", "change": "变化", "share": "", "level": ""}[role]
+    missing = [r.region or r.doc_id for r in rows if r.value is None]
+    text, winner = _summary(question, stated, what, role_zh, kind)
+    if missing:
+        text += f"；未提及：{'、'.join(missing)}"
+    best = next((r for r in stated if r.doc_id == winner), None)
+    return Answer(question=question, text=text, value=best.value if best else None, unit=best.unit if best else None,
+                  qualifier=best.qualifier if best else None, year=best.year if best else None, kind=None,
+                  indicator=what, citations=[r.citation for r in stated if r.citation], engine="extractive",
+                  table=rows, winner=winner, trace=["crossplan", f"crossplan.role={role}", f"crossplan.kind={kind}"])
+
+
+def _year(r: CrossRow) -> str:
+    """（2010年） when the cited quote prints the year: every number an answer shows must be in its citations."""
+    return f"（{r.year}年）" if r.year and r.citation and str(r.year) in r.citation.quote else ""
+
+
+def _summary(question: str, stated: list[CrossRow], what: str, role_zh: str, kind: str) -> tuple[str, str | None]:
+    kind_zh = "目标" if kind == "target" else "基期值"
+    if not RANK.search(question):
+        cells = "；".join(f"{r.region}{r.plan or ''} {r.text}{_year(r)}" for r in stated)
+        return f"{what}{role_zh}{kind_zh}：{cells}", None
+    bases = {V.normalize_unit(r.unit)[1] for r in stated}
+    if len(bases) > 1:
+        return (f"{what}各规划的单位不同（{'、'.join(sorted(str(b) for b in bases))}），无法排序："
+                + "；".join(f"{r.region} {r.text}" for r in stated)), None
+    low = bool(LOWEST.search(question))
+    ordered = sorted(stated, key=lambda r: (r.value or 0) * V.normalize_unit(r.unit)[0], reverse=not low)
+    top = ordered[0]
+    text = f"{top.region}{top.plan or ''}的{what}{role_zh}{kind_zh}{'最低' if low else '最高'}：{top.text}{_year(top)}"
+    others = [f"{r.region} {r.text}{_year(r)}" for r in ordered[1:]]
+    if others:
+        text += "；其后依次为 " + "、".join(others)
+    notes = []
+    if len({r.qualifier or "" for r in stated}) > 1:
+        notes.append("各规划的限定词不同（以上/左右/以内等）")
+    if len({r.year for r in stated}) > 1:
+        notes.append("目标年份不同")
+    if notes:
+        text += "（注意：" + "，".join(notes) + "）"
+    return text, top.doc_id
