@@ -9,22 +9,27 @@ the values compared carry different qualifiers or years.
 
 from __future__ import annotations
 
-from qa.answer.question import coverage, question_core
+from qa.answer.question import coverage, precision, question_core
 from qa.figures import vocab as V
 from qa.figures.indicators import canonical_indicators
+from qa.figures.prose import section_cues
 from qa.models import Answer, CrossRow, Document, Statement
 from qa.retrieve.query import parse
 from qa.text.places import region_aliases
 
 RANK = V.rule("q.rank", r"最高|最低|最快|最慢|最大|最小|最多|最少|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
+                        r"更高|更低|更快|更慢|更多|更少|更大|更小|更严|更宽松|"
                         r"哪个.{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)",
               "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快"), ("是多少",))
 COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为多少|各规划|各地区|各个|所有规划|每个规划|几个规划|"
-                              r"[两三四五]个(?:规划|地区)|哪些规划|哪个规划|哪个地区|各区|各市",
+                              r"[两三四五]个(?:规划|地区)|哪些规划|哪个规划|哪个地区|各区|各市|各是多少|各为多少|各自|"
+                              r"各地",
                  "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区"),
                  ("大同区的地区生产总值",))
-LOWEST = V.rule("q.lowest", r"最低|最慢|最小|最少|更低|更慢|更小|更少", "a ranking from the bottom",
+LOWEST = V.rule("q.lowest", r"最低|最慢|最小|最少|更低|更慢|更小|更少|更严|最严", "a ranking from the bottom",
                 ("哪个最低",), ("最高", "能耗降低最多"))
+WHO = V.rule("q.crossplan_glue", r"谁|地区|规划|哪个|各地|各|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间",
+             "the words of a cross-plan question that name no indicator", ("谁最高", "各地规划"), ("财政收入",))
 Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个五年|上个五年|规划前|期初|“?十[一二三]?五”?末.{0,4}(?:实际|完成)|完成了|实现了",
                      "a comparison of where plans start", ("基期值", "完成了多少"), ("目标",))
 
@@ -34,7 +39,7 @@ def is_crossplan(question: str, docs: dict[str, Document]) -> bool:
     named = [d for d in docs.values() if any(a in question for a in region_aliases(d.region))]
     regions = {d.region for d in named}
     if len(regions) >= 2:
-        return bool(RANK.search(question) or COMPARE.search(question) or "和" in question or "与" in question)
+        return True
     if regions:
         return False
     return bool(RANK.search(question) or COMPARE.search(question)) and len(docs) >= 2
@@ -57,10 +62,25 @@ def _role(question: str) -> str:
 
 
 def _matches(st: Statement, canon: list[str], core: str) -> bool:
+    """The statement is about the asked indicator: its canonical name, or a label naming every indicator the
+    question names (第三产业增加值占GDP比重), or — for indicators the vocabulary lacks — the question's words."""
+    if len(canon) == 1:
+        return st.indicator == canon[0] or (not st.indicator and canon[0] in canonical_indicators(st.name or st.label)
+                                            and coverage(core, st.name or st.label) >= 0.6)
     if canon:
-        return st.indicator in canon or bool(set(canon) & set(canonical_indicators(st.name or st.label))) \
-            and not (st.indicator and st.indicator not in canon)
-    return coverage(core, st.name or st.label) >= 0.8
+        named = set(canonical_indicators(st.label))
+        return (set(canon) <= named and coverage(core, st.label) >= 0.6) \
+            or (named <= set(canon) and coverage(core, st.label) >= 0.7)  # 第三产业占GDP比重, not 工业增加值占GDP比重
+    name = st.name or st.label
+    return coverage(core, name) >= 0.8 or (precision(core, name) >= 0.8 and coverage(core, name) >= 0.5)
+
+
+def _kind_for(question: str, doc: Document, default: str) -> str:
+    """A year the question names decides, plan by plan (2005年 is the record of a 十一五 plan)."""
+    years = [int(m.group(1)) for m in V.YEAR_RE.finditer(question)]
+    if years and doc.period_start:
+        return "baseline" if years[0] < doc.period_start else "target"
+    return default
 
 
 def _pick(sts: list[Statement], doc: Document, kind: str, role: str) -> Statement | None:
@@ -81,16 +101,39 @@ def _pick(sts: list[Statement], doc: Document, kind: str, role: str) -> Statemen
     end = doc.period_end if kind == "target" else (doc.period_start or 1) - 1
 
     def rank(st: Statement) -> tuple:
-        return (st.year != end, st.source != "table", V.SECTION_GOAL.name not in st.trace and kind == "target",
-                st.start)
+        goal, record = section_cues(st.section)
+        in_place = (goal and not record) if kind == "target" else (record and not goal)
+        return (st.role != role, not in_place, st.year != end, st.source != "table", st.start)
 
     return min(found, key=rank)
+
+
+SECTORS = ("第一产业增加值", "第二产业增加值", "第三产业增加值")
+
+
+def _sector(canon: list[str]) -> int | None:
+    return next((i for i, name in enumerate(SECTORS) if name in canon), None)
+
+
+def _from_structure(sts: list[Statement], doc: Document, kind: str, sector: int) -> CrossRow | None:
+    """第三产业比重 read off 三次产业结构 a:b:c (its third part), the plan's own structure statement."""
+    found = [s for s in sts if len(s.parts) == 3 and "产业" in (s.label + s.context) and s.kind == kind]
+    if not found:
+        return None
+    end = doc.period_end if kind == "target" else (doc.period_start or 1) - 1
+    st = min(found, key=lambda s: (s.year != end, s.start))
+    value = st.parts[sector]
+    shown = format(value, "g")
+    return CrossRow(doc_id=doc.id, region=doc.region, plan=doc.plan, indicator=SECTORS[sector], value=value,
+                    unit="%", year=st.year, kind=kind, role="share",
+                    text=f"{shown}%（三次产业结构 {st.raw}）", citation=st.citation())
 
 
 def answer_crossplan(question: str, docs: dict[str, Document], statements: list[Statement]) -> Answer | None:
     """The table answer of a cross-plan question, or None when the question names no indicator it can compare."""
     qi = parse(question)
-    core = question_core(qi.question, docs)
+    core = COMPARE.sub("", RANK.sub("", question_core(qi.question, docs)))  # 哪个…最高 are no indicator words
+    core = WHO.sub("", core)
     canon = qi.indicators
     if not canon and len(core) < 2:
         return None
@@ -101,10 +144,17 @@ def answer_crossplan(question: str, docs: dict[str, Document], statements: list[
     for st in statements:
         if st.doc_id in {d.id for d in scope} and _matches(st, canon, core):
             by_doc.setdefault(st.doc_id, []).append(st)
+    sector = _sector(canon) if role == "share" else None
     rows: list[CrossRow] = []
     for d in scope:
-        st = _pick(by_doc.get(d.id, []), d, kind, role)
-        rows.append(CrossRow(doc_id=d.id, region=d.region, plan=d.plan, role=role, kind=kind,
+        dkind = _kind_for(qi.question, d, kind)
+        st = _pick(by_doc.get(d.id, []), d, dkind, role)
+        if st is None and sector is not None:  # the share of one sector, given only as the 三次产业结构
+            row = _from_structure([s for s in statements if s.doc_id == d.id], d, dkind, sector)
+            if row is not None:
+                rows.append(row)
+                continue
+        rows.append(CrossRow(doc_id=d.id, region=d.region, plan=d.plan, role=role, kind=dkind,
                              value=st.value if st else None, unit=st.unit if st else None,
                              qualifier=st.qualifier if st else None, year=st.year if st else None,
                              text=st.text if st else "未提及", indicator=(st.name or st.label) if st else None,

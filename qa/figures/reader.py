@@ -104,8 +104,8 @@ def _statement(f: Figure, doc: Document, sid: str, base: int, cleaned: Cleaned, 
         name = f.label[: -len(f"（{f.table_unit}）")] if f.table_unit and f.label.endswith(f"（{f.table_unit}）") \
             else f.label
     else:  # the figure's own words name it when they can; else the words it inherited
-        own = indicator_name(f.own_label) if f.own_label else ""
-        name = own if _names_something(own) else indicator_name(f.label)
+        own = indicator_name(f.own_label) if f.own_label and V.RESPECTIVELY.name not in f.trace else ""
+        name = own if _names_something(own) else indicator_name(f.label)  # 分别: the item it was paired with
     group = None
     if f.group:  # the row with its sub-rows, as a canonical span: doc:start-end
         gs, ge = cleaned.orig_span(*_trim(cleaned.text, base + f.group[0], base + f.group[1]))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.figures import vocab as V
-from qa.figures.indicators import canonical_indicators, english_to_chinese
+from qa.figures.indicators import RATE_NAMES, canonical_indicators, english_to_chinese
 from qa.models import PLAN_PERIODS
 
 
@@ -44,6 +44,12 @@ class QueryInfo:
         return None
 
 
+def _without_rate_names(text: str) -> str:
+    for name in RATE_NAMES:
+        text = text.replace(name, "□" * len(name))
+    return text
+
+
 def parse(question: str) -> QueryInfo:
     """The typed reading of a question (an English question is read through its Chinese indicator names)."""
     q = english_to_chinese(question)
@@ -59,7 +65,8 @@ def parse(question: str) -> QueryInfo:
     for m in V.PLAN_END_IN_Q.finditer(q):
         if m.group(1) in PLAN_PERIODS:
             info.years.append(PLAN_PERIODS[m.group(1)][1])  # “十五”末 is the year 2005
-    info.growth = bool(V.Q_GROWTH.search(q))
+    # 人口自然增长率 names a level: its growth word asks for no growth rate
+    info.growth = bool(V.Q_GROWTH.search(_without_rate_names(q)))
     info.share = bool(V.Q_SHARE.search(q))
     for unit, r in V.UNIT_HINTS:
         if r.search(q):
