@@ -44,10 +44,44 @@ def passage_html(c: Any, doc: Document | None, roots: Sequence[Path] = (), conte
     return f"{pre}{html.escape(before)}<mark>{html.escape(c.quote)}</mark>{html.escape(after)}{post}"
 
 
+def crossplan_html(a: Answer) -> str:
+    """A cross-plan answer as a cited table and a bar chart (inline SVG: nothing is fetched)."""
+    e = html.escape
+    rows = a.table
+    head = "<tr><th>地区</th><th>规划</th><th>数值</th><th>年份</th><th>引文</th></tr>"
+    body = []
+    for r in rows:
+        quote = f"<mark>{e(r.citation.quote[:80])}</mark>" if r.citation else "—"
+        win = ' class="qa-winner"' if a.winner == r.doc_id else ""
+        body.append(f"<tr{win}><td>{e(r.region or r.doc_id)}</td><td>{e(r.plan or '')}</td><td>{e(r.text)}</td>"
+                    f"<td>{r.year or ''}</td><td>{quote}</td></tr>")
+    table = f'<table class="qa-cross-table" id="qa-cross-table">{head}{"".join(body)}</table>'
+    from qa.figures.vocab import normalize_unit
+
+    bars = [(r, (r.value or 0.0) * normalize_unit(r.unit)[0]) for r in rows if r.value is not None]
+    if not bars:
+        return table
+    top = max(abs(v) for _, v in bars) or 1.0
+    width, bar_h = 360, 22
+    parts = []
+    for i, (r, v) in enumerate(bars):
+        w = max(2, int(abs(v) / top * (width - 150)))
+        y = i * (bar_h + 6)
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{e((r.region or r.doc_id)[:8])}</text>'
+                     f'<rect x="110" y="{y}" width="{w}" height="{bar_h}" fill="#4c78a8"></rect>'
+                     f'<text x="{115 + w}" y="{y + 15}" font-size="12">{e(r.text[:16])}</text>')
+    svg = (f'<svg id="qa-cross-chart" role="img" aria-label="{e(a.indicator or "")}" width="{width}" '
+           f'height="{len(bars) * (bar_h + 6)}" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+    return table + svg
+
+
 def sources_html(a: Answer | None, docs: dict, roots: Sequence[Path] = ()) -> str:
-    """The sources panel: every cited passage with its plan, section and offsets."""
+    """The sources panel: every cited passage with its plan, section and offsets (a cross-plan answer:
+    its table and chart first)."""
     if a is None:
         return '<div class="qa-sources"><p>（提问后这里显示引用的原文段落）</p></div>'
+    if a.table:
+        return f'<div class="qa-sources">{crossplan_html(a)}</div>'
     if not a.citations:
         note = f"（{html.escape(a.note)}）" if a.note else ""
         return f'<div class="qa-sources"><p>没有引用的段落{note}</p></div>'
@@ -91,6 +125,11 @@ def answer_markdown(a: Answer, docs: dict) -> str:
         lines.append(f"<sub>{html.escape(a.note)}</sub>")
     for item in a.items:
         lines.append(f"· {_md(item.text)}")
+    if a.table:
+        rows = ["| 地区 | 规划 | 数值 | 年份 |", "|---|---|---|---|"]
+        rows += [f"| {_md(r.region or r.doc_id)} | {_md(r.plan or '')} | {_md(r.text)} | {r.year or ''} |"
+                 for r in a.table]
+        lines.append("\n".join(rows))
     for i, c in enumerate(a.citations, 1):
         doc = docs.get(c.doc_id)
         where = doc_label(doc) if doc else c.doc_id
