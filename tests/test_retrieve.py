@@ -111,5 +111,5 @@ def test_plain_search_through_the_cli(ready_store):
     proc = run_qa(["search", "财政收入", "-k", "2", "--region", "阳泉市"], ready_store.home)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("#1  score ") and "003_85d57e06d8bfe536 [" in proc.stdout and "#2" in proc.stdout
-    proc = run_qa(["search", "阳泉市财政收入", "--plan", "十三五"], ready_store.home)
-    assert proc.returncode == 0 and proc.stdout.strip() == "no matching passages"
+    proc = run_qa(["search", "阳泉市财政收入", "--plan", "十三五"], ready_store.home)  # no such plan: a usage error
+    assert proc.returncode == 2 and proc.stdout == "" and "十三五" in proc.stderr and "十一五" in proc.stderr

@@ -50,7 +50,7 @@ def extractive(question: str, hits: list[Hit], docs: dict[str, Document], corpus
         a.confidence = round(1.0 - c.confidence, 3)
         a.related = related(c)
         return a
-    best = c.best
+    best = _most_informative(c)
     st = best.statement
     citations = [st.citation(best.hit.chunk.id)]
     for p, pair in c.ranked[1:]:  # the same figure stated again elsewhere in the plan
@@ -78,6 +78,17 @@ def route(question: str, hits: list[Hit], of_chunk) -> tuple[str, Answer | None]
     if V.Q_FACT.search(question) and not V.Q_NUMBER.search(question):
         return "describe", None
     return "numeric", None
+
+
+def _most_informative(c: Choice):  # noqa: ANN202
+    """Among near-equal candidates stating the same figure, the one that says its year and kind (a table row
+    over a sentence that leaves them to the section): the answer is the same number, better described."""
+    top = c.ranked[0][1].statement
+    same = [pair for p, pair in c.ranked if p >= 0.8 * c.score and pair.statement.value == top.value
+            and pair.statement.unit == top.unit and pair.statement.doc_id == top.doc_id
+            and (pair.statement.name == top.name or (top.indicator and pair.statement.indicator == top.indicator))]
+    return min(same, key=lambda pair: (pair.statement.kind is None, pair.statement.year is None,
+                                       c.ranked.index(next(x for x in c.ranked if x[1] is pair))))
 
 
 def related(c: Choice, n: int = 3) -> list[Related]:
@@ -186,7 +197,8 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     if engine == "llm":
         from qa.llm import answer_llm
 
-        a = answer_llm(q, hits, settings)
+        a = answer_llm(q, hits, settings, candidates=ranked_statements(q, hits, manifest.docs, corpus, retriever,
+                                                                       settings))
     else:
         scorer = load_scorer(settings.answer.scorer)
         a = extractive(q, hits, manifest.docs, corpus, core_embedder(retriever), scorer) if hits else \
@@ -194,6 +206,16 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     a.question = original
     a.trace = scope.trace + a.trace
     return _finish(a, t0)
+
+
+def ranked_statements(question: str, hits: list[Hit], docs: dict[str, Document], corpus, retriever,  # noqa: ANN001
+                      settings: Settings) -> list:
+    """The hits' statements as the extractive scorer ranks them: what the LLM engine is shown as candidates."""
+    qi = parse(question)
+    core = question_core(qi.question, docs)
+    found = pairs(qi, core, hits, docs, corpus.of_chunk, corpus.vector,
+                  core_embedder(retriever)(core) if core else None)
+    return [p.statement for _, p in choose(found, load_scorer(settings.answer.scorer)).ranked]
 
 
 def core_embedder(retriever):  # noqa: ANN001, ANN201
@@ -223,5 +245,6 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
         return
     q = scope.question
     hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
-    for part in stream_answer_llm(q, hits, settings):
+    cands = ranked_statements(q, hits, snapshot[0].docs, snapshot[1], retriever, settings)
+    for part in stream_answer_llm(q, hits, settings, candidates=cands):
         yield part if isinstance(part, str) else _finish(part, t0)

@@ -10,6 +10,7 @@ back once for repair. A model whose reply never fits the schema gives an abstent
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
@@ -20,9 +21,9 @@ from pydantic import BaseModel, Field
 
 from qa.llm.client import LLMClient
 from qa.llm.errors import InvalidReply, LLMError
-from qa.llm.prompts import ANSWER_PROMPT, fill_template, load_prompt, pack_hits
+from qa.llm.prompts import ANSWER_PROMPT, fill_template, load_prompt, neutralise_fences, pack_hits
 from qa.llm.structured import Message, describe_invalid, parse_reply, validation_feedback
-from qa.models import ABSTAIN_TEXT, Answer, Citation, Hit
+from qa.models import ABSTAIN_TEXT, Answer, Citation, Hit, Statement
 from qa.text.numbers import canonical, unsupported_numbers
 
 if TYPE_CHECKING:
@@ -46,16 +47,36 @@ class LLMReply(BaseModel):
     qualifier: str | None = Field(None, max_length=16)
     year: int | None = None
     kind: Literal["target", "baseline", "fact"] | None = None
+    statement_id: str | None = Field(None, max_length=8)
     abstained: bool
 
 
+MAX_CANDIDATES = 8
+
+
+def candidates_block(statements: Sequence[Statement]) -> tuple[str, dict[str, Statement]]:
+    """The extractive engine's best statements as ``<candidate id="s1" chunk="…">`` lines: the same
+    figures the extractive engine chose from, by id, so the model can pick one instead of re-reading."""
+    by_id: dict[str, Statement] = {}
+    lines = []
+    for n, st in enumerate(statements[:MAX_CANDIDATES], 1):
+        sid = f"s{n}"
+        by_id[sid] = st
+        kind = {"target": "目标", "baseline": "基期"}.get(st.kind or "", "")
+        year = f"{st.year}年" if st.year else ""
+        body = neutralise_fences(f"{st.name or st.label}：{st.text}（{year}{kind}）")
+        lines.append(f'<candidate id="{sid}" chunk="{html.escape(st.chunk_id or "", quote=True)}">{body}</candidate>')
+    return "\n".join(lines), by_id
+
+
 def build_answer_messages(
-    question: str, hits: Sequence[Hit], settings: Settings
+    question: str, hits: Sequence[Hit], settings: Settings, candidates: str = ""
 ) -> tuple[list[Message], dict[str, Hit]]:
     """The chat messages for ``question`` and the chunks that made it into the context, by id."""
     system, user = load_prompt(ANSWER_PROMPT)
     packed = pack_hits(hits, settings.llm.context_tokens)
-    values = {"documents": "\n".join(block for _, block in packed), "question": question.strip()}
+    values = {"documents": "\n".join(block for _, block in packed), "question": question.strip(),
+              "candidates": candidates or "（无）"}
     messages: list[Message] = []
     if system:
         messages.append({"role": "system", "content": fill_template(system, values)})
@@ -67,11 +88,15 @@ def _fmt_value(value: float) -> str:
     return canonical(format(value, "f"))
 
 
-def _build_answer(question: str, reply: LLMReply, by_id: dict[str, Hit], engine: str) -> Answer:
+def _build_answer(question: str, reply: LLMReply, by_id: dict[str, Hit], engine: str,
+                  statements: dict[str, Statement] | None = None) -> Answer:
     text = reply.answer.strip()
     if reply.abstained or not text or text.startswith(ABSTAIN_TEXT):
         return Answer.abstain(question, engine, note="the model found no answer in the documents")
     citations: list[Citation] = []
+    picked = (statements or {}).get((reply.statement_id or "").strip())
+    if picked is not None:  # a candidate: its own span is the first citation
+        citations.append(picked.citation())
     for cid in dict.fromkeys(reply.chunk_ids):
         hit = by_id.get(cid.strip())
         if hit is None:
@@ -89,6 +114,7 @@ def _build_answer(question: str, reply: LLMReply, by_id: dict[str, Hit], engine:
     return Answer(
         question=question,
         text=text,
+        statement_id=picked.id if picked is not None else None,
         value=reply.value,
         unit=reply.unit,
         qualifier=reply.qualifier,
@@ -119,9 +145,10 @@ def _finish(
     settings: Settings,
     t0: float,
     params: dict,
+    statements: dict[str, Statement] | None = None,
 ) -> Answer:
     engine = f"llm:{settings.llm.model}"
-    answer = _build_answer(question, reply, by_id, engine)
+    answer = _build_answer(question, reply, by_id, engine, statements)
     if not answer.abstained and answer.unsupported_numbers:
         log.info(
             "answer prints unsupported numbers %s; asking the model to repair once",
@@ -137,7 +164,7 @@ def _finish(
         except LLMError as err:
             answer = answer.model_copy(update={"note": f"{answer.note}; the repair failed: {err}"})
         else:
-            answer = _build_answer(question, fixed, by_id, engine)
+            answer = _build_answer(question, fixed, by_id, engine, statements)
     answer.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
     return answer
 
@@ -162,7 +189,8 @@ def _unreadable(question: str, engine: str, err: InvalidReply, attempts: int, t0
 
 
 def answer_llm(
-    question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None, **params: Any
+    question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None,
+    candidates: Sequence[Statement] = (), **params: Any
 ) -> Answer:
     """A grounded answer from the model over ``hits``: cited chunks only, numbers checked.
 
@@ -175,13 +203,14 @@ def answer_llm(
     if not hits:
         return Answer.abstain(question, engine, note="no passages were retrieved")
     client = client or LLMClient(settings)
-    messages, by_id = build_answer_messages(question, hits, settings)
+    block, statements = candidates_block(candidates)
+    messages, by_id = build_answer_messages(question, hits, settings, block)
     params = _params(params)
     try:
         reply = client.structured(messages, LLMReply, **params)
     except InvalidReply as err:
         return _unreadable(question, engine, err, err.attempts, t0)
-    return _finish(question, reply, messages, by_id, client, settings, t0, params)
+    return _finish(question, reply, messages, by_id, client, settings, t0, params, statements)
 
 
 def _partial_string(buf: str, key: str) -> str:
@@ -229,7 +258,8 @@ def _partial_string(buf: str, key: str) -> str:
 
 
 def stream_answer_llm(
-    question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None, **params: Any
+    question: str, hits: list[Hit], settings: Settings, client: LLMClient | None = None,
+    candidates: Sequence[Statement] = (), **params: Any
 ) -> Iterator[str | Answer]:
     """Text deltas of the answer as the model writes it, then the validated ``Answer`` (always last).
 
@@ -242,7 +272,8 @@ def stream_answer_llm(
         yield Answer.abstain(question, engine, note="no passages were retrieved")
         return
     client = client or LLMClient(settings)
-    messages, by_id = build_answer_messages(question, hits, settings)
+    block, statements = candidates_block(candidates)
+    messages, by_id = build_answer_messages(question, hits, settings, block)
     params = _params(params)
     raw = ""
     shown = ""
@@ -265,4 +296,4 @@ def stream_answer_llm(
         except InvalidReply as again:
             yield _unreadable(question, engine, again, again.attempts + 1, t0)  # + the streamed try
             return
-    yield _finish(question, reply, messages, by_id, client, settings, t0, params)
+    yield _finish(question, reply, messages, by_id, client, settings, t0, params, statements)
