@@ -154,11 +154,44 @@ def _blocks_html(blocks: list[Block]) -> str:
     return "\n".join(out)
 
 
-def print_html(doc_id: str) -> str:
-    """The seed as a printable page: what a government office saves before printing to PDF."""
+def print_html(doc_id: str, page_css: str = "", blocks: int | None = None) -> str:
+    """The seed as a printable page: what a government office saves before printing to PDF.
+
+    ``page_css`` adds an ``@page`` rule (running headers, page numbers in margin boxes); ``blocks`` keeps
+    only the first blocks, for a short document."""
     title = html.escape(seed_title(doc_id))
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{CSS}</style></head><body>\n{_blocks_html(seed_blocks(doc_id))}\n</body></html>\n")
+            f"<style>{CSS}{page_css}</style></head><body>\n{_blocks_html(seed_blocks(doc_id)[:blocks])}\n"
+            "</body></html>\n")
+
+
+# page furniture as office software prints it: page numbers in the usual forms, a running header
+PAGE_STYLES = {
+    "dash-and-of": '@page { margin: 2cm; @top-center { content: "双城区“十四五”规划纲要"; } '
+                   '@bottom-center { content: "- " counter(page) " -"; } '
+                   '@top-right { content: "第" counter(page) "页 共" counter(pages) "页"; } }',
+    "slash-and-bare": '@page { margin: 2cm; @bottom-right { content: counter(page) "/" counter(pages); } '
+                      '@top-left { content: counter(page); } @bottom-left { content: "第" counter(page) "页"; } }',
+}
+
+
+def chars_html() -> str:
+    """Every GB2312 hanzi and symbol, in Noto Serif and Sans CJK SC: what the PDF character fixes cover."""
+    hanzi, symbols = [], []
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                c = bytes([hi, lo]).decode("gb2312") and bytes([hi, lo]).decode("gb18030")  # its current mapping
+            except UnicodeDecodeError:
+                continue
+            if c.isprintable() and not c.isspace():
+                (hanzi if hi >= 0xB0 else symbols).append(c)
+    rows = ["".join(hanzi[i:i + 40]) for i in range(0, len(hanzi), 40)]
+    rows += [" ".join(symbols[i:i + 30]) for i in range(0, len(symbols), 30)]
+    body = "".join(f'<p style="font-family: \'Noto {f} CJK SC\'">{html.escape(r)}</p>' for f in ("Serif", "Sans")
+                   for r in rows)
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>GB2312</title>'
+            f"<style>p {{ margin: 0; font-size: 10pt; }}</style></head><body>{body}</body></html>")
 
 
 NAV = ["首页", "政务公开", "政策文件", "规划计划", "统计数据", "办事服务", "互动交流"]
@@ -193,11 +226,11 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
-def print_to_pdf(html_path: Path, pdf_path: Path, timeout: float = 180) -> Path:
-    """Chromium headless --print-to-pdf with its default header and footer (date, title, URL, n/m)."""
+def print_to_pdf(html_path: Path, pdf_path: Path, timeout: float = 180, header_footer: bool = True) -> Path:
+    """Chromium headless --print-to-pdf, by default with its header and footer (date, title, URL, n/m)."""
     with tempfile.TemporaryDirectory(prefix="planqa-chromium-") as profile:
         cmd = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}",
-               html_path.resolve().as_uri()]
+               *([] if header_footer else ["--no-pdf-header-footer"]), html_path.resolve().as_uri()]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     if not pdf_path.exists() or pdf_path.stat().st_size == 0:
         raise RuntimeError(f"chromium did not print {html_path}: {proc.stderr[-500:]}")
@@ -215,6 +248,53 @@ def scan_pdf(pdf_path: Path, out_path: Path, pages: list[int], dpi: int = 150) -
         doc.close()
     images[0].save(out_path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return out_path
+
+
+def mixed_pdf(text_pdf: Path, scan: Path, out: Path) -> Path:
+    """The first page of a text PDF followed by the first page of a scan: only page 2 needs OCR."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    for src in (text_pdf, scan):
+        other = pdfium.PdfDocument(str(src))
+        doc.import_pages(other, [0])
+        other.close()
+    doc.save(str(out))
+    doc.close()
+    return out
+
+
+def encrypted_pdf(src: Path, out: Path, password: str = "planqa") -> Path:
+    """``src`` protected with a user password (RC4-128), as a locked government download is; with
+    ``password=""`` only an owner password is set, so anyone may open and read it."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=str(src))
+    writer.encrypt(user_password=password, owner_password="planqa-owner", algorithm="RC4-128")
+    with out.open("wb") as f:
+        writer.write(f)
+    return out
+
+
+def blank_pdf(out: Path, pages: int = 1) -> Path:
+    """A PDF whose pages hold nothing at all (no text, no image)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        doc.new_page(595, 842)
+    doc.save(str(out))
+    doc.close()
+    return out
+
+
+def zero_page_pdf(out: Path) -> Path:
+    """A well-formed PDF with an empty page tree."""
+    import pypdf
+
+    with out.open("wb") as f:
+        pypdf.PdfWriter().write(f)
+    return out
 
 
 def write_docx(doc_id: str, path: Path) -> Path:
@@ -239,14 +319,20 @@ def write_docx(doc_id: str, path: Path) -> Path:
 
 @dataclass
 class Corpus:
-    """Where the built documents are: ``files[(doc_id, kind)]`` with kind html | site | pdf | docx | scan."""
+    """Where the built documents are: ``files[(doc_id, kind)]``; kinds: html (print source), pdf, site, docx,
+    scan (image-only PDF), mixed (a text page, then a scanned one); ``extra[name]``: paged-* PDFs with page
+    numbers in other forms, chars (every GB2312 character)."""
 
     root: Path
     files: dict[tuple[str, str], Path] = field(default_factory=dict)
+    extra: dict[str, Path] = field(default_factory=dict)
 
 
-def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] = ("site", "pdf", "docx", "scan"),
-          scan_of: str = "000", scan_pages: tuple[int, ...] = (1, 2)) -> Corpus:
+ALL_KINDS = ("site", "pdf", "docx", "scan", "mixed", "paged", "chars")
+
+
+def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] = ALL_KINDS,
+          scan_of: str = "000", scan_pages: tuple[int, ...] = (1, 2), paged_of: str = "002") -> Corpus:
     """Build every document once under ``root``; the scan is ``scan_pages`` (0-based) of ``scan_of``'s PDF."""
     corpus = Corpus(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -256,14 +342,27 @@ def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] =
             p = root / f"{short}-site.html"
             p.write_text(site_html(doc_id), encoding="utf-8")
             corpus.files[(doc_id, "site")] = p
-        if "pdf" in kinds or ("scan" in kinds and short == scan_of):
+        if "pdf" in kinds or (short == scan_of and ("scan" in kinds or "mixed" in kinds)):
             h = root / f"{short}.html"
             h.write_text(print_html(doc_id), encoding="utf-8")
             corpus.files[(doc_id, "html")] = h
             corpus.files[(doc_id, "pdf")] = print_to_pdf(h, root / f"{short}.pdf")
         if "docx" in kinds:
             corpus.files[(doc_id, "docx")] = write_docx(doc_id, root / f"{short}.docx")
-        if "scan" in kinds and short == scan_of:
-            corpus.files[(doc_id, "scan")] = scan_pdf(corpus.files[(doc_id, "pdf")], root / f"{short}-scan.pdf",
-                                                      list(scan_pages))
+        if short == scan_of and ("scan" in kinds or "mixed" in kinds):
+            scan = scan_pdf(corpus.files[(doc_id, "pdf")], root / f"{short}-scan.pdf", list(scan_pages))
+            corpus.files[(doc_id, "scan")] = scan
+            if "mixed" in kinds:
+                one = scan_pdf(corpus.files[(doc_id, "pdf")], root / f"{short}-scan1.pdf", [scan_pages[0]])
+                corpus.files[(doc_id, "mixed")] = mixed_pdf(corpus.files[(doc_id, "pdf")], one,
+                                                           root / f"{short}-mixed.pdf")
+        if short == paged_of and "paged" in kinds:
+            for name, css in PAGE_STYLES.items():
+                h = root / f"{short}-{name}.html"
+                h.write_text(print_html(doc_id, css, blocks=60), encoding="utf-8")
+                corpus.extra[f"paged-{name}"] = print_to_pdf(h, root / f"{short}-{name}.pdf", header_footer=False)
+    if "chars" in kinds:
+        h = root / "chars.html"
+        h.write_text(chars_html(), encoding="utf-8")
+        corpus.extra["chars"] = print_to_pdf(h, root / "chars.pdf", header_footer=False)
     return corpus

@@ -71,10 +71,15 @@ def read_document(path: Path, data: bytes, *, max_pages: int = 400, ocr: bool = 
         raise FormatError(f"{path}: file is empty")
 
     def need(module: str, extra: str, purpose: str) -> ModuleType:
+        """Import a reader's library, or say which extra brings it (or why an installed one fails)."""
         try:
             return importlib.import_module(module)
-        except ImportError:
-            raise FormatError(f"{path}: {purpose} needs the {extra} extra: pip install 'planqa[{extra}]'") from None
+        except ImportError as e:
+            if e.name and (module == e.name or module.startswith(e.name + ".")):
+                raise FormatError(f"{path}: {purpose} needs the {extra} extra: "
+                                  f"pip install 'planqa[{extra}]'") from None
+            raise FormatError(f"{path}: {purpose}: {module} is installed but does not load "
+                              f"({' '.join(str(e).split())[:120]})") from None
 
     try:
         if fmt in ("txt", "md"):

@@ -163,18 +163,19 @@ class Metrics:
     left: float
     right: float
     pitch: float
+    tol: float = 0.15  # font sizes this close (relative) are the same; OCR sizes are rougher
 
 
-def metrics(pages: list[PageItems]) -> Metrics:
+def metrics(pages: list[PageItems], tol: float = 0.15) -> Metrics:
     """Most common font size and left edge, a high percentile of right edges, the usual line pitch."""
     lines = [it for p in pages for it in p.items if isinstance(it, Line) and len(it.text) >= 4]
     if not lines:
-        return Metrics(12.0, 0.0, 600.0, 18.0)
+        return Metrics(12.0, 0.0, 600.0, 18.0, tol)
     sizes = Counter()
     for ln in lines:
         sizes[round(ln.size * 2) / 2] += len(ln.text)
     size = sizes.most_common(1)[0][0]
-    body = [ln for ln in lines if abs(ln.size - size) <= 0.15 * size] or lines
+    body = [ln for ln in lines if abs(ln.size - size) <= tol * size] or lines
     left = Counter(round(ln.x0) for ln in body).most_common(1)[0][0]
     rights = sorted(ln.x1 for ln in body)
     right = rights[int(0.9 * (len(rights) - 1))]
@@ -182,10 +183,10 @@ def metrics(pages: list[PageItems]) -> Metrics:
     for p in pages:
         ls = [it for it in p.items if isinstance(it, Line)]
         for a, b in zip(ls, ls[1:], strict=False):
-            if abs(a.size - size) <= 0.15 * size and abs(b.size - size) <= 0.15 * size and b.top > a.top:
+            if abs(a.size - size) <= tol * size and abs(b.size - size) <= tol * size and b.top > a.top:
                 pitches[round(b.top - a.top)] += 1
     pitch = pitches.most_common(1)[0][0] if pitches else size * 1.5
-    return Metrics(size, float(left), right, float(pitch))
+    return Metrics(size, float(left), right, float(pitch), tol)
 
 
 _FIRST_TOKEN = re.compile(r"^[（(“‘《【\[]*(?:[A-Za-z0-9.,%‰+\-/:×~～]+|.)[)）”’》】\]]*[，。、；：！？,.;:!?%]*")
@@ -207,13 +208,13 @@ def continues(prev: Line, nxt: Line, m: Metrics, same_page: bool) -> bool:
     if not p or not n:
         return False
     size = max(m.size, 1.0)
-    if abs(prev.size - nxt.size) > 0.15 * max(prev.size, nxt.size):
+    if abs(prev.size - nxt.size) > m.tol * max(prev.size, nxt.size):
         return False  # a heading, a note, a caption
     scale = max(prev.size / size, 1.0)
     if same_page and nxt.top - prev.top > m.pitch * scale * 1.35 + 0.1 * size:
         return False  # paragraph spacing
     short = m.right - prev.x1
-    heading_wrap = prev.size > 1.15 * size and short < 2 * prev.size  # a long title set in a larger size
+    heading_wrap = prev.size > (1 + m.tol) * size and short < 2 * prev.size  # a long title set in a larger size
     if not heading_wrap and (nxt.x0 > m.left + 0.8 * size or prev.x0 > m.left + 6 * size):
         return False  # first-line indent, a centred title
     token = _FIRST_TOKEN.match(n)
@@ -234,7 +235,7 @@ def assemble(pages: list[PageItems]) -> tuple[str, list[tuple[int, int, int, boo
     drop_furniture(pages)
     for p in pages:
         p.items = [it for it in p.items if not (isinstance(it, Line) and (is_toc(it.text) or not it.text))]
-    by_kind = {k: metrics([p for p in pages if p.ocr == k]) for k in (False, True)}
+    by_kind = {k: metrics([p for p in pages if p.ocr == k], tol=0.3 if k else 0.15) for k in (False, True)}
     blocks: list[str] = []  # finished lines of canonical text
     starts: list[tuple[int, int, int]] = []  # (page number, block index, offset in block) where a page starts
     prev: Line | Table | None = None

@@ -35,7 +35,10 @@ def read_pdf(path: Path, data: bytes, *, max_pages: int, ocr: bool, error: type[
     except pdfium.PdfiumError as e:
         if "password" in str(e).lower():
             raise error(f"{path}: PDF is encrypted (password-protected); save an unprotected copy") from None
-        raise error(f"{path}: not a readable PDF (corrupt or truncated: {e})") from None
+        if _no_pages(pdfplumber, data):  # PDFium refuses an empty page tree with "error: Success"
+            raise error(f"{path}: PDF has no pages") from None
+        reason = str(e).replace("Failed to load document", "").strip(" .()") or type(e).__name__
+        raise error(f"{path}: not a readable PDF (corrupt or truncated: {reason})") from None
     try:
         n = len(doc)
         if n == 0:
@@ -65,6 +68,14 @@ def read_pdf(path: Path, data: bytes, *, max_pages: int, ocr: bool, error: type[
     if not text.strip():
         raise error(f"{path}: no text found in the PDF")
     return text, spans
+
+
+def _no_pages(pdfplumber: Any, data: bytes) -> bool:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:
+        return False
 
 
 def _page_items(page: Any) -> tuple[list[Line | Table], bool]:
