@@ -220,6 +220,18 @@ def site_html(doc_id: str, charset: str = "utf-8") -> str:
             f'<footer class="site">{foot}</footer></body></html>\n')
 
 
+# the same page as other sites write it: paragraphs as <div>s, as <br> lines, inside a layout table, or
+# with no HTML5 landmarks at all (nav, aside, footer are <div>s with class names)
+SITE_VARIANTS = {
+    "p": lambda h: h,
+    "div": lambda h: h.replace("<p>", "<div>").replace("</p>", "</div>"),
+    "br": lambda h: h.replace("<p>", "").replace("</p>", "<br>\n"),
+    "layout-table": lambda h: h.replace("<main>", '<table><tr><td width="20%">栏目导航</td><td>')
+                              .replace("</main>", "</td></tr></table>"),
+    "no-landmarks": lambda h: re.sub(r"<(/?)(nav|aside|header|footer|main|article)\b", r"<\1div", h),
+}
+
+
 # ---------------------------------------------------------------- PDF, scans, Word
 
 def chromium_available() -> bool:

@@ -1,10 +1,12 @@
 """HTML → canonical text: the page's main text without navigation, sidebars, header or footer.
 
-trafilatura finds the main content (its boilerplate removal is what it is good at) and gives it as XML:
-headings, paragraphs, list items, tables. Its tables lose empty cells, which shifts every value of a
-row like ``\t2.工业增加值占GDP比重(%)\t\t14``, so each table it keeps is matched back to the page's own
-``<table>`` by its cell text and written from there, colspans kept as empty cells. The bytes are decoded
-with the charset the page declares (GB2312/GBK pages read as GB18030, their superset).
+Two jobs, two tools. trafilatura decides WHAT is main content — boilerplate removal is what it is good
+at — but its structure cannot be trusted: its tables drop empty cells (which shifts every value of a
+row like ``\t2.工业增加值占GDP比重(%)\t\t14``) and on small pages it runs headings, paragraphs and table
+cells into one paragraph. So the page's own DOM decides HOW: it is walked in order into blocks (headings,
+paragraphs, ``<br>`` lines, ``<table>`` rows with colspans as empty cells), and a block is kept when it
+is the next piece of trafilatura's main text. Bytes are decoded with the charset the page declares
+(GB2312/GBK pages read as GB18030, their superset).
 """
 
 from __future__ import annotations
@@ -18,6 +20,18 @@ from qa.formats.layout import tidy
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030", "x-euc-cn", "hz-gb-2312"}
+_SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "button", "input", "textarea",
+         "iframe", "svg", "object", "canvas", "map"}
+_BOILERPLATE = {"nav", "header", "footer", "aside", "form", "menu"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
+          "main", "blockquote", "pre", "address", "figure", "figcaption", "center", "tr", "table", "hr", "body"}
+# class or id of a small page region that is not the text (only below 10% of the page's text: a content
+# wrapper called "main-info" stays)
+_BOILER_NAME = re.compile(r"nav|menu|sidebar|side|foot|header|banner|breadcrumb|crumb|share|copyright|toolbar|login"
+                          r"|search|related|recommend|comment|pager|topbar|bottom|links|info|meta|print|logo", re.I)
+# a site footer's lines: dropped from the end of the text, where a page without <footer> leaves them
+_SITE_FOOTER = re.compile(r"版权所有|ICP备|ICP证|公网安备|技术支持|主办单位|承办单位|网站标识码|联系我们|Copyright|©", re.I)
+SLACK = 80  # characters of trafilatura's main text a matching block may skip (text the DOM walk has elsewhere)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -30,8 +44,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
     if m:
         name = m.group(1).decode("ascii", "ignore").lower()
         declared = "gb18030" if name in _GB else name
-    tried = [e for e in (declared, "utf-8", "gb18030") if e]
-    for enc in tried:
+    for enc in (e for e in (declared, "utf-8", "gb18030") if e):
         try:
             codecs.lookup(enc)
             return data.decode(enc), enc
@@ -40,105 +53,136 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return data.decode("utf-8", errors="replace"), "utf-8"
 
 
-def _cells_of(table: Any) -> list[list[str]]:
-    """A page <table>'s rows (th/td in order, colspan as empty cells), nested tables flattened."""
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _line(s: str) -> str:
+    """Inline text as one canonical line: whitespace runs as one space, none between Chinese characters."""
+    return tidy(" ".join(s.split()))
+
+
+def _data_table(table: Any) -> bool:
+    """A table of values, not a page laid out with a table: no table inside, no cell holding a text body."""
+    if table.find(".//table") is not None:
+        return False
+    return all(len(" ".join(td.itertext())) <= 400 for td in table.iter("td", "th"))
+
+
+def _rows(table: Any) -> list[list[str]]:
+    """A data table's rows (th/td in order, colspan as empty cells), empty rows dropped."""
     rows = []
     for tr in table.iter("tr"):
-        if _closest_table(tr) is not table:
-            continue
-        row = []
+        row: list[str] = []
         for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
-                continue
-            row.append(_text(cell))
-            span = cell.get("colspan", "1")
-            row += [""] * (min(int(span), 50) - 1 if span.isdigit() and int(span) > 1 else 0)
-        if any(c for c in row):
+            if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+                row.append(_line("".join(cell.itertext())))
+                span = cell.get("colspan", "1").strip()
+                row += [""] * (min(int(span), 50) - 1 if span.isdigit() and int(span) > 1 else 0)
+        if any(row):
             rows.append(row)
     return rows
 
 
-def _closest_table(el: Any) -> Any:
-    el = el.getparent()
-    while el is not None and el.tag != "table":
-        el = el.getparent()
-    return el
+def _boilerplate(el: Any, total: int) -> bool:
+    """Navigation, header, footer, sidebar: by tag, ARIA role, or (for a small region) class and id."""
+    role = (el.get("role") or "").lower()
+    if role in ("navigation", "banner", "contentinfo", "complementary", "search"):
+        return True
+    if el.tag in _BOILERPLATE:  # but an article's own <header> holds its title
+        return not (el.tag in ("header", "footer") and any(a.tag in ("article", "main") for a in el.iterancestors()))
+    name = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(name.strip()) and bool(_BOILER_NAME.search(name)) and len(_flat(el.text_content())) < 0.1 * total
 
 
-def _text(el: Any) -> str:
-    """An element's text as one cell or line: whitespace runs as one space, none between Chinese."""
-    return _flat("".join(el.itertext()))
+def _blocks(root: Any) -> list[tuple[str, Any, bool, Any]]:
+    """The page in reading order as (kind, value, in_boilerplate, element): ("line", text) or ("table", rows),
+    with the innermost block element the text stands in."""
+    out: list[tuple[str, Any, bool, Any]] = []
+    buf: list[str] = []
+    state: dict[str, Any] = {"boiler": False, "owner": root}
+    total = len(_flat(root.text_content()))
+
+    def flush() -> None:
+        text = _line("".join(buf))
+        buf.clear()
+        if text:
+            out.append(("line", text, state["boiler"], state["owner"]))
+
+    def walk(el: Any, boiler: bool) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIP or not tag:
+            return
+        boiler = boiler or _boilerplate(el, total)
+        outer = state["owner"], state["boiler"]
+        if tag == "table" and _data_table(el):
+            flush()
+            rows = _rows(el)
+            if rows:
+                out.append(("table", rows, boiler, el))
+            return
+        # a boilerplate region is a block of its own, so its text never joins a line of the main text
+        block = tag in _BLOCK or tag in ("td", "th") or tag in _BOILERPLATE or boiler != outer[1]
+        if block or tag == "br":
+            flush()
+        if block:
+            state["owner"], state["boiler"] = el, boiler
+        if tag != "br":
+            buf.append(el.text or "")
+            for child in el:
+                walk(child, boiler)
+                buf.append(child.tail or "")
+        if block:
+            flush()
+            state["owner"], state["boiler"] = outer
+
+    walk(root, False)
+    flush()
+    return out
 
 
-def _flat(s: str) -> str:
-    return tidy(" ".join(s.split()))
-
-
-def _sig(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+def _container(blocks: list[tuple[str, Any, bool, Any]], main: str) -> Any:
+    """The element holding what trafilatura calls the main text: the lowest common ancestor of the blocks
+    that follow its main text in order (a short block must follow on exactly: 首页 occurs in prose too)."""
+    pos, common = 0, None
+    for kind, value, boiler, owner in blocks:
+        if boiler:
+            continue
+        piece = _flat("".join(c for r in value for c in r) if kind == "table" else value)
+        at = main.find(piece, pos)
+        if at < 0 or at - pos > SLACK or (at > pos and len(piece) < 6):
+            continue
+        pos = at + len(piece)
+        chain = [owner, *owner.iterancestors()]
+        common = chain if common is None else [e for e in chain if e in set(common)]
+    return common[0] if common else None
 
 
 def read_html(path: Path, data: bytes, *, error: type[Exception], need: Any) -> str:
-    """The main text of an HTML page as canonical lines."""
+    """The main text of an HTML page as canonical lines: paragraphs and headings, tables as TAB rows."""
     trafilatura = need("trafilatura", "html", "reading HTML")
     lxml_html = need("lxml.html", "html", "reading HTML")
     etree = need("lxml.etree", "html", "reading HTML")
     text, _ = decode_html(data)
-    text = re.sub(r"<\?xml[^>]*\?>", "", text[:200]) + text[200:]  # lxml refuses str with an XML declaration
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its encoding
     if not text.strip():
         raise error(f"{path}: file is empty")
     try:
         tree = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
         raise error(f"{path}: not a readable HTML page ({e})") from None
-    page_tables = [(t, rows) for t in tree.iter("table") if (rows := _cells_of(t))]
+    blocks = _blocks(tree)
     xml = trafilatura.extract(text, output_format="xml", include_tables=True, include_comments=False,
                               include_images=False, favor_recall=True, deduplicate=False, with_metadata=False)
-    if not xml:
-        return ""
-    main = etree.fromstring(xml.encode("utf-8"))
+    main = _flat("".join(etree.fromstring(xml.encode("utf-8")).find("main").itertext())) if xml else ""
+    # even when trafilatura keeps only part of the text (a page of <div>s, a repeated section), the part
+    # it keeps locates the element that holds the text; without it, all but the boilerplate is kept
+    container = _container(blocks, main) if main else None
+    inside = set(container.iter()) if container is not None else None
     lines: list[str] = []
-    used: set[int] = set()
-
-    def table_rows(node: Any) -> list[list[str]]:
-        cells = [_text(c) for c in node.iter("cell")]
-        sig = _sig("".join(cells))
-        for i, (_, rows) in enumerate(page_tables):
-            if i not in used and _sig("".join(c for r in rows for c in r)) == sig:
-                used.add(i)
-                return rows
-        out = []  # no page table matches: trafilatura's rows, as they are
-        for row in node.iter("row"):
-            out.append([_text(c) for c in row.iter("cell")])
-        return out
-
-    def walk(node: Any) -> None:
-        for child in node:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "table":
-                lines.extend("\t".join(r) for r in table_rows(child))
-            elif tag in ("list",):
-                walk(child)
-            elif tag in ("head", "p", "item", "quote", "code"):
-                lines.extend(ln for ln in _text_lines(child) if ln)
-            elif tag in ("main", "doc", "div", "comments"):
-                walk(child)
-            elif tag == "graphic":
-                continue
-            else:
-                lines.extend(ln for ln in _text_lines(child) if ln)
-
-    walk(main)
-    return "\n".join(lines)
-
-
-def _text_lines(el: Any) -> list[str]:
-    """A paragraph's text, split where the page had a line break (trafilatura's <lb/>)."""
-    parts = [el.text or ""]
-    for sub in el:
-        if sub.tag == "lb":
-            parts.append("")
-        else:
-            parts[-1] += "".join(sub.itertext())
-        parts[-1] += sub.tail or ""
-    return [_flat(p) for p in parts]
+    for kind, value, boiler, owner in blocks:
+        if boiler or (inside is not None and owner not in inside):
+            continue
+        lines.extend("\t".join(r) for r in value) if kind == "table" else lines.append(value)
+    tail = [i for i in range(max(0, len(lines) - 8), len(lines)) if _SITE_FOOTER.search(lines[i]) and len(lines[i]) < 120]
+    return "\n".join(lines[: tail[0]] if tail else lines)
