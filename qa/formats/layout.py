@@ -34,7 +34,6 @@ _FIX.update({0x00AD: "", 0x200B: "", 0xFEFF: ""})  # soft hyphen, zero-width spa
 
 CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _CJK_SPACE = re.compile(f"(?<=[{CJK}]) +(?=[{CJK}])")
-_IDEO = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = "。！？；：!?;:"
 # a heading or list item that starts a line of its own
 HEADING = re.compile(
@@ -255,9 +254,7 @@ def assemble(pages: list[PageItems]) -> tuple[str, list[tuple[int, int, int, boo
                     rows = rows[1:]
                 if not cont:
                     header = [_cell(c) for c in rows[0]] if rows else None
-                if first:
-                    starts[-1] = (p.number, len(blocks), 0)
-                blocks.extend("\t".join(c for c in r) for r in rows)
+                blocks.extend("\t".join(r) for r in rows)
             else:
                 if isinstance(prev, Line) and blocks and continues(prev, it, m, same_page=not first):
                     if first:
@@ -268,7 +265,6 @@ def assemble(pages: list[PageItems]) -> tuple[str, list[tuple[int, int, int, boo
             prev = it
             first = False
         prev_page = p
-    blocks = [b for b in blocks]
     return _spans("\n".join(blocks), blocks, starts, pages)
 
 
@@ -291,6 +287,3 @@ def _spans(text: str, blocks: list[str], starts: list[tuple[int, int, int]],
     ends = offs[1:] + [len(text)]
     return text, [(p.number, s, e, p.ocr) for p, s, e in zip(pages, offs, ends, strict=True)]
 
-
-def ideographs(text: str) -> int:
-    return len(_IDEO.findall(text))
