@@ -175,6 +175,11 @@ PAGE_STYLES = {
 }
 
 
+# the same plan set another way: A4, justified, no first-line indent (paragraphs told apart by spacing only)
+PLAIN_BLOCKS = 300  # the TOC, chapter 1 with the 主要指标表, and the start of chapter 2
+PLAIN_LAYOUT = "@page { size: A4; margin: 2.5cm 2cm; } p { text-align: justify; text-indent: 0; margin: 0 0 0.8em 0; }"
+
+
 def chars_html() -> str:
     """Every GB2312 hanzi and symbol, in Noto Serif and Sans CJK SC: what the PDF character fixes cover."""
     hanzi, symbols = [], []
@@ -333,14 +338,14 @@ def write_docx(doc_id: str, path: Path) -> Path:
 class Corpus:
     """Where the built documents are: ``files[(doc_id, kind)]``; kinds: html (print source), pdf, site, docx,
     scan (image-only PDF), mixed (a text page, then a scanned one); ``extra[name]``: paged-* PDFs with page
-    numbers in other forms, chars (every GB2312 character)."""
+    numbers in other forms, plain (A4, justified, no indent), chars (every GB2312 character)."""
 
     root: Path
     files: dict[tuple[str, str], Path] = field(default_factory=dict)
     extra: dict[str, Path] = field(default_factory=dict)
 
 
-ALL_KINDS = ("site", "pdf", "docx", "scan", "mixed", "paged", "chars")
+ALL_KINDS = ("site", "pdf", "docx", "scan", "mixed", "paged", "plain", "chars")
 
 
 def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] = ALL_KINDS,
@@ -373,6 +378,11 @@ def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] =
                 h = root / f"{short}-{name}.html"
                 h.write_text(print_html(doc_id, css, blocks=60), encoding="utf-8")
                 corpus.extra[f"paged-{name}"] = print_to_pdf(h, root / f"{short}-{name}.pdf", header_footer=False)
+    if "plain" in kinds:
+        table_seed = next(d for d in SEEDS if d.startswith("004"))
+        h = root / "004-plain.html"
+        h.write_text(print_html(table_seed, PLAIN_LAYOUT, blocks=PLAIN_BLOCKS), encoding="utf-8")
+        corpus.extra["plain"] = print_to_pdf(h, root / "004-plain.pdf")
     if "chars" in kinds:
         h = root / "chars.html"
         h.write_text(chars_html(), encoding="utf-8")

@@ -118,6 +118,17 @@ def test_paragraphs_and_headings_are_lines_of_their_own(corpus, doc_id, kind):
     assert all(flat(h.text) in lines for h in headings), [h.text for h in headings if flat(h.text) not in lines]
 
 
+@needs_chromium
+def test_paragraphs_without_indent_are_told_apart_by_spacing(corpus):
+    """A4, justified text, no first-line indent: paragraph spacing and list dashes (——) still end them."""
+    c = read(corpus.extra["plain"])
+    blocks = [b for b in df.seed_blocks(TABLE_SEED)[: df.PLAIN_BLOCKS] if b.kind in ("p", "h")]
+    assert len(c.pages) >= 10 and len(blocks) >= 130
+    lines = {flat(ln) for ln in c.text.split("\n")}
+    assert [b.text[:30] for b in blocks if flat(b.text) not in lines] == []
+    assert tab_rows(c.text) == [[df.norm_cell(x) for x in r] for r in df.seed_tables(TABLE_SEED)[0]]
+
+
 # ---------------------------------------------------------------- furniture
 
 STAMP = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}|file://|^\s*\d+\s*/\s*\d+\s*$|^\s*[-—]?\s*\d+\s*[-—]?\s*$"

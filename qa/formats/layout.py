@@ -40,6 +40,8 @@ HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[篇章节部]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|专栏|附[表件录]|[序前]\s*言)"
 )
+# a list item: after a finished sentence it starts a new line even when nothing else says so
+_ITEM = re.compile(r"^(?:——|[●•■◆▲★※]|\d{1,2}[.、．](?!\d))")
 _DOT_LEADER = re.compile(r"(?:[·.…•]{3,}|…{2,}|\.{2,}|-{4,})\s*\d{1,4}$")
 _PAGE_NO = re.compile(
     r"^(?:[-—–－ ]*\d{1,4}[-—–－ ]*|第\s*\d{1,4}\s*页(?:\s*[/，, ]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页"
@@ -220,7 +222,7 @@ def continues(prev: Line, nxt: Line, m: Metrics, same_page: bool) -> bool:
     fits = short > _width(token.group() if token else n[:1], nxt.size) + 0.5 * nxt.size
     if short > 1.2 * prev.size and fits:
         return False  # the line ended early although the next word would have fitted: end of paragraph
-    if p[-1] in SENTENCE_END and (fits or HEADING.match(n)):
+    if p[-1] in SENTENCE_END and (fits or HEADING.match(n) or _ITEM.match(n)):
         return False
     return not (HEADING.match(p) and p[-1] not in "，、" and fits)
 
