@@ -268,7 +268,8 @@ def scan_pdf(pdf_path: Path, out_path: Path, pages: list[int], dpi: int = 150) -
 
 
 def mixed_pdf(text_pdf: Path, scan: Path, out: Path) -> Path:
-    """The first page of a text PDF followed by the first page of a scan: only page 2 needs OCR."""
+    """The first page of a text PDF followed by the first page of a scan: only page 2 needs OCR (a signed
+    and scanned page at the end of a plan is common)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument.new()
@@ -337,7 +338,7 @@ def write_docx(doc_id: str, path: Path) -> Path:
 @dataclass
 class Corpus:
     """Where the built documents are: ``files[(doc_id, kind)]``; kinds: html (print source), pdf, site, docx,
-    scan (image-only PDF), mixed (a text page, then a scanned one); ``extra[name]``: paged-* PDFs with page
+    scan (image-only PDF), mixed (a text page, then a scan of ``short``: title and first paragraph); ``extra[name]``: paged-* PDFs with page
     numbers in other forms, plain (A4, justified, no indent), chars (every GB2312 character)."""
 
     root: Path
@@ -369,8 +370,11 @@ def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] =
         if short == scan_of and ("scan" in kinds or "mixed" in kinds):
             scan = scan_pdf(corpus.files[(doc_id, "pdf")], root / f"{short}-scan.pdf", list(scan_pages))
             corpus.files[(doc_id, "scan")] = scan
-            if "mixed" in kinds:
-                one = scan_pdf(corpus.files[(doc_id, "pdf")], root / f"{short}-scan1.pdf", [scan_pages[0]])
+            if "mixed" in kinds:  # a text page, then a scan of a short page (title and first paragraph)
+                h = root / f"{short}-short.html"
+                h.write_text(print_html(doc_id, blocks=3), encoding="utf-8")
+                one = scan_pdf(print_to_pdf(h, root / f"{short}-short.pdf"), root / f"{short}-short-scan.pdf", [0])
+                corpus.files[(doc_id, "short")] = root / f"{short}-short.pdf"
                 corpus.files[(doc_id, "mixed")] = mixed_pdf(corpus.files[(doc_id, "pdf")], one,
                                                            root / f"{short}-mixed.pdf")
         if short == paged_of and "paged" in kinds:

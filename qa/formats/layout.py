@@ -123,7 +123,8 @@ def drop_furniture(pages: list[PageItems], edge: int = 2) -> None:
 
     Only the first and last ``edge`` lines of a page are candidates. A candidate goes when it is a page
     number, a print stamp (date and time, file URL), or — digits ignored — recurs at the edge of at least
-    half the pages (two pages at least).
+    half the pages (two pages at least). With fewer than four pages a recurring line must also be set
+    smaller than the body text: two pages that open with the same heading are no evidence of a header.
     """
     def edges(p: PageItems) -> list[Line]:
         lines = [it for it in p.items if isinstance(it, Line)]
@@ -135,12 +136,14 @@ def drop_furniture(pages: list[PageItems], edge: int = 2) -> None:
     for p in pages:
         counts.update({_norm(ln.text) for ln in edges(p)})
     need = max(2, (len(pages) + 1) // 2)
+    body = metrics(pages).size
     for p in pages:
         gone = set()
         for ln in edges(p):
-            key = _norm(ln.text)
-            if (_PAGE_NO.match(ln.text.strip()) or _PRINT_STAMP.match(ln.text.strip())
-                    or (len(pages) >= 2 and counts[key] >= need and key)):
+            key, text = _norm(ln.text), ln.text.strip()
+            recurs = len(pages) >= 2 and bool(key) and counts[key] >= need \
+                and (len(pages) >= 4 or ln.size < 0.9 * body)
+            if _PAGE_NO.match(text) or _PRINT_STAMP.match(text) or recurs:
                 gone.add(id(ln))
         p.items = [it for it in p.items if id(it) not in gone]
 
