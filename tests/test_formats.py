@@ -404,5 +404,29 @@ def test_scan_without_the_ocr_extra_names_it(corpus, monkeypatch):
     one_line(e, path, "scan with no text layer", "needs the ocr extra: pip install 'planqa[ocr]'")
 
 
+def test_heavy_libraries_load_only_when_a_reader_runs():
+    import subprocess
+
+    code = ("import sys, qa.formats, qa.ingest; from pathlib import Path; "
+            "qa.formats.read_document(Path('a.txt'), '规划'.encode()); "
+            "print(sorted(m for m in ('pdfplumber', 'pypdfium2', 'docx', 'trafilatura', 'lxml', "
+            "'rapidocr_onnxruntime', 'onnxruntime', 'cv2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_ocr_models_ship_inside_the_wheel():
+    """RapidOCR must never download: its detection, direction and recognition models are package files."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    if spec is None:
+        pytest.skip("the ocr extra is not installed")
+    models = Path(spec.origin).parent / "models"
+    names = sorted(p.name for p in models.glob("*.onnx"))
+    assert any("det" in n for n in names) and any("rec" in n for n in names) and any("cls" in n for n in names)
+    assert all((models / n).stat().st_size > 100_000 for n in names)
+
+
 def test_suffixes():
     assert {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} == SUFFIXES

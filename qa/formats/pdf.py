@@ -17,7 +17,8 @@ from typing import Any
 
 from qa.formats.layout import Line, PageItems, Table, assemble, fix_chars, join_cell, tidy
 
-# a page needs OCR when its text layer has fewer meaningful characters than this and an image covers it
+# a page needs OCR when its text layer has fewer meaningful characters than this (or more (cid:…) and
+# private-use garbage than text) and images cover 30% of it, or its text was turned into paths
 MIN_TEXT_CHARS = 20
 _MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _GARBAGE = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
@@ -109,7 +110,8 @@ def _page_items(page: Any) -> tuple[list[Line | Table], bool]:
     garbage = len(_GARBAGE.findall(raw))
     area = page.width * page.height
     imaged = sum((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) for im in page.images) >= 0.3 * area
-    needs_ocr = imaged and (meaningful < MIN_TEXT_CHARS or garbage > meaningful)
+    outlined = len(page.curves) > 200  # text turned into paths: it looks like text and has none
+    needs_ocr = (imaged or outlined) and (meaningful < MIN_TEXT_CHARS or garbage > meaningful)
     return items, needs_ocr
 
 
