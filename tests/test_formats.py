@@ -203,6 +203,10 @@ def test_table_comes_out_as_the_seeds_tab_rows(corpus, kind):
     (want,) = df.seed_tables(TABLE_SEED)
     want = [[df.norm_cell(x) for x in r] for r in want]
     assert tab_rows(c.text) == want  # header first, every row, empty cells kept in place
+    lines = c.text.split("\n")
+    first = next(i for i, ln in enumerate(lines) if "\t" in ln)  # where the plan has it, not at the end
+    assert flat(lines[first - 1]) == "六、“十四五”时期经济社会发展主要指标表"
+    assert flat(lines[first + len(want)]) == "注：带[]为累计数据。"
     flat_text = flat(c.text)
     labels = [r[1] for r in want[1:] if r[1]]  # 1.地区生产总值增长率(%) …
     assert len(labels) == 21
@@ -213,6 +217,29 @@ def test_table_comes_out_as_the_seeds_tab_rows(corpus, kind):
         first, last = c.text.index(rows[0]), c.text.index(rows[-1])
         assert c.page_at(last) == c.page_at(first) + 1
         assert flat_text.count("类别指标2020年2025年年均增长属性") == 1
+
+
+def test_docx_merged_cells_keep_columns_and_body_order(tmp_path):
+    """A cell spanning two columns adds an empty cell; a vertically merged cell is empty below its first row;
+    text stays where it stands around the table; tabs and line breaks inside a paragraph do not make rows."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("第一章 总体要求", level=1)
+    d.add_paragraph("表前的段落。\t制表符不是单元格。")
+    t = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([["指标", "", "2025年"], ["地区生产总值", "亿元", "300"], ["", "增长", "6%"]]):
+        for col, text in enumerate(row):
+            t.cell(r, col).text = text
+    t.cell(0, 0).merge(t.cell(0, 1))
+    t.cell(0, 0).text = "指标"
+    t.cell(1, 0).merge(t.cell(2, 0))
+    d.add_paragraph("表后的段落。")
+    path = tmp_path / "merged.docx"
+    d.save(str(path))
+    c = read(path)
+    assert c.text.split("\n") == ["第一章 总体要求", "表前的段落。 制表符不是单元格。", "指标\t\t2025年",
+                                  "地区生产总值\t亿元\t300", "\t增长\t6%", "表后的段落。"]
 
 
 # ---------------------------------------------------------------- pages
