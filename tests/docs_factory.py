@@ -175,7 +175,8 @@ PAGE_STYLES = {
 }
 
 
-# the same plan set another way: A4, justified, no first-line indent (paragraphs told apart by spacing only)
+# the same plan set another way: A4, justified, no first-line indent (paragraphs told apart by spacing only),
+# the 主要指标表's categories as cells spanning rows
 PLAIN_BLOCKS = 300  # the TOC, chapter 1 with the 主要指标表, and the start of chapter 2
 PLAIN_LAYOUT = "@page { size: A4; margin: 2.5cm 2cm; } p { text-align: justify; text-indent: 0; margin: 0 0 0.8em 0; }"
 
@@ -234,7 +235,30 @@ SITE_VARIANTS = {
     "layout-table": lambda h: h.replace("<main>", '<table><tr><td width="20%">栏目导航</td><td>')
                               .replace("</main>", "</td></tr></table>"),
     "no-landmarks": lambda h: re.sub(r"<(/?)(nav|aside|header|footer|main|article)\b", r"<\1div", h),
+    "rowspan": lambda h: _rowspans(h),
 }
+
+
+def _rowspans(page: str) -> str:
+    """The 主要指标表 as sites write it: each 类别 one cell spanning its rows, no empty cells below it."""
+    def table(m: re.Match[str]) -> str:
+        rows = re.findall(r"<tr>(.*?)</tr>", m.group(), re.S)
+        out, i = [rows[0]], 1
+        while i < len(rows):
+            cells = re.findall(r"<td>(.*?)</td>", rows[i], re.S)
+            n = 1
+            while i + n < len(rows) and re.match(r"<td></td>", rows[i + n]):
+                n += 1
+            if cells[0] and n > 1:
+                out.append(f'<td rowspan="{n}">' + rows[i][len("<td>"):])
+                out += [r[len("<td></td>"):] for r in rows[i + 1:i + n]]
+                i += n
+            else:
+                out.append(rows[i])
+                i += 1
+        return "<table><thead><tr>" + out[0] + "</tr></thead><tbody>" + "".join(f"<tr>{r}</tr>" for r in out[1:]) \
+            + "</tbody></table>"
+    return re.sub(r"<table>.*?</table>", table, page, flags=re.S)
 
 
 # ---------------------------------------------------------------- PDF, scans, Word
@@ -385,7 +409,7 @@ def build(root: Path, doc_ids: list[str] | None = None, kinds: tuple[str, ...] =
     if "plain" in kinds:
         table_seed = next(d for d in SEEDS if d.startswith("004"))
         h = root / "004-plain.html"
-        h.write_text(print_html(table_seed, PLAIN_LAYOUT, blocks=PLAIN_BLOCKS), encoding="utf-8")
+        h.write_text(_rowspans(print_html(table_seed, PLAIN_LAYOUT, blocks=PLAIN_BLOCKS)), encoding="utf-8")
         corpus.extra["plain"] = print_to_pdf(h, root / "004-plain.pdf")
     if "chars" in kinds:
         h = root / "chars.html"

@@ -120,7 +120,8 @@ def test_paragraphs_and_headings_are_lines_of_their_own(corpus, doc_id, kind):
 
 @needs_chromium
 def test_paragraphs_without_indent_are_told_apart_by_spacing(corpus):
-    """A4, justified text, no first-line indent: paragraph spacing and list dashes (——) still end them."""
+    """A4, justified text, no first-line indent: paragraph spacing and list dashes (——) still end them; the
+    table's 类别 cells span rows in this print, and still come out as the seed's rows."""
     c = read(corpus.extra["plain"])
     blocks = [b for b in df.seed_blocks(TABLE_SEED)[: df.PLAIN_BLOCKS] if b.kind in ("p", "h")]
     assert len(c.pages) >= 10 and len(blocks) >= 130

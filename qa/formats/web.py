@@ -70,18 +70,38 @@ def _data_table(table: Any) -> bool:
 
 
 def _rows(table: Any) -> list[list[str]]:
-    """A data table's rows (th/td in order, colspan as empty cells), empty rows dropped."""
+    """A data table's rows on its grid: th/td in order, a colspan adds empty cells after its text and a
+    rowspan empty cells below it (so 经济发展 spanning six rows leaves the first cell of five rows empty,
+    as in the plan's own text), empty rows dropped."""
     rows = []
+    below: dict[int, int] = {}  # column -> rows a rowspan above still covers
     for tr in table.iter("tr"):
         row: list[str] = []
         for cell in tr:
-            if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
-                row.append(_line("".join(cell.itertext())))
-                span = cell.get("colspan", "1").strip()
-                row += [""] * (min(int(span), 50) - 1 if span.isdigit() and int(span) > 1 else 0)
+            if not (isinstance(cell.tag, str) and cell.tag in ("td", "th")):
+                continue
+            _fill(row, below)
+            cols, span = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            for i in range(cols):
+                if span > 1:
+                    below[len(row)] = span - 1
+                row.append(_line("".join(cell.itertext())) if i == 0 else "")
+        _fill(row, below)
         if any(row):
             rows.append(row)
     return rows
+
+
+def _fill(row: list[str], below: dict[int, int]) -> None:
+    """Empty cells where a rowspan from a row above covers the next columns."""
+    while below.get(len(row), 0) > 0:
+        below[len(row)] -= 1
+        row.append("")
+
+
+def _span(value: str | None) -> int:
+    value = (value or "1").strip()
+    return min(int(value), 50) if value.isdigit() and int(value) > 0 else 1
 
 
 def _boilerplate(el: Any, total: int) -> bool:
