@@ -42,6 +42,7 @@ class StoreSettings(BaseSettings):
     max_file_mb: float = Field(20.0, gt=0)
     max_chunks: int = Field(20000, ge=1, description="a document that chunks into more is refused")
     max_pages: int = Field(400, ge=1, description="a PDF with more pages is refused")
+    ocr: bool = Field(True, description="read scanned PDF pages with OCR (the ocr extra); off: refuse them")
     # the OpenAI-compatible endpoint an ``openai:MODEL`` embedding talks to
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QA_OPENAI_BASE_URL"))
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY",

@@ -41,6 +41,17 @@ class Document(BaseModel):
     sha256: str
     chars: int
     encoding: str = "utf-8"
+    format: str = Field("txt", description="txt | md | pdf | docx | html: what the canonical text was read from")
+    pages: list[tuple[int, int, int, bool]] = Field(
+        default_factory=list, description="a PDF's pages: (number, start, end, ocr) spans of the canonical text")
+    ocr: bool = False
+
+    def page_at(self, offset: int) -> tuple[int | None, bool]:
+        """(page number, read by OCR) of a canonical-text offset; (None, False) for documents without pages."""
+        for number, start, end, ocr in self.pages:
+            if start <= offset < end:
+                return number, ocr
+        return None, False
 
 
 class Chunk(BaseModel):

@@ -157,6 +157,22 @@ def _refuse(question: str, engine: str) -> Answer | None:
     return Answer.abstain((question or "").strip()[:MAX_QUESTION], engine, note=problem)
 
 
+def _with_pages(a: Answer, docs: dict[str, Document]) -> Answer:
+    """Every citation names the PDF page it starts on, and whether that page was read by OCR."""
+    def paged(c):  # noqa: ANN001, ANN202
+        doc = docs.get(c.doc_id)
+        if doc is None or not doc.pages or c.page is not None:
+            return c
+        page, ocr = doc.page_at(c.start)
+        return c.model_copy(update={"page": page, "ocr": ocr})
+
+    a.citations = [paged(c) for c in a.citations]
+    a.items = [i.model_copy(update={"citation": paged(i.citation)}) for i in a.items]
+    if any(c.ocr for c in a.citations):
+        a.note = ((a.note + "；") if a.note else "") + "引用的页面由OCR识别，请核对原件"
+    return a
+
+
 def _finish(a: Answer, t0: float) -> Answer:
     a = check_numbers(a)
     a.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
@@ -205,7 +221,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
             Answer.abstain(q, "extractive", note="no passage found")
     a.question = original
     a.trace = scope.trace + a.trace
-    return _finish(a, t0)
+    return _finish(_with_pages(a, manifest.docs), t0)
 
 
 def ranked_statements(question: str, hits: list[Hit], docs: dict[str, Document], corpus, retriever,  # noqa: ANN001

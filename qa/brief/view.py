@@ -96,8 +96,9 @@ class DocView:
             start += 1
         while end > start and self.text[end - 1].isspace() and self.text[end - 1] != "\t":
             end -= 1
+        page, ocr = self.doc.page_at(start)
         return Citation(doc_id=self.doc.id, section=section, start=start, end=end, quote=self.text[start:end],
-                        chunk_id=self.chunk_of(start, end))
+                        chunk_id=self.chunk_of(start, end), page=page, ocr=ocr)
 
     def locate(self, quote: str, section: str = "") -> Citation | None:
         """Where a quoted passage (spaces, tags and full/half width ignored) is in the text, or None."""

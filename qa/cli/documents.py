@@ -27,7 +27,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     for w in r.warnings:
         print(f"qa ingest: warning: {w}", file=sys.stderr)
-    return 0
+    for reason in r.failed.values():
+        print(f"qa ingest: error: {reason}", file=sys.stderr)
+    return 1 if r.failed else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:

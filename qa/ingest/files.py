@@ -13,11 +13,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.formats import SUFFIXES  # noqa: E402 - .txt .md .pdf .docx .html .htm
 from qa.ingest.describe import describe
 from qa.models import Document
 from qa.text.clean import Cleaned, clean
 
-SUFFIXES = {".txt", ".md"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -53,7 +53,7 @@ def collect(paths: list[Path]) -> list[Path]:
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
-                raise IngestError(f"{p}: no .txt or .md files in this directory")
+                raise IngestError(f"{p}: no plan documents in this directory ({', '.join(sorted(SUFFIXES))})")
             for f in found:
                 target = f.resolve()
                 if not target.is_relative_to(root):
@@ -62,7 +62,8 @@ def collect(paths: list[Path]) -> list[Path]:
                 _regular_file(f)
             files.extend(found)
         elif p.suffix.lower() not in SUFFIXES:
-            raise IngestError(f"{p}: unsupported file type {p.suffix or '(none)'} (expected .txt or .md)")
+            raise IngestError(f"{p}: unsupported file type {p.suffix or '(none)'} "
+                              f"(expected {', '.join(sorted(SUFFIXES))})")
         else:
             _regular_file(p)
             files.append(p)
@@ -80,58 +81,46 @@ def _regular_file(f: Path) -> None:
     except OSError as e:
         raise IngestError(f"{f}: cannot read ({e.strerror or e})") from None
     if not stat.S_ISREG(mode):
-        raise IngestError(f"{f}: not a regular file (a pipe, device or socket); planqa reads .txt and .md files")
+        raise IngestError(f"{f}: not a regular file (a pipe, device or socket); planqa reads plan documents")
     if not os.access(f, os.R_OK):
         raise IngestError(f"{f}: cannot read this file (permission denied)")
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) or GB18030/GBK; anything else is refused."""
-    if not data.strip():
-        raise IngestError(f"{path}: file is empty")
-    if b"\x00" in data[:8192]:
-        raise IngestError(f"{path}: binary file (contains NUL bytes), not a text document")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as e:
-            raise IngestError(f"{path}: has a UTF-8 BOM but is not valid UTF-8 ({e.reason})") from None
+    """UTF-8 (with or without BOM) or GB18030/GBK (qa.formats.text); anything else is an IngestError."""
+    from qa.formats import FormatError
+    from qa.formats.text import decode as decode_text
+
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise IngestError(f"{path}: unknown encoding (not UTF-8, UTF-8 with BOM, GB18030 or GBK)") from None
-    # GB18030 decodes many byte soups (Shift-JIS, Big5, Latin-1) into rare hanzi; real Chinese text is
-    # mostly CJK, and nearly all of its hanzi are GB2312's 3755 common ones (lead bytes 0xB0-0xD7)
-    hanzi = _CJK.findall(text)
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n")
-    if (controls or len(hanzi) < 0.3 * len(text.replace(" ", "").replace("\n", ""))
-            or common_hanzi_share(hanzi) < 0.6):
-        raise IngestError(f"{path}: unknown encoding (not UTF-8, UTF-8 with BOM, GB18030 or GBK)")
-    return text, "gb18030"
+        return decode_text(path, data)
+    except FormatError as e:
+        raise IngestError(str(e)) from None
 
 
-def common_hanzi_share(hanzi: list[str]) -> float:
-    """Share of characters in GB2312 level 1, the everyday hanzi (above 0.99 in every plan we have)."""
-    common = sum(0xB0 <= c.encode("gb2312", "replace")[0] <= 0xD7 for c in hanzi)
-    return common / len(hanzi) if hanzi else 0.0
+def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True) -> SourceFile:
+    """One file as a document: its canonical text (qa.formats: .txt/.md as decoded, PDF with its pages and
+    OCR'd scans, .docx, HTML), cleaned, described; an IngestError names the file and the reason."""
+    from qa.formats import FormatError, read_document
 
-
-def read_source(path: Path, max_mb: float) -> SourceFile:
     size = path.stat().st_size
     if size > max_mb * 1024 * 1024:
         raise IngestError(
             f"{path}: file is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit (QA_MAX_FILE_MB)"
         )
     data = path.read_bytes()
-    text, enc = decode(path, data)
+    try:
+        canon = read_document(path, data, max_pages=max_pages, ocr=ocr)
+    except FormatError as e:
+        raise IngestError(str(e)) from None
+    text, enc = canon.text, canon.encoding or canon.format
     if not _CJK.search(text):
         raise IngestError(f"{path}: no Chinese text found; planqa reads Chinese plan documents")
     cleaned = clean(text)
     if len(_CJK.findall(cleaned.text)) < 20:
         raise IngestError(f"{path}: too little Chinese text to be a plan document")
     sha = hashlib.sha256(data).hexdigest()
-    return SourceFile(path, text, enc, sha, cleaned, describe(path.stem, path.resolve(), cleaned, sha, enc))
+    doc = describe(path.stem, path.resolve(), cleaned, sha, enc)
+    doc.format = canon.format
+    doc.pages = [(pg.number, pg.start, pg.end, pg.ocr) for pg in canon.pages]
+    doc.ocr = canon.ocr
+    return SourceFile(path, text, enc, sha, cleaned, doc)

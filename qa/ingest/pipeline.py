@@ -21,6 +21,7 @@ class IngestReport:
     seconds: float
     statements: int = 0
     warnings: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file → the one-line reason nothing was written for it
 
 
 def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool = False) -> IngestReport:
@@ -46,12 +47,21 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
     t0 = time.perf_counter()
     paths = [Path(p) for p in (paths or settings.store.docs)]
     files = collect(paths)
-    sources = [read_source(f, settings.store.max_file_mb) for f in files]
+    sources: list[SourceFile] = []
+    failed: dict[str, str] = {}
+    for f in files:  # a bad document is reported and skipped: the rest of the batch still goes in
+        try:
+            sources.append(read_source(f, settings.store.max_file_mb, settings.store.max_pages, settings.store.ocr))
+        except IngestError as e:
+            failed[str(f)] = str(e)
+    if failed and not sources:
+        raise IngestError(next(iter(failed.values())) if len(failed) == 1 else
+                          f"{len(failed)} files could not be read; first: {next(iter(failed.values()))}")
     store = Store(settings)
     manifest = store.manifest()
     sig = chunking_signature(settings)
     rebuild_all = manifest.chunking != sig or manifest.embedding != settings.store.embedding
-    report = IngestReport([], [], [], [], 0, 0, 0.0)
+    report = IngestReport([], [], [], [], 0, 0, 0.0, failed=failed)
 
     reader = reader_version()
     todo: list[SourceFile] = []
@@ -68,7 +78,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
 
     # documents whose file is gone from an ingested folder (or from disk) leave the store
     dirs = [p.resolve() for p in paths if p.is_dir()]
-    seen = {s.doc.id for s in sources}
+    seen = {s.doc.id for s in sources} | {Path(f).stem for f in failed}  # a file that failed is not gone
     for doc_id, doc in list(manifest.docs.items()):
         if doc_id in seen:
             continue
@@ -90,7 +100,9 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
         if len(chunks) > settings.store.max_chunks:
             raise IngestError(f"{s.path}: {len(chunks)} chunks, over the limit of {settings.store.max_chunks} a "
                               "document may have (QA_MAX_CHUNKS); nothing was written")
-        statements = read_statements(s.doc, f"{version}+{reader}", s.cleaned, s.text, chunks)
+        statements = read_statements(s.doc, f"{version}+{reader}", s.cleaned, s.text, chunks,
+                                     page_of=lambda o, d=s.doc: d.page_at(o)[0] if d.pages else None,
+                                     ocr_at=lambda o, d=s.doc: d.page_at(o)[1] if d.pages else False)
         pending.append((s, version, chunks, statements))
     restated = {s.doc.id for s in restate}
     total = sum(len(c) for s, _, c, _ in pending if s.doc.id not in restated)
