@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.clean import clean
+from qa.text.clean import clean
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {p.stem: p for p in sorted((ROOT / "seeds").glob("*.txt"))}

@@ -81,7 +81,8 @@ def test_md_and_other_encodings(encoding, tmp_path):
 
 
 def test_ingest_keeps_decode_and_its_error():
-    from qa.ingest import IngestError, common_hanzi_share, decode
+    from qa.formats.text import common_hanzi_share
+    from qa.ingest import IngestError, decode
 
     assert decode(Path("a.txt"), "中文".encode("gb18030")) == ("中文", "gb18030")
     assert common_hanzi_share(list("中文")) == 1.0
