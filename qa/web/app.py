@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.config import ConfigError, Settings
+from qa.formats import SUFFIXES
 from qa.web.api import ApiGuard, add_tools, http_routes, mcp_lifespan
 from qa.web.page import ALL, Page, gradio
 from qa.web.render import compare_frames, doc_label, sources_html
@@ -113,6 +114,29 @@ def build_app(settings: Settings, gold: Path | None = None, report_dir: Path | N
                 for trig in (cmp_btn.click, ind.change):
                     trig(page.compare, ind, [cmp_table, cmp_plot, cmp_note], api_name=False)
                 demo.load(page.compare, ind, [cmp_table, cmp_plot, cmp_note], api_name=False)
+
+            with gr.Tab("文档", id="documents"):
+                note = ("上传 .pdf / .docx / .html / .txt / .md 规划文件，导入后即可提问；"
+                        f"单个文件不超过 {settings.store.max_file_mb:g} MB。" if page.uploads_allowed else
+                        "上传和删除文档需要登录：用 QA_AUTH=user:password 启动页面。")
+                gr.Markdown(note, elem_id="qa-docs-note")
+                files = gr.File(label="规划文件", file_count="multiple", file_types=sorted(SUFFIXES),
+                                interactive=page.uploads_allowed, elem_id="qa-upload")
+                with gr.Row():
+                    upload_btn = gr.Button("导入", variant="primary", elem_id="qa-upload-run",
+                                           interactive=page.uploads_allowed)
+                    doc_pick = gr.Dropdown(page.doc_choices(), value=None, label="已导入的规划",
+                                           elem_id="qa-doc-pick", scale=3)
+                    remove_btn = gr.Button("删除", elem_id="qa-doc-remove", interactive=page.uploads_allowed)
+                docs_status = gr.Markdown(elem_id="qa-docs-status")
+
+                def upload(fs, progress=gr.Progress()):  # noqa: B008 - how gradio injects progress
+                    yield from page.upload(fs, progress)
+
+                upload_btn.click(upload, files, [docs_status, doc_pick], api_name=False, concurrency_limit=1,
+                                 concurrency_id="ingest")
+                remove_btn.click(page.remove_doc, doc_pick, [docs_status, doc_pick], api_name=False,
+                                 concurrency_limit=1, concurrency_id="ingest")
 
             with gr.Tab("评测", id="eval"):
                 report = gr.Markdown(page.read_report(), elem_id="qa-eval-report")

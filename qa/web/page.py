@@ -393,3 +393,52 @@ class Page:
         warnings = log.getvalue().strip()
         note = f"<sub>{html.escape(warnings)}</sub>\n\n" if warnings else ""
         return note + self.read_report()
+
+    # ------------------------------------------------------------ 文档 (upload, remove)
+
+    @property
+    def uploads_allowed(self) -> bool:
+        return self.settings.web.auth is not None
+
+    def doc_choices(self) -> list[tuple[str, str]]:
+        return [(doc_label(d), d.id) for d in sorted(self.docs.values(), key=lambda d: d.id)]
+
+    def upload(self, files: Any, progress: Any = None) -> Iterator[tuple[str, Any]]:
+        """Copy the uploaded plan files into the documents folder and ingest it; yields (status, doc list)."""
+        from qa.store.chroma import StoreError
+        from qa.web.documents import UploadError, ingest_folder, place
+
+        gr = gradio()
+        if not self.uploads_allowed:
+            raise self._error("上传需要登录：用 QA_AUTH=user:password 启动页面")
+        try:
+            placed = place(self.settings, files if isinstance(files, list) else [files] if files else [])
+        except UploadError as err:
+            yield f"⚠ {html.escape(str(err))}", gr.skip()
+            return
+        if not placed:
+            yield "（没有选择文件）", gr.skip()
+            return
+        try:
+            for line in ingest_folder(self.settings, progress):
+                yield html.escape(line), gr.skip()
+        except StoreError as err:
+            raise self._fault(err) from None
+        yield html.escape(line), gr.update(choices=self.doc_choices(), value=None)
+
+    def remove_doc(self, doc_id: str | None) -> Iterator[tuple[str, Any]]:
+        """Delete one document's file from the documents folder and ingest it again (the store drops it)."""
+        from qa.web.documents import UploadError, ingest_folder, remove
+
+        gr = gradio()
+        if not self.uploads_allowed:
+            raise self._error("删除文档需要登录：用 QA_AUTH=user:password 启动页面")
+        try:
+            path = remove(self.settings, doc_id or "", self.docs)
+        except UploadError as err:
+            yield f"⚠ {html.escape(str(err))}", gr.skip()
+            return
+        line = f"已删除 {path.name}"
+        for line in ingest_folder(self.settings):
+            yield html.escape(line), gr.skip()
+        yield html.escape(line), gr.update(choices=self.doc_choices(), value=None)
