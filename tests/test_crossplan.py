@@ -73,3 +73,27 @@ def test_one_plan_questions_stay_one_plan_questions() -> None:
     assert not is_crossplan("大同区一、二、三产业增加值分别是多少？", docs)
     assert is_crossplan("阳泉和大同区谁的增速更快？", docs)
     assert is_crossplan("哪个地区的森林覆盖率目标最高？", docs)
+
+
+def test_the_cross_plan_gold_file_holds_to_its_contract(seed_texts) -> None:
+    from pathlib import Path
+
+    from qa.eval.crossplan import parse
+    from qa.figures.vocab import normalize_unit
+    from qa.text.numbers import canonical, numbers_in
+    from tests.conftest import ROOT
+
+    items = parse(ROOT / "evals" / "crossplan.jsonl")
+    assert len(items) >= 30 and {i["type"] for i in items} == {"ranking", "pairwise", "all"}
+    for it in items:
+        stated = {}
+        for doc, cell in it["values"].items():
+            if cell is None:
+                continue
+            text = seed_texts[Path(doc).stem]
+            assert text.count(cell["quote"]) == 1, (it["id"], doc, cell["quote"])
+            assert canonical(repr(float(cell["value"]))) in numbers_in(cell["quote"]), (it["id"], doc)
+            stated[doc] = cell["value"] * normalize_unit(cell["unit"])[0]
+        if it["winner"] and it["direction"]:
+            pick = max if it["direction"] == "max" else min
+            assert stated[it["winner"]] == pick(stated.values()), it["id"]

@@ -20,7 +20,7 @@ from qa.text.numbers import canonical, numbers_in
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "indicators.jsonl"
 # every labelled file the Makefile gates on: the same contract for each
-GOLDS = [GOLD, *(ROOT / "evals" / f for f in ("holdout.jsonl", "blind.jsonl", "blind2.jsonl"))]
+GOLDS = [GOLD, *(ROOT / "evals" / f for f in ("holdout.jsonl", "blind.jsonl", "blind2.jsonl", "blind3.jsonl"))]
 SEEDS = ROOT / "seeds"
 
 

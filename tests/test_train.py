@@ -18,7 +18,7 @@ TRAIN_SETS = [ROOT / "evals" / f"{n}.jsonl" for n in ("indicators", "holdout", "
 
 @pytest.fixture(scope="module")
 def trained(ready_store: Any) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    from qa.answer import train
+    from qa.eval import train
     from qa.retrieve.retriever import Retriever
 
     ds = train.build(TRAIN_SETS, ready_store, Retriever(ready_store))
@@ -36,7 +36,7 @@ def test_the_shipped_scorer_is_what_make_train_builds(trained: Any) -> None:
 
 
 def test_folds_hold_out_whole_plans(trained: Any) -> None:
-    from qa.answer import train
+    from qa.eval import train
 
     ds, _, report = trained
     plans = sorted({q.plan for q in ds.questions if q.skipped is None and len(q.y)})
@@ -70,7 +70,7 @@ def test_a_scorer_for_other_features_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_the_exported_trees_give_sklearn_probabilities(trained: Any) -> None:
-    from qa.answer import train
+    from qa.eval import train
 
     ds, _, _ = trained
     x, y, _ = ds.rows()

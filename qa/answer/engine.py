@@ -70,7 +70,7 @@ def extractive(question: str, hits: list[Hit], docs: dict[str, Document], corpus
 
 def route(question: str, hits: list[Hit], of_chunk) -> tuple[str, Answer | None]:  # noqa: ANN001
     """Which engine path a question takes: a stored ratio (answered here), a description, or a number.
-    Training (qa.answer.train) routes by this same function."""
+    Training (qa.eval.train) routes by this same function."""
     if Q_RATIO.search(question):  # a structure: a stored ratio, when the hits hold one
         ratio = ratio_answer(question, hits, of_chunk)
         if ratio is not None:

