@@ -101,22 +101,13 @@ class DocView:
                         chunk_id=self.chunk_of(start, end), page=page, ocr=ocr)
 
     def locate(self, quote: str, section: str = "") -> Citation | None:
-        """Where a quoted passage (spaces, tags and full/half width ignored) is in the text, or None."""
-        from qa.text.numbers import halfwidth
+        """Where a quoted passage (spaces and full/half width ignored) is in the text, or None."""
+        from qa.text.clean import find_loose
 
-        want = re.sub(r"\s+", "", halfwidth(quote))
-        if len(want) < 2:
+        if len(re.sub(r"\s+", "", quote)) < 2:
             return None
-        chars, idx = [], []
-        for i, ch in enumerate(halfwidth(self.text)):
-            if not ch.isspace():
-                chars.append(ch)
-                idx.append(i)
-        pos = "".join(chars).find(want)
-        if pos < 0:
-            return None
-        s, e = idx[pos], idx[pos + len(want) - 1] + 1
-        return self.cite(s, e, section or self.section_at(s))
+        span = find_loose(self.text, quote)
+        return self.cite(span[0], span[1], section or self.section_at(span[0])) if span else None
 
     def section_at(self, pos: int) -> str:
         best = ""

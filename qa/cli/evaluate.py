@@ -27,7 +27,6 @@ def _crossplan(gold: Path, settings: Settings, out: Path, thresholds: list) -> i
     """A cross-plan gold file: winners and per-plan cells (qa.eval.crossplan)."""
     from qa.eval import crossplan
     from qa.eval.gold import GoldError
-    from qa.eval.report import check_thresholds
     from qa.eval.run import _open_retriever
 
     try:
@@ -35,9 +34,16 @@ def _crossplan(gold: Path, settings: Settings, out: Path, thresholds: list) -> i
     except GoldError as e:
         print(f"qa eval: error: {e}", file=sys.stderr)
         return EXIT_FAILED
-    print(crossplan.summary(report))
+    return _verdict(report, crossplan.summary(report), "cross-plan questions", "not fully right", out, thresholds)
+
+
+def _verdict(report: dict, table: str, what: str, failing: str, out: Path, thresholds: list) -> int:  # noqa: ANN001
+    """Print the summary and the report's paths; exit 1 when a threshold is missed (each named on stderr)."""
+    from qa.eval.report import check_thresholds
+
+    print(table)
     o = report["metrics"]["overall"]
-    print(f"\n{o['n']} cross-plan questions, {len(report['failures'])} not fully right; "
+    print(f"\n{o['n']} {what}, {len(report['failures'])} {failing}; "
           f"wall {report['timing']['wall_s']} s; report: {out / 'report.md'}, {out / 'report.json'}")
     missed = check_thresholds(report, thresholds)
     for line in missed:
@@ -48,7 +54,7 @@ def _crossplan(gold: Path, settings: Settings, out: Path, thresholds: list) -> i
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """`qa eval` with these arguments and settings (tests call it in-process)."""
     from qa.eval.gold import GoldError
-    from qa.eval.report import UsageError, check_thresholds, parse_thresholds, summary_table
+    from qa.eval.report import UsageError, parse_thresholds, summary_table
     from qa.eval.run import LLMRunError, run
 
     k = int(getattr(args, "k", 5) or 5)
@@ -72,11 +78,4 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     except (GoldError, LLMRunError) as e:
         print(f"qa eval: error: {e}", file=sys.stderr)
         return EXIT_FAILED
-    print(summary_table(report))
-    o = report["metrics"]["overall"]
-    print(f"\n{o['n']} questions, {len(report['failures'])} not strictly correct; "
-          f"wall {report['timing']['wall_s']} s; report: {out / 'report.md'}, {out / 'report.json'}")
-    missed = check_thresholds(report, thresholds)
-    for line in missed:
-        print(f"qa eval: below threshold: {line}", file=sys.stderr)
-    return EXIT_FAILED if missed else 0
+    return _verdict(report, summary_table(report), "questions", "not strictly correct", out, thresholds)

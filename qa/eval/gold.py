@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,25 +194,11 @@ def resolve_documents(items: list[GoldItem], docs: dict[str, Any], settings: Set
 
 
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
-    """Where ``quote`` is in ``text``: exactly, else with whitespace and full/half width ignored (a PDF's
-    re-joined lines, a .docx's spaces), mapped back to ``text``'s own offsets."""
-    i = text.find(quote)
-    if i >= 0:
-        return i, i + len(quote)
-    from qa.text.numbers import halfwidth
+    """Where ``quote`` is in ``text``: exactly, else with whitespace and width ignored (qa.text.clean.find_loose)."""
+    from qa.text.clean import find_loose
 
-    want = re.sub(r"\s+", "", halfwidth(quote))
-    if not want:
-        return None
-    chars, idx = [], []
-    for n, ch in enumerate(halfwidth(text)):
-        if not ch.isspace():
-            chars.append(ch)
-            idx.append(n)
-    j = "".join(chars).find(want)
-    if j < 0:
-        return None
-    return idx[j], idx[j + len(want) - 1] + 1
+    i = text.find(quote)
+    return (i, i + len(quote)) if i >= 0 else find_loose(text, quote)
 
 
 def locate_quotes(items: list[GoldItem], sources: dict[str, SourceText], gold_path: Path) -> None:

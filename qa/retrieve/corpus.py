@@ -8,9 +8,6 @@ beyond the dense query. Statements keep their label vectors for the learned scor
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.models import Statement
-from qa.store.lexical import LexicalIndex, prune
+from qa.store.lexical import LexicalIndex, save_folder
 
 
 @dataclass
@@ -78,17 +75,13 @@ class Corpus:
 
     def save(self, path: Path) -> None:
         """Written to a temp dir then renamed, so a reader never loads half a corpus."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-        self.lexical.write(tmp)
-        (tmp / "statements.json").write_text(
-            json.dumps([s.model_dump() for s in self.statements], ensure_ascii=False), encoding="utf-8")
-        np.save(tmp / "vectors.npy", self.vectors)
-        try:
-            os.replace(tmp, path)
-        except OSError:  # another process won the race; theirs is identical
-            shutil.rmtree(tmp, ignore_errors=True)
-        prune(path.parent, keep=path.name)
+        def write(tmp: Path) -> None:
+            self.lexical.write(tmp)
+            (tmp / "statements.json").write_text(
+                json.dumps([s.model_dump() for s in self.statements], ensure_ascii=False), encoding="utf-8")
+            np.save(tmp / "vectors.npy", self.vectors)
+
+        save_folder(path, write)
 
     @classmethod
     def load(cls, path: Path) -> Corpus:

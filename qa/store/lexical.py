@@ -75,15 +75,7 @@ class LexicalIndex:
         )
 
     def save(self, path: Path) -> None:
-        """Written to a temp dir then renamed, so a reader never loads half an index."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-        self.write(tmp)
-        try:
-            os.replace(tmp, path)
-        except OSError:  # another process won the race; theirs is identical
-            shutil.rmtree(tmp, ignore_errors=True)
-        prune(path.parent, keep=path.name)
+        save_folder(path, self.write)
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
@@ -92,6 +84,18 @@ class LexicalIndex:
         chunks = [Chunk.model_validate(d) for d in json.loads((path / "chunks.json").read_text("utf-8"))]
         retriever = bm25s.BM25.load(str(path / "bm25"))
         return cls(chunks, retriever)
+
+
+def save_folder(path: Path, write: Any) -> None:
+    """``write(tmp)`` fills a temp dir that is then renamed to ``path``: a reader never loads half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+    write(tmp)
+    try:
+        os.replace(tmp, path)
+    except OSError:  # another process won the race; theirs is identical
+        shutil.rmtree(tmp, ignore_errors=True)
+    prune(path.parent, keep=path.name)
 
 
 def prune(folder: Path, keep: str, spare: int = 2, grace: float = 600.0) -> None:

@@ -176,3 +176,20 @@ def clean(original: str) -> Cleaned:
     text = text.rstrip()
     omap = omap[: len(text)]
     return Cleaned(halfwidth(text), omap, len(original))
+
+
+def find_loose(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text`` with whitespace and full/half width ignored (a PDF's re-joined lines,
+    a .docx's spaces), as ``text``'s own [start, end); None when it is not there."""
+    want = re.sub(r"\s+", "", halfwidth(quote))
+    if not want:
+        return None
+    chars, idx = [], []
+    for n, ch in enumerate(halfwidth(text)):
+        if not ch.isspace():
+            chars.append(ch)
+            idx.append(n)
+    j = "".join(chars).find(want)
+    if j < 0:
+        return None
+    return idx[j], idx[j + len(want) - 1] + 1
