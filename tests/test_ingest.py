@@ -228,23 +228,33 @@ def test_bad_input_is_one_line_and_leaves_the_store_alone(case, cli_store):
             path.unlink()
 
 
-def test_a_bad_file_among_good_ones_stops_the_whole_run(cli_store, tmp_path):
-    """Every file is checked before anything is written."""
+def test_a_bad_file_among_good_ones_is_one_line_and_the_rest_goes_in(cli_store, tmp_path):
+    """A bad document is reported in one line and nothing is written for it; the good one still goes in
+    (exit 1: something was refused)."""
     home, paths, state = cli_store
     good = tmp_path / "good.txt"
     shutil.copy(SEED_FILES[DOC["002"]], good)
-    before = state["last"]
-    proc = run_qa(["ingest", str(good), str(paths["binary"])], home)
-    state["last"] = after = store_state(home)
-    assert "binary.txt" in one_line_error(proc)
-    assert after == before
+    proc = run_qa(["ingest", "-q", str(good), str(paths["binary"])], home)
+    state["last"] = store_state(home)
+    line = one_line_error(proc)
+    assert "binary.txt" in line and "binary file" in line
+    assert "1 new" in proc.stdout
+    from qa.config import load
+
+    assert "good" in Store(load(home=home)).manifest().docs and "binary" not in Store(load(home=home)).manifest().docs
 
 
 def test_read_source_errors_name_the_file(tmp_path):
-    p = tmp_path / "plan.pdf"
-    p.write_bytes(b"%PDF-1.4")
-    for bad in (p, tmp_path / "nothing.txt"):
-        with pytest.raises((IngestError, FileNotFoundError)):
-            from qa.ingest import collect
+    from qa.ingest import collect
 
-            collect([bad])
+    p = tmp_path / "plan.pdf"
+    p.write_bytes(b"%PDF-1.4")  # a PDF is a supported type, but not this broken one
+    assert collect([p]) == [p]
+    with pytest.raises(IngestError, match="plan.pdf"):
+        read_source(p, 20)
+    with pytest.raises(IngestError, match="nothing.txt"):
+        collect([tmp_path / "nothing.txt"])
+    odd = tmp_path / "plan.xls"
+    odd.write_bytes(b"x")
+    with pytest.raises(IngestError, match="unsupported file type .xls"):
+        collect([odd])

@@ -122,7 +122,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
             if s.doc.id not in restated:
                 vecs = store.ef.embed([index_text(c) for c in chunks], "passage", progress=tick)
                 store.add_chunks(chunks, s.doc, version, vecs)
-                store.add_text(s.text, s.doc, version, outline(s.cleaned))
+                store.add_text(s.text, s.doc, version, outline(s.cleaned), {c.id: c.units for c in chunks})
                 report.chunks += len(chunks)
             # labels are short and compared with a question's indicator words: both embedded as queries
             labels = store.ef.embed([statement_label(st) for st in statements], "query")
@@ -146,8 +146,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
         store.commit(manifest)
     # committed: whatever happens now, the new state is live; a failed clean-up is retried next time
     try:
-        if store.count() != sum(manifest.counts.values()) or store.count("statements") != sum(
-                manifest.statements.values()):
+        if store.count() != sum(manifest.counts.values()) or store.count("texts") != 2 * len(manifest.versions):
             store.garbage_collect(manifest)
     except StoreError as e:
         report.warnings.append(f"removing old versions failed after the commit (the next ingest retries): {e}")

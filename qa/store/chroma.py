@@ -2,8 +2,9 @@
 that makes changes atomic.
 
 Chroma has no transactions, so every document version writes its chunks (``doc@version:NNNN``),
-its statements (``doc@version:sNNNNN``, each embedded by its indicator label) and its canonical
-text (``doc@version:tNNN``) under new ids, and a single manifest record names the live versions.
+its canonical text and layout (``doc@version:t000``) and its statements with their label vectors
+(``doc@version+reader:s000``, compressed blobs) under new ids, and a single manifest record names the
+live versions.
 Readers only see what the manifest names; a swap is one upsert of that record, and stale versions
 are deleted after it. A crash mid-ingest leaves the old manifest in force and orphans that the next
 ingest removes. Every read and delete is paged (``PAGE`` rows a call): Chroma's local metadata
@@ -17,13 +18,16 @@ generation it has seen, and reopens Chroma when another process has committed si
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import threading
 import weakref
+import zlib
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from qa.config import Settings
@@ -69,6 +73,7 @@ MAX_QUERY_CHARS = 512  # characters of a query that are embedded
 FILTER_KEYS_MAX = 16  # more live versions than this: filter dense results here, not in Chroma
 PAGE = 5000  # rows per get/delete call (Chroma 1.5's local reader fails above 32,766 SQL variables)
 TEXT_PART = 100_000  # characters of canonical text per stored record
+BLOB_PART = 1_000_000  # characters of a compressed blob (statements, layout) per stored record
 UNIT_VECTOR_DIM = 384
 
 
@@ -93,7 +98,6 @@ class Store:
         self.settings = settings
         self._client: Any = None
         self._chunks: Any = None
-        self._statements: Any = None
         self._texts: Any = None
         self._meta: Any = None
         self._ef: Any = None
@@ -138,7 +142,6 @@ class Store:
                     name + suffix, embedding_function=self._ef, configuration={"hnsw": {"space": "cosine"}})
 
             self._chunks = open_("")
-            self._statements = open_("_statements")
             self._texts = open_("_texts")
             self._meta = open_("_manifest")
         except StoreError:
@@ -225,28 +228,43 @@ class Store:
 
     def add_statements(self, statements: list[Statement], doc: Document, version: str,
                        embeddings: list[Any]) -> None:
-        """Statements with their label embedded and the metadata that filtered lookups need; ``version``
-        is the statement key's version (``version+reader``)."""
-        for i in range(0, len(statements), 200):
-            part = statements[i : i + 200]
-            self._op("statements", "upsert", ids=[st.id for st in part],
-                     documents=[statement_label(st) for st in part],
-                     embeddings=[_vec(e) for e in embeddings[i : i + 200]],
-                     metadatas=[_statement_meta(st, doc, version) for st in part])
+        """Statements of one version (``version`` is the statement key's: ``version+reader``) with their label
+        vectors, as one compressed blob beside the version's text. Not a row per statement in a collection
+        of their own: Chroma indexes every metadata value and vector of a row, which made that layout the
+        larger part of an ingest (+0.75 s per thousand statements, bench/ingest.py), while every query that
+        reads statements works on one manifest's statements in memory (qa.retrieve.corpus: the nearest
+        labels to an indicator, filters by plan, kind, year), loaded once per manifest by each process."""
+        vecs = np.asarray([_vec(e) for e in embeddings], dtype=np.float16).reshape(len(statements), -1) \
+            if statements else np.zeros((0, 0), dtype=np.float16)
+        self._put_blob(f"{doc.id}@{version}", "s", {
+            "statements": [st.model_dump(exclude_defaults=True) for st in statements],
+            "vectors": base64.b64encode(vecs.tobytes()).decode(), "dim": int(vecs.shape[1]) if vecs.size else 0,
+        }, doc)
 
-    def add_text(self, text: str, doc: Document, version: str, outline: list[Any] | None = None) -> None:
-        """The canonical text every offset of this version points into, in parts, and its outline
-        (headings with their spans) on the first part."""
-        key = f"{doc.id}@{version}"
-        parts = [text[i : i + TEXT_PART] for i in range(0, len(text), TEXT_PART)] or [""]
-        for i in range(0, len(parts), 20):
-            ids = [f"{key}:t{n:03d}" for n in range(i, min(i + 20, len(parts)))]
-            metas: list[dict[str, Any]] = [{"key": key, "doc_id": doc.id, "part": n, "parts": len(parts)}
-                                           for n in range(i, min(i + 20, len(parts)))]
-            if i == 0:
-                metas[0]["outline"] = json.dumps(outline or [], ensure_ascii=False)
-            self._op("texts", "upsert", ids=ids, documents=parts[i : i + 20],
-                     embeddings=[_unit_vector() for _ in ids], metadatas=metas)
+    def add_text(self, text: str, doc: Document, version: str, outline: list[Any] | None = None,
+                 units: dict[str, Any] | None = None) -> None:
+        """The canonical text every offset of this version points into, with its layout (the outline:
+        headings with their spans; each chunk's sentence units), as a compressed blob (a document would be
+        full-text indexed by Chroma, which nothing here searches)."""
+        self._put_blob(f"{doc.id}@{version}", "t", {"text": text, "outline": outline or [], "units": units or {}},
+                       doc)
+
+    def _put_blob(self, key: str, name: str, obj: Any, doc: Document) -> None:
+        raw = base64.b64encode(zlib.compress(json.dumps(obj, ensure_ascii=False).encode("utf-8"), 6)).decode()
+        parts = [raw[i : i + BLOB_PART] for i in range(0, len(raw), BLOB_PART)] or [""]
+        ids = [f"{key}:{name}{n:03d}" for n in range(len(parts))]
+        self._op("texts", "upsert", ids=ids, embeddings=[_unit_vector() for _ in ids],
+                 metadatas=[{"key": key, "doc_id": doc.id, "blob": name, "part": n, "parts": len(parts), "z": z}
+                            for n, z in enumerate(parts)])
+
+    def _get_blob(self, key: str, name: str) -> Any:
+        ids, metas, _ = self._get_all("texts", where={"$and": [{"key": key}, {"blob": name}]}, include=["metadatas"])
+        if not ids:
+            return None
+        metas = sorted(metas, key=lambda m: m["part"])
+        if len(metas) != metas[0]["parts"]:
+            raise StoreChanged(f"the store at {self.where} changed while it was being read ({key}); try again")
+        return json.loads(zlib.decompress(base64.b64decode("".join(m["z"] for m in metas))).decode("utf-8"))
 
     # --- reading (always paged) -----------------------------------------------------------
     def _get_all(self, collection: str, **kwargs: Any) -> tuple[list[str], list[Any], list[Any]]:
@@ -270,7 +288,8 @@ class Store:
         out: list[Chunk] = []
         for key in manifest.live_keys():
             ids, metas, _ = self._get_all("chunks", where={"key": key}, include=["metadatas"])
-            chunks = [_chunk_of(i, m) for i, m in zip(ids, metas, strict=True)]
+            units = (self._get_blob(key, "t") or {}).get("units", {})
+            chunks = [_chunk_of(i, m, units.get(i)) for i, m in zip(ids, metas, strict=True)]
             want = manifest.counts.get(key.split("@", 1)[0])
             if want is not None:
                 # leftovers of an ingest that died while writing this version under other chunking code
@@ -292,24 +311,18 @@ class Store:
             doc_id = key.split("@", 1)[0]
             if doc_ids is not None and doc_id not in doc_ids:
                 continue
-            include = ["metadatas", "embeddings"] if with_embeddings else ["metadatas"]
-            offset, rows = 0, []
-            while True:
-                got = self._op("statements", "get", where={"key": key}, include=include, limit=PAGE, offset=offset)
-                embs = got.get("embeddings")
-                embs = list(embs) if embs is not None else [None] * len(got["ids"])
-                rows += list(zip(got["ids"], got["metadatas"], embs, strict=True))
-                if len(got["ids"]) < PAGE:
-                    break
-                offset += PAGE
+            blob = self._get_blob(key, "s") or {"statements": [], "vectors": "", "dim": 0}
+            rows = [Statement.model_validate(d) for d in blob["statements"]]
             want = manifest.statements.get(doc_id)
             if want is not None and len(rows) < want:
                 raise StoreChanged(f"the store at {self.where} changed while it was being read "
                                    f"({key}: {len(rows)} of {want} statements); try again")
-            rows.sort(key=lambda r: r[0])
-            for _sid, meta, emb in rows:
-                out.append(Statement.model_validate_json(meta["json"]))
-                vecs.append(emb)
+            out.extend(rows)
+            if with_embeddings and blob["dim"]:
+                arr = np.frombuffer(base64.b64decode(blob["vectors"]), dtype=np.float16).reshape(-1, blob["dim"])
+                vecs.extend(arr.astype(np.float32))
+            else:
+                vecs.extend([None] * len(rows))
         return out, vecs
 
     def canonical_text(self, manifest: Manifest, doc_id: str) -> tuple[str, list[Any]] | None:
@@ -317,20 +330,8 @@ class Store:
         version = manifest.versions.get(doc_id)
         if version is None:
             return None
-        ids, metas, docs = self._get_all("texts", where={"key": f"{doc_id}@{version}"},
-                                         include=["metadatas", "documents"])
-        if not ids:
-            return None
-        parts = sorted(zip(metas, docs, strict=True), key=lambda x: x[0]["part"])
-        if len(parts) != parts[0][0]["parts"]:
-            raise StoreChanged(f"the store at {self.where} changed while it was being read ({doc_id}); try again")
-        return "".join(d for _, d in parts), json.loads(parts[0][0].get("outline") or "[]")
-
-    def find_statements(self, query_vec: Any, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """Statement ids whose label is nearest to ``query_vec`` (semantic indicator lookup), with distances."""
-        res = self._op("statements", "query", query_embeddings=[_vec(query_vec)], n_results=n, where=where,
-                       include=["distances"])
-        return list(zip(res["ids"][0], res["distances"][0], strict=True))
+        blob = self._get_blob(f"{doc_id}@{version}", "t")
+        return (blob["text"], blob["outline"]) if blob is not None else None
 
     def dense(self, query: str, n: int, keys: list[str]) -> list[tuple[str, float]]:
         """Chunk ids nearest to ``query`` among live versions ``keys``, with cosine distances."""
@@ -356,11 +357,11 @@ class Store:
         collection; also chunks and statements past a live version's count (a crashed ingest under other
         code may have written more rows under the same version id). Ids alone tell: ``key:NNNN``."""
         live = set(manifest.live_keys())
-        limits = {"chunks": manifest.counts, "statements": manifest.statements}
+        limits = {"chunks": manifest.counts}
         removed = 0
-        for collection in ("chunks", "statements", "texts"):
+        for collection in ("chunks", "texts"):
             ids, _, _ = self._get_all(collection, include=[])
-            keys = set(manifest.statement_keys()) if collection == "statements" else live
+            keys = live | set(manifest.statement_keys()) if collection == "texts" else live
             stale = [i for i in ids if _stale(i, keys, limits.get(collection))]
             for i in range(0, len(stale), PAGE):
                 self._op(collection, "delete", ids=stale[i : i + PAGE])
@@ -394,15 +395,6 @@ def statement_label(st: Statement) -> str:
     return st.name or st.label or st.raw
 
 
-def _statement_meta(st: Statement, doc: Document, version: str) -> dict[str, Any]:
-    return {
-        "key": f"{doc.id}@{version}", "doc_id": doc.id, "region": doc.region or "", "plan": doc.plan or "",
-        "indicator": st.indicator or "", "kind": st.kind or "", "year": st.year or 0, "role": st.role,
-        "unit": st.unit or "", "start": st.start, "chunk_id": st.chunk_id or "",
-        "json": st.model_dump_json(),
-    }
-
-
 def index_text(c: Chunk) -> str:
     """What search sees: the section path gives short chunks their topic."""
     return f"{c.section}\n{c.clean}" if c.section else c.clean
@@ -411,15 +403,15 @@ def index_text(c: Chunk) -> str:
 def _meta_of(c: Chunk, doc: Document, version: str) -> dict[str, Any]:
     return {
         "key": f"{doc.id}@{version}", "doc_id": doc.id, "section": c.section, "start": c.start, "end": c.end,
-        "ordinal": c.ordinal, "kind": c.kind, "text": c.text, "clean": c.clean, "units": json.dumps(c.units),
+        "ordinal": c.ordinal, "kind": c.kind, "text": c.text, "clean": c.clean,
         "region": doc.region or "", "plan": doc.plan or "",
     }
 
 
-def _chunk_of(cid: str, m: dict[str, Any]) -> Chunk:
+def _chunk_of(cid: str, m: dict[str, Any], units: list[Any] | None = None) -> Chunk:
     return Chunk(id=cid, doc_id=m["doc_id"], section=m["section"], start=m["start"], end=m["end"],
                  text=m["text"], clean=m["clean"], ordinal=m["ordinal"], kind=m["kind"],
-                 units=json.loads(m.get("units") or "[]"))
+                 units=[tuple(u) for u in units or []])
 
 
 def _cached_system(path: str) -> Any:
