@@ -2,8 +2,8 @@
 
 The full 134 questions take too long with Gemma 3 270M on 2 cores, so the recording covers a
 fixed selection BY ID, never by how any engine answers: for every plan, in file order, its
-first target, baseline, fact and unanswerable question (20 questions: 5 of each kind, 4 of
-each plan). Lines are copied verbatim from the gold file.
+first two targets and its first baseline, fact and unanswerable question (25 questions, 5 of each
+plan). Lines are copied verbatim from the gold file.
 
     python scripts/llm_subset.py [--gold evals/indicators.jsonl] [--out evals/llm-subset.jsonl]
 """
@@ -14,7 +14,7 @@ import argparse
 import json
 from pathlib import Path
 
-PER_PLAN = {"target": 1, "baseline": 1, "fact": 1, "unanswerable": 1}
+PER_PLAN = {"target": 2, "baseline": 1, "fact": 1, "unanswerable": 1}
 
 
 def select(lines: list[str]) -> list[str]:

@@ -54,9 +54,10 @@ def test_subset_is_picked_by_id_from_the_gold_file() -> None:
     subset_lines = SUBSET.read_text(encoding="utf-8").splitlines()
     assert subset_lines == select(gold_lines)  # regenerate with scripts/llm_subset.py
     rows = [json.loads(line) for line in subset_lines]
-    assert len(rows) == 20
-    for kind in ("target", "baseline", "fact", "unanswerable"):
-        assert sorted(r["id"][:3] for r in rows if r["kind"] == kind) == ["000", "001", "002", "003", "004"]
+    assert len(rows) == 25
+    for kind, per_plan in (("target", 2), ("baseline", 1), ("fact", 1), ("unanswerable", 1)):
+        assert sorted(r["id"][:3] for r in rows if r["kind"] == kind) == sorted(["000", "001", "002", "003", "004"]
+                                                                              * per_plan)
 
 
 def test_committed_recording_replays_offline_deterministic_and_scored(offline: Any, tmp_path: Path) -> None:
@@ -68,10 +69,15 @@ def test_committed_recording_replays_offline_deterministic_and_scored(offline: A
     assert without_timing(on_disk[0]) == without_timing(on_disk[1])
 
     overall = first["metrics"]["overall"]
-    assert overall["n"] == 20 and overall["answerable"] == 15 and overall["unanswerable"] == 5
+    assert overall["n"] == 25 and overall["answerable"] == 20 and overall["unanswerable"] == 5
     for name in ("answer_accuracy", "strict_accuracy", "abstention_recall", "false_abstention", "recall@5", "mrr"):
         assert isinstance(overall[name], float) and 0.0 <= overall[name] <= 1.0, name
     assert overall["unsupported_shown"] == 0  # the number check holds for the model's answers too
+    # and it had something to hold: a recorded reply printed a number its cited passages do not
+    flagged = [q for q in first["questions"] if any(t.startswith("llm.unsupported_numbers=") for t in q["got"]["trace"])]
+    assert flagged, "the recording holds no reply with an unsupported number: the check above would be vacuous"
+    for q in flagged:
+        assert q["got"]["abstained"] or not q["got"]["supported"] or not q["unsupported_shown"]
     assert set(first["metrics"]["by_kind"]) == {"target", "baseline", "fact", "unanswerable"}
     # the replay reproduces the score measured while recording, with the recorded settings
     assert overall["answer_accuracy"] == recorded["answer_accuracy"]

@@ -149,6 +149,7 @@ def _finish(
 ) -> Answer:
     engine = f"llm:{settings.llm.model}"
     answer = _build_answer(question, reply, by_id, engine, statements)
+    first = list(answer.unsupported_numbers) if not answer.abstained else []
     if not answer.abstained and answer.unsupported_numbers:
         log.info(
             "answer prints unsupported numbers %s; asking the model to repair once",
@@ -165,6 +166,8 @@ def _finish(
             answer = answer.model_copy(update={"note": f"{answer.note}; the repair failed: {err}"})
         else:
             answer = _build_answer(question, fixed, by_id, engine, statements)
+    if first:  # the model's reply printed numbers its cited passages do not: say so, whatever the repair did
+        answer.trace = [*answer.trace, f"llm.unsupported_numbers={','.join(first)}", "llm.repair_asked"]
     answer.timing_ms = round((time.perf_counter() - t0) * 1000, 1)
     return answer
 
