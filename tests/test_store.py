@@ -175,3 +175,20 @@ def test_many_plans_dense_search_filters_in_process_like_chroma_does(tmp_path, s
         assert [i for i, _ in fast] == [i for i, _ in filtered], q
         few = keys[:store_mod.FILTER_KEYS_MAX + 1]  # a subset still above the limit: only its versions come back
         assert {i.rsplit(":", 1)[0] for i, _ in store.dense(q, 10, few)} <= set(few)
+
+
+def test_two_stores_of_the_same_plans_rank_chunks_alike(ready_store, tmp_path, settings_factory,
+                                                         no_default_embedding):
+    """Dense ranks feed retrieval and the scorer's features: a second ingest of the same plans must give
+    the same neighbours in the same order (HNSW at its default ef_search did not)."""
+    from tests.conftest import SEEDS
+
+    other = settings_factory(tmp_path / "again")
+    ingest(other, [SEEDS])
+    a, b = Store(ready_store), Store(other)
+    keys = sorted(a.manifest().live_keys())
+    assert keys == sorted(b.manifest().live_keys())
+    questions = [json.loads(line)["question"] for line in
+                 (SEEDS.parent / "evals" / "holdout.jsonl").read_text(encoding="utf-8").splitlines()[:40]]
+    for q in questions:
+        assert [i for i, _ in a.dense(q, 40, keys)] == [i for i, _ in b.dense(q, 40, keys)], q

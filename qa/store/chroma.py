@@ -34,6 +34,18 @@ from qa.config import Settings
 from qa.models import Chunk, Document, Statement
 
 
+# HNSW's graph depends on timing (Chroma compacts in the background): with ef_search 100 two stores of the
+# same documents gave different dense ranks, so answers and the scorer's features changed from one ingest
+# to the next. 400 makes the nearest chunks come back exactly at the depths retrieval asks for.
+EF_SEARCH = 400
+_HNSW = {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
+
+
+def _nearest(hit: tuple[str, float]) -> tuple[float, str]:
+    """Nearest first; equal distances (a passage stated twice) by id, not by the order HNSW met them."""
+    return round(hit[1], 6), hit[0]
+
+
 class StoreError(Exception):
     """A one-line reason the store cannot be reached or used."""
 
@@ -139,9 +151,11 @@ class Store:
 
             def open_(suffix: str) -> Any:
                 return self._client.get_or_create_collection(
-                    name + suffix, embedding_function=self._ef, configuration={"hnsw": {"space": "cosine"}})
+                    name + suffix, embedding_function=self._ef, configuration=_HNSW)
 
             self._chunks = open_("")
+            if (self._chunks.configuration_json or {}).get("hnsw", {}).get("ef_search") != EF_SEARCH:
+                self._chunks.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})  # a store made earlier
             self._texts = open_("_texts")
             self._meta = open_("_manifest")
         except StoreError:
@@ -347,10 +361,10 @@ class Store:
             found = [(i, d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
                      if i.rsplit(":", 1)[0] in want]
             if len(found) >= n or len(res["ids"][0]) < 2 * n:
-                return found[:n]
+                return sorted(found, key=_nearest)[:n]
         where: dict[str, Any] = {"key": keys[0]} if len(keys) == 1 else {"key": {"$in": keys}}
         res = self._op("chunks", "query", query_embeddings=[emb], n_results=n, where=where, include=["distances"])
-        return list(zip(res["ids"][0], res["distances"][0], strict=True))
+        return sorted(zip(res["ids"][0], res["distances"][0], strict=True), key=_nearest)
 
     def garbage_collect(self, manifest: Manifest) -> int:
         """Delete rows of versions the manifest no longer names (old versions, crashed ingests), in every
