@@ -33,7 +33,6 @@ from pydantic import BaseModel, Field
 from qa.config import Settings
 from qa.models import Chunk, Document, Statement
 
-
 # HNSW's graph depends on timing (Chroma compacts in the background): with ef_search 100 two stores of the
 # same documents gave different dense ranks, so answers and the scorer's features changed from one ingest
 # to the next. 400 makes the nearest chunks come back exactly at the depths retrieval asks for.
