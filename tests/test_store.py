@@ -94,7 +94,8 @@ def test_a_text_repeated_in_one_batch_is_embedded_once():
             return np.asarray([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
 
     ef, ticks = Counting(), []
-    vecs = ef.embed(["甲", "乙乙", "甲"] * 50, "passage", progress=lambda n, cached=False: ticks.append((n, cached)))
+    vecs = ef.embed(["甲", "乙乙", "甲"] * 50, "passage",
+                    progress=lambda n, cached=False: ticks.append((n, cached)))
     assert ef.seen == ["甲", "乙乙"] and len(vecs) == 150
     assert all((v == vecs[i % 3]).all() for i, v in enumerate(vecs))
     assert sum(n for n, _ in ticks) == 150 and sum(n for n, cached in ticks if not cached) == 2
