@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +26,7 @@ import pytest
 
 from tests.chroma_server import ChromaServer
 from tests.conftest import SEEDS, qa_env, run_qa
+from tests.store_audit import audit, problems
 
 pytestmark = pytest.mark.scale
 
@@ -38,41 +38,6 @@ PLANS = {"plan_a": "000_1eaa99c5e663719f", "plan_b": "002_0a4f00c585880ffc"}  # 
 Q_A = "大同区到2010年地区生产总值计划达到多少？"  # 46.5亿元 in seed 000
 Q_B = "二连浩特市口岸建设"
 
-# what the collections hold, read with chromadb alone (paged), so the count does not trust the code it checks
-AUDIT = r"""
-import json, os
-from urllib.parse import urlparse
-import chromadb
-from chromadb.config import Settings
-s = Settings(anonymized_telemetry=False)
-url = os.environ.get("QA_CHROMA_URL")
-if url:
-    u = urlparse(url)
-    client = chromadb.HttpClient(host=u.hostname, port=u.port, settings=s)
-else:
-    client = chromadb.PersistentClient(path=os.path.join(os.environ["QA_HOME"], "chroma"), settings=s)
-names = {c.name for c in client.list_collections()}
-out = {}
-for name in ("planqa", "planqa_statements", "planqa_texts"):
-    by_key, count = {}, 0
-    if name in names:
-        col, offset = client.get_collection(name), 0
-        count = col.count()
-        while True:
-            ids = col.get(limit=5000, offset=offset, include=[])["ids"]
-            for i in ids:
-                key = i.rpartition(":")[0]
-                by_key[key] = by_key.get(key, 0) + 1
-            if len(ids) < 5000:
-                break
-            offset += 5000
-    out[name] = {"count": count, "by_key": by_key}
-got = client.get_collection("planqa_manifest").get(ids=["manifest"], include=["documents"])
-out["manifest"] = json.loads(got["documents"][0]) if got["ids"] else {}
-print(json.dumps(out, ensure_ascii=False))
-"""
-
-
 def write_plan(docs: Path, doc_id: str, change: tuple[str, str] | None = None) -> None:
     seed = (SEEDS / f"{PLANS[doc_id]}.txt").read_text(encoding="utf-8")
     if change:
@@ -81,30 +46,11 @@ def write_plan(docs: Path, doc_id: str, change: tuple[str, str] | None = None) -
     (docs / f"{doc_id}.txt").write_text(seed + "\n第十章 附录\n" + BLOCK * BLOCKS, encoding="utf-8")
 
 
-def audit(home: Path, env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", AUDIT], env=qa_env(home, **env), capture_output=True,
-                         text=True, timeout=300, cwd=home, stdin=subprocess.DEVNULL)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def assert_no_orphans(state: dict[str, Any], docs: set[str]) -> int:
-    """Every row of every collection belongs to a live version, and every live version is whole."""
-    m = state["manifest"]
-    assert set(m["versions"]) == docs
-    live = {d: f"{d}@{v}" for d, v in m["versions"].items()}
-    chunks = state["planqa"]
-    assert chunks["by_key"] == {live[d]: m["counts"][d] for d in docs}
-    assert chunks["count"] == sum(m["counts"].values())
-    readers = m.get("readers", {})
-    statements = state["planqa_statements"]
-    want = {f"{live[d]}+{readers[d]}": n for d, n in m.get("statements", {}).items() if n}
-    assert statements["by_key"] == want
-    assert statements["count"] == sum(m.get("statements", {}).values())
-    texts = state["planqa_texts"]
-    assert set(texts["by_key"]) <= set(live.values())
-    assert texts["count"] == sum(texts["by_key"].values())
-    return chunks["count"]
+def check_store(home: Path, env: dict[str, str], docs: set[str]) -> int:
+    """No orphan row in any collection and every live version whole; returns the chunks stored."""
+    state = audit(qa_env(home, **env), home)
+    assert problems(state, docs) == []
+    return state["planqa"]["count"]
 
 
 def qa(args: list[str], home: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -134,7 +80,7 @@ def run_scenario(home: Path, env: dict[str, str]) -> None:
     proc = qa(["ingest", "-q", str(docs)], home, env)
     assert proc.stdout.startswith("ingested 2 new, 0 updated, 0 unchanged, 0 removed"), proc.stdout
     assert "warning" not in proc.stderr, proc.stderr
-    total = assert_no_orphans(audit(home, env), set(PLANS))
+    total = check_store(home, env, set(PLANS))
     assert total > CHROMA_ROWS, total  # the point of the test: more rows than one get may return
 
     a = ask(Q_A, home, env)
@@ -147,7 +93,7 @@ def run_scenario(home: Path, env: dict[str, str]) -> None:
     proc = qa(["ingest", "-q", str(docs)], home, env)
     assert proc.stdout.startswith("ingested 0 new, 1 updated, 1 unchanged, 0 removed"), proc.stdout
     assert "warning" not in proc.stderr, proc.stderr
-    assert_no_orphans(audit(home, env), set(PLANS))
+    check_store(home, env, set(PLANS))
     a = ask(Q_A, home, env)
     assert "48.5亿元" in a["text"] and {c["doc_id"] for c in a["citations"]} == {"plan_a"}, a["text"]
 
@@ -155,7 +101,7 @@ def run_scenario(home: Path, env: dict[str, str]) -> None:
     proc = qa(["ingest", "-q", str(docs)], home, env)
     assert proc.stdout.startswith("ingested 0 new, 0 updated, 1 unchanged, 1 removed"), proc.stdout
     assert "warning" not in proc.stderr, proc.stderr
-    assert_no_orphans(audit(home, env), {"plan_a"})
+    check_store(home, env, {"plan_a"})
     assert all(h["chunk"]["doc_id"] == "plan_a" for h in search(Q_B, home, env))
     a = ask(Q_A, home, env)
     assert "48.5亿元" in a["text"], a["text"]
@@ -173,5 +119,5 @@ def test_past_the_one_get_limit_on_both_stores(tmp_path):
             failed = {label: run.exception() for label, run in runs.items() if run.exception() is not None}
     finally:
         server.stop()
-    for label, error in failed.items():
-        raise AssertionError(f"{label} store: {error}") from error
+    if failed:
+        raise AssertionError("; ".join(f"{label} store: {error}" for label, error in failed.items()))
