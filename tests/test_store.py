@@ -101,6 +101,22 @@ def test_a_text_repeated_in_one_batch_is_embedded_once():
     assert sum(n for n, _ in ticks) == 150 and sum(n for n, cached in ticks if not cached) == 2
 
 
+def test_statements_come_back_in_document_order_past_99999(tmp_path, settings_factory):
+    """Statement ids carry five digits (``:s00042``); a plan with more statements than that has longer ids,
+    and sorting ids as strings put s100000 before s20000."""
+    from qa.models import Statement
+    from qa.store.chroma import Manifest, Store
+
+    manifest = Manifest(versions={"d": "v"}, readers={"d": "r"}, statements={"d": 3})
+    ids = ["d@v+r:s100000", "d@v+r:s20000", "d@v+r:s99999"]
+    rows = {"ids": ids, "metadatas": [
+        {"json": Statement(id=i, doc_id="d", label="x", start=0, end=1, quote="x").model_dump_json()} for i in ids]}
+    store = Store(settings_factory(tmp_path))
+    store._op = lambda collection, method, **kw: rows if kw.get("offset", 0) == 0 else {"ids": [], "metadatas": []}
+    got, _ = store.live_statements(manifest)
+    assert [st.id for st in got] == ["d@v+r:s20000", "d@v+r:s99999", "d@v+r:s100000"]
+
+
 def test_manifest_names_every_live_version(ready_store):
     store = Store(ready_store)
     m = store.manifest()

@@ -306,7 +306,7 @@ class Store:
             if want is not None and len(rows) < want:
                 raise StoreChanged(f"the store at {self.where} changed while it was being read "
                                    f"({key}: {len(rows)} of {want} statements); try again")
-            rows.sort(key=lambda r: r[0])
+            rows.sort(key=lambda r: int(r[0].rpartition(":s")[2]))  # s100000 after s99999, not before s2
             for _sid, meta, emb in rows:
                 out.append(Statement.model_validate_json(meta["json"]))
                 vecs.append(emb)
