@@ -109,10 +109,10 @@ def test_statements_come_back_in_document_order_past_99999(tmp_path, settings_fa
 
     manifest = Manifest(versions={"d": "v"}, readers={"d": "r"}, statements={"d": 3})
     ids = ["d@v+r:s100000", "d@v+r:s20000", "d@v+r:s99999"]
-    rows = {"ids": ids, "metadatas": [
-        {"json": Statement(id=i, doc_id="d", label="x", start=0, end=1, quote="x").model_dump_json()} for i in ids]}
+    metas = [{"json": Statement(id=i, doc_id="d", label="x", start=0, end=1, quote="x").model_dump_json()}
+             for i in ids]
     store = Store(settings_factory(tmp_path))
-    store._op = lambda collection, method, **kw: rows if kw.get("offset", 0) == 0 else {"ids": [], "metadatas": []}
+    store._op = lambda collection, method, **kw: {"ids": ids, "metadatas": metas}  # one page: fewer than PAGE
     got, _ = store.live_statements(manifest)
     assert [st.id for st in got] == ["d@v+r:s20000", "d@v+r:s99999", "d@v+r:s100000"]
 
