@@ -14,7 +14,7 @@ BLIND3_THRESHOLDS ?= answer_accuracy=0.66 abstention_recall=0.95 unsupported_sho
 # cross-plan questions (winner and every plan's cell; first run 0.629)
 CROSSPLAN_THRESHOLDS ?= crossplan_accuracy=0.88 winner_accuracy=0.95 cell_accuracy=0.95 cells_uncited=0
 
-.PHONY: install ingest run test lint eval bench bench-scale record-llm train
+.PHONY: install ingest run test lint eval bench bench-scale bench-scale-large record-llm train
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -65,9 +65,13 @@ train: install
 record-llm: install
 	VENV=$(VENV) bash scripts/record_llm.sh
 
-# every benchmark but the 200-plan scale run (15-20 min): `make bench-scale`
+# every benchmark but the scale runs: 200 plans (15-20 min, `make bench-scale`) and over 100,000 chunks
+# in one store (30-40 min, `make bench-scale-large`)
 bench: install
-	for f in bench/*.py; do [ $$f = bench/scale.py ] || $(PY) $$f || exit 1; done
+	for f in bench/*.py; do case $$f in bench/scale*.py) ;; *) $(PY) $$f || exit 1;; esac; done
 
 bench-scale: install
 	$(PY) bench/scale.py
+
+bench-scale-large: install
+	$(PY) bench/scale_large.py

@@ -77,6 +77,30 @@ def test_query_and_passage_embeddings_are_cached_by_content(retriever):
     assert abs(float((a * a).sum()) - 1.0) < 1e-3
 
 
+def test_a_text_repeated_in_one_batch_is_embedded_once():
+    """A plan that repeats a passage 17,000 times embedded it 17,000 times (~0.15 s each): the cache was
+    only consulted before the batch, so every copy missed it."""
+    import numpy as np
+
+    from qa.store.embed import _CachedEmbedder
+
+    class Counting(_CachedEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def _raw(self, texts: list[str], mode: str) -> np.ndarray:
+            self.seen += texts
+            return np.asarray([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+    ef, ticks = Counting(), []
+    vecs = ef.embed(["甲", "乙乙", "甲"] * 50, "passage",
+                    progress=lambda n, cached=False: ticks.append((n, cached)))
+    assert ef.seen == ["甲", "乙乙"] and len(vecs) == 150
+    assert all((v == vecs[i % 3]).all() for i, v in enumerate(vecs))
+    assert sum(n for n, _ in ticks) == 150 and sum(n for n, cached in ticks if not cached) == 2
+
+
 def test_manifest_names_every_live_version(ready_store):
     store = Store(ready_store)
     m = store.manifest()

@@ -84,7 +84,11 @@ class _CachedEmbedder:
     def embed(self, texts: list[str], mode: str, progress: Any = None) -> list[np.ndarray]:
         keys = [_key(self.model_id, mode, t) for t in texts]
         found = self.cache.get_many(list(set(keys)))
-        todo = [i for i, k in enumerate(keys) if k not in found]
+        first: dict[str, int] = {}  # each missing text once: a passage repeated in a plan is embedded once
+        for i, k in enumerate(keys):
+            if k not in found:
+                first.setdefault(k, i)
+        todo = list(first.values())
         batch = 16
         for b in range(0, len(todo), batch):
             idx = todo[b : b + batch]
