@@ -147,9 +147,10 @@ class Run:
         t0 = time.perf_counter()
         state = audit(self.env, self.home)
         found = problems(state, docs)
-        counts = [state[c]["count"] for c in ("planqa", "planqa_statements", "planqa_texts")]
+        counts = [state["planqa"]["count"], sum(state["manifest"].get("statements", {}).values()),
+                  state["planqa_texts"]["count"]]
         print(f"  [{self.label}] store after {when}: {counts[0]} chunks, {counts[1]} statements, "
-              f"{counts[2]} text parts; {found or 'no orphans'} "
+              f"{counts[2]} text and statement record parts; {found or 'no orphans'} "
               f"(counted in {time.perf_counter() - t0:.1f} s)", flush=True)
         self.failures += [f"after {when}: {p}" for p in found]
         return state
@@ -166,7 +167,8 @@ def measure(run: Run, corpus: Path, update: Path, settings: Any, qs: list[dict[s
     m = WRITTEN.search(proc.stdout)
     r["chunks"], r["statements"], r["embedded"] = (int(g) for g in m.groups()) if m else (0, 0, 0)
     state = run.check(docs, "ingest")
-    r["stored"], r["stored_statements"] = state["planqa"]["count"], state["planqa_statements"]["count"]
+    r["stored"], r["stored_statements"] = (state["planqa"]["count"],
+                                          sum(state["manifest"].get("statements", {}).values()))
 
     q0 = qs[0]["q"]
     _, r["first_search_s"] = run.qa("search", q0, "--json")  # reads every live row, builds the lexical index

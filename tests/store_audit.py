@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-COLLECTIONS = ("planqa", "planqa_statements", "planqa_texts")
+COLLECTIONS = ("planqa", "planqa_texts", "planqa_statements")  # the last: stores before statement blobs
 PAGE = 5000
 
 
@@ -63,34 +63,37 @@ def audit(env: dict[str, str], cwd: Path) -> dict[str, Any]:
 
 
 def problems(state: dict[str, Any], docs: set[str]) -> list[str]:
-    """What is wrong with the rows against the manifest: orphans, missing rows, documents not live."""
+    """What is wrong with the rows against the manifest: orphans, missing rows, documents not live.
+
+    ``planqa`` holds a row per chunk (``doc@version:NNNN``); ``planqa_texts`` holds each live version's
+    canonical text (key ``doc@version``) and its statements (key ``doc@version+reader``) as blobs in parts."""
     m = state["manifest"]
     out: list[str] = []
     if set(m.get("versions", {})) != docs:
         out.append(f"live documents {sorted(m.get('versions', {}))}, expected {sorted(docs)}")
     live = {d: f"{d}@{v}" for d, v in m.get("versions", {}).items()}
     readers = m.get("readers", {})
-    want = {
-        "planqa": {live[d]: n for d, n in m.get("counts", {}).items() if d in live},
-        "planqa_statements": {f"{live[d]}+{readers.get(d, '')}": n for d, n in m.get("statements", {}).items()
-                              if n and d in live},
-    }
-    for name, expected in want.items():
-        got = state[name]
-        if got["by_key"] != expected:
-            extra = {k: n for k, n in got["by_key"].items() if expected.get(k) != n}
-            out.append(f"{name}: rows by version {extra} (of {len(got['by_key'])} keys), manifest says "
-                       f"{ {k: n for k, n in expected.items() if got['by_key'].get(k) != n} }")
-        if got["count"] != sum(expected.values()):
-            out.append(f"{name}: count {got['count']}, manifest says {sum(expected.values())}")
+    chunks = state["planqa"]
+    expected = {live[d]: n for d, n in m.get("counts", {}).items() if d in live}
+    if chunks["by_key"] != expected:
+        extra = {k: n for k, n in chunks["by_key"].items() if expected.get(k) != n}
+        out.append(f"planqa: rows by version {extra} (of {len(chunks['by_key'])} keys), manifest says "
+                   f"{ {k: n for k, n in expected.items() if chunks['by_key'].get(k) != n} }")
+    if chunks["count"] != sum(expected.values()):
+        out.append(f"planqa: count {chunks['count']}, manifest says {sum(expected.values())}")
     texts = state["planqa_texts"]
-    stray = set(texts["by_key"]) - set(live.values())
+    stmt_keys = {f"{live[d]}+{readers.get(d, '')}" for d, n in m.get("statements", {}).items() if n and d in live}
+    stray = set(texts["by_key"]) - set(live.values()) - {f"{v}+{readers.get(d, '')}" for d, v in live.items()}
     if stray:
         out.append(f"planqa_texts: rows of versions not live: {sorted(stray)}")
-    if texts["exists"] and set(live.values()) - set(texts["by_key"]):  # (stores before canonical texts had none)
+    if set(live.values()) - set(texts["by_key"]):
         out.append(f"planqa_texts: no text for {sorted(set(live.values()) - set(texts['by_key']))}")
+    if stmt_keys - set(texts["by_key"]):
+        out.append(f"planqa_texts: no statements for {sorted(stmt_keys - set(texts['by_key']))}")
     if texts["count"] != sum(texts["by_key"].values()):
         out.append(f"planqa_texts: count {texts['count']} != {sum(texts['by_key'].values())} rows read")
+    if state["planqa_statements"]["count"]:
+        out.append(f"planqa_statements: {state['planqa_statements']['count']} rows of an older layout")
     return out
 
 
