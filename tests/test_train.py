@@ -78,6 +78,18 @@ def test_the_exported_trees_give_sklearn_probabilities(trained: Any) -> None:
     assert np.abs(load_scorer().probabilities(x) - fitted.predict_proba(x)[:, 1]).max() < 1e-9
 
 
+def test_the_trees_walked_together_give_the_same_probabilities_as_one_by_one(trained: Any) -> None:
+    """Scorer.probabilities walks all trees at once (Forest); it must equal the tree-by-tree sum bit for bit,
+    so an answer at the threshold cannot flip."""
+    import dataclasses
+
+    ds, _, _ = trained
+    x, _, _ = ds.rows()
+    scorer = load_scorer()
+    assert scorer.forest is not None
+    assert np.array_equal(scorer.probabilities(x), dataclasses.replace(scorer, forest=None).probabilities(x))
+
+
 def test_confidence_is_calibrated_on_held_out_folds(trained: Any) -> None:
     scorer = load_scorer()
     assert list(scorer.calib_x) == sorted(scorer.calib_x)

@@ -46,6 +46,43 @@ class Tree:
 
 
 @dataclass(frozen=True)
+class Forest:
+    """Every tree padded to one node count and walked together: one numpy step per depth level instead of
+    one per tree and level (200 trees × ~8 levels of small array calls were half an answer's time)."""
+    feature: np.ndarray  # (trees, nodes); leaves and padding have left == -1
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, trees: tuple[Tree, ...]) -> Forest:
+        n = max((len(t.left) for t in trees), default=1)
+
+        def pad(get: str, fill: float, dtype: type) -> np.ndarray:
+            out = np.full((len(trees), n), fill, dtype=dtype)
+            for i, t in enumerate(trees):
+                out[i, : len(t.left)] = getattr(t, get)
+            return out
+
+        return cls(np.maximum(pad("feature", 0, np.int64), 0), pad("threshold", 0.0, np.float64),
+                   pad("left", -1, np.int64), pad("right", -1, np.int64), pad("value", 0.0, np.float64))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Each tree's leaf value for each row: (rows, trees); the same comparisons as ``Tree.predict``."""
+        t = np.arange(len(self.left))[None, :]
+        r = np.arange(len(x))[:, None]
+        node = np.zeros((len(x), len(self.left)), dtype=np.int64)
+        while True:
+            left = self.left[t, node]
+            inner = left >= 0
+            if not inner.any():
+                return self.value[t, node]
+            go_left = x[r, self.feature[t, node]] <= self.threshold[t, node]
+            node = np.where(inner, np.where(go_left, left, self.right[t, node]), node)
+
+
+@dataclass(frozen=True)
 class Scorer:
     init: float
     rate: float
@@ -54,14 +91,20 @@ class Scorer:
     calib_x: np.ndarray
     calib_y: np.ndarray
     info: dict
+    forest: Forest | None = None
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """P(candidate is the answer) for each row of ``x`` (candidates × FEATURES)."""
         if x.size == 0:
             return np.zeros(0)
         raw = np.full(len(x), self.init)
-        for t in self.trees:
-            raw += self.rate * t.predict(x)
+        if self.forest is not None:
+            leaves = self.forest.predict(x)
+            for j in range(leaves.shape[1]):  # tree by tree, as the sum was always made
+                raw += self.rate * leaves[:, j]
+        else:
+            for t in self.trees:
+                raw += self.rate * t.predict(x)
         return 1.0 / (1.0 + np.exp(-raw))
 
     def confidence(self, p: float) -> float:
@@ -105,6 +148,6 @@ def _load(path: str, _stamp: int) -> Scorer:
         cal = data.get("calibration") or {"x": [], "y": []}
         return Scorer(float(data["init"]), float(data["learning_rate"]), trees, float(data["threshold"]),
                       np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64),
-                      {k: data.get(k) for k in ("trained_on", "cv", "model")})
+                      {k: data.get(k) for k in ("trained_on", "cv", "model")}, Forest.of(trees))
     except (KeyError, TypeError, ValueError) as e:
         raise ScorerError(f"{p}: malformed scorer file ({e})") from None

@@ -8,6 +8,7 @@ span speaks of the indicator asked for, and refuses near-misses.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # canonical name -> ways plans write it (longest first matters only for display)
@@ -77,9 +78,10 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=16384)
 def canon_text(text: str) -> str:
     """Write abbreviations out and every indicator alias as its canonical name, so 农民收入 and
-    农村居民…, 新农合 and 新型农村合作医疗 compare."""
+    农村居民…, 新农合 and 新型农村合作医疗 compare. (Cached: a pure function the scorer calls per candidate.)"""
     out = text
     for short, full in ABBREVIATIONS.items():
         if short != full and short in out and full not in out:
@@ -92,16 +94,23 @@ def canon_text(text: str) -> str:
 
 def canonical_indicators(text: str) -> list[str]:
     """Canonical indicators named in ``text``, longest alias first, without overlaps."""
+    return list(_canonical_indicators(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _canonical_indicators(text: str) -> tuple[str, ...]:
     found: list[tuple[int, int, str]] = []
     taken = [False] * len(text)
     for alias, canon in _ALIAS_TO_CANON:
+        if alias not in text:
+            continue
         for m in re.finditer(re.escape(alias), text):
             if not any(taken[m.start() : m.end()]):
                 found.append((m.start(), m.end(), canon))
                 for i in range(m.start(), m.end()):
                     taken[i] = True
     found.sort()
-    return list(dict.fromkeys(c for _, _, c in found))
+    return tuple(dict.fromkeys(c for _, _, c in found))
 
 
 def aliases(canon: str) -> list[str]:
