@@ -82,7 +82,7 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="qa-bench-ingest-"))
     try:
         dt, out = run(["ingest", "-q", str(docs)], home)
-        m = re.search(r"(\d+) chunks written, (\d+) embedded", out)
+        m = re.search(r"(\d+) chunks(?: and \d+ statements)? written, (\d+) chunks embedded", out)
         chunks, embedded = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
         print(f"cold ingest (fresh QA_HOME, shared cache): {dt:6.1f} s wall   {chunks} chunks, {embedded} embedded")
 
@@ -91,7 +91,7 @@ def main() -> int:
               f"→ a first run without cache embeds {total} chunks ≈ {total * per / 60:.1f} min")
 
         dt, out = run(["ingest", "-q", str(docs)], home)
-        m = re.search(r"(\d+) unchanged.*?(\d+) chunks written, (\d+) embedded", out)
+        m = re.search(r"(\d+) unchanged.*?(\d+) chunks(?: and \d+ statements)? written, (\d+) chunks embedded", out)
         print(f"warm ingest (unchanged corpus):             {dt:6.1f} s wall   "
               + (f"{m.group(1)} unchanged, {m.group(2)} written, {m.group(3)} embedded" if m else out))
 
