@@ -81,6 +81,8 @@ def write_plan(seed: Path, target: int, out: Path, settings: Any, cache: Any,
     at = len(text) + len(HEAD)
     for n in range(max(0, target - len(seed_chunks))):
         para, _ = pool[n % len(pool)]
+        if change:  # the appendix repeats the plan's own passages: an update changes them too
+            para = para.replace(*change)
         starts.append(at)
         owners.append(n % len(pool))
         block = f"{BLOCK_HEADING}{para}\n"
