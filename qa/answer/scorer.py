@@ -10,7 +10,7 @@ Inference walks the exported trees with numpy: scikit-learn is needed to train, 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +35,7 @@ class Tree:
     value: np.ndarray
 
     def predict(self, x: np.ndarray) -> np.ndarray:
+        """One tree at a time: the reference ``Forest.predict`` is tested against (tests/test_train.py)."""
         node = np.zeros(len(x), dtype=np.int64)
         while True:
             inner = self.left[node] >= 0
@@ -91,20 +92,19 @@ class Scorer:
     calib_x: np.ndarray
     calib_y: np.ndarray
     info: dict
-    forest: Forest | None = None
+    forest: Forest = field(init=False, repr=False, compare=False)  # the trees, packed: derived, never passed
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "forest", Forest.of(self.trees))
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """P(candidate is the answer) for each row of ``x`` (candidates × FEATURES)."""
         if x.size == 0:
             return np.zeros(0)
         raw = np.full(len(x), self.init)
-        if self.forest is not None:
-            leaves = self.forest.predict(x)
-            for j in range(leaves.shape[1]):  # tree by tree, as the sum was always made
-                raw += self.rate * leaves[:, j]
-        else:
-            for t in self.trees:
-                raw += self.rate * t.predict(x)
+        leaves = self.forest.predict(x)
+        for j in range(leaves.shape[1]):  # tree by tree, as the sum was always made
+            raw += self.rate * leaves[:, j]
         return 1.0 / (1.0 + np.exp(-raw))
 
     def confidence(self, p: float) -> float:
@@ -148,6 +148,6 @@ def _load(path: str, _stamp: int) -> Scorer:
         cal = data.get("calibration") or {"x": [], "y": []}
         return Scorer(float(data["init"]), float(data["learning_rate"]), trees, float(data["threshold"]),
                       np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64),
-                      {k: data.get(k) for k in ("trained_on", "cv", "model")}, Forest.of(trees))
+                      {k: data.get(k) for k in ("trained_on", "cv", "model")})
     except (KeyError, TypeError, ValueError) as e:
         raise ScorerError(f"{p}: malformed scorer file ({e})") from None
