@@ -389,6 +389,9 @@ def test_compare_in_browser(server: Server, browser: Any, tmp_path: Path) -> Non
     page, outside = open_page(browser, server)
     page.get_by_role("tab", name="对比").click()
     page.locator("#qa-compare-plot svg, #qa-compare-plot canvas").first.wait_for(timeout=60_000)
+    # the plot can render while the table still shows "processing": wait for its rows, then read them
+    page.wait_for_function("document.querySelector('#qa-compare-table').innerText.includes('地区生产总值')",
+                           timeout=60_000)
     assert "地区生产总值" in page.locator("#qa-compare-table").inner_text()
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
     assert not outside, f"the page fetched from outside: {outside}"
