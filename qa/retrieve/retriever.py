@@ -70,9 +70,10 @@ class Retriever:
 
     def search(self, query: str, k: int = 8, doc: str | None = None, region: str | None = None,
                plan: str | None = None, scope: bool = True, dense: bool = True,
-               snapshot: tuple[Manifest, Corpus] | None = None) -> list[Hit]:
+               snapshot: tuple[Manifest, Corpus] | None = None, within: set[str] | None = None) -> list[Hit]:
         """The top ``k`` chunks; ``snapshot`` (from ``refresh()``) pins the state, so a caller that also
-        reads statements reads them from the same version an ingest may be replacing right now."""
+        reads statements reads them from the same version an ingest may be replacing right now. ``within``:
+        the plans the answer engine found the question to be about (then the question is not scoped again)."""
         manifest, corpus = snapshot or self.refresh()
         lexical = corpus.lexical
         docs = manifest.docs
@@ -85,7 +86,9 @@ class Retriever:
         if plan:
             p = {d.id for d in docs.values() if d.plan == plan}
             allowed = p if allowed is None else allowed & p
-        if scope:
+        if within is not None:
+            allowed = within if allowed is None else allowed & within
+        elif scope:
             # the region named in the question narrows further within any explicit filter
             within = docs if allowed is None else {d: docs[d] for d in allowed if d in docs}
             narrowed = detect_scope(query, within).doc_ids

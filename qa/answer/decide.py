@@ -1,0 +1,93 @@
+"""The decision: the best agreeing figure answers, unless there is a reason the user can check why not.
+
+An answer is withheld only for a named reason, said in the user's words, with the nearest figures shown
+as related (marked as not the answer):
+
+| reason | when |
+|---|---|
+| ``place_not_held`` / ``place_parent`` | the question names a place no plan covers, or only the parent of a held region |
+| ``period_not_held`` / ``year_not_held`` | a plan period, or years, no plan in scope has |
+| ``no_figure`` | the plan states no figure for the asked indicator |
+| ``other_role`` | it states the indicator only in another role (a growth rate when a level was asked …) |
+| ``other_year`` | it states it only for other years (a year the question names is a hard constraint) |
+| ``other_kind`` | only as a target when the record was asked, or the other way round |
+| ``other_unit`` | only in another unit family (people when money was asked) |
+| ``no_passage`` | no passage answers a descriptive question |
+
+A second figure that fits as well as the first (different value, same indicator, role, year and kind) is
+shown beside the answer, not hidden: ``Decision.also``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qa.answer.lookup import MATCH, Candidate
+from qa.answer.understand import Ask
+from qa.models import Document
+
+ROLE_ZH = {"level": "总量", "growth": "增速", "change": "变化幅度", "share": "比重（比率）", "ratio": "结构比例"}
+KIND_ZH = {"target": "目标值", "baseline": "基期（实际）值"}
+
+
+@dataclass
+class Decision:
+    best: Candidate | None
+    reason: str | None = None
+    note: str | None = None
+    related: list[Candidate] = field(default_factory=list)
+    also: Candidate | None = None
+    confidence: float = 0.0
+
+
+def _same_figure(a: Candidate, b: Candidate) -> bool:
+    x, y = a.statement, b.statement
+    return (x.value, x.unit, x.year, x.kind, x.role) == (y.value, y.unit, y.year, y.kind, y.role)
+
+
+def _what(ask: Ask, c: Candidate | None) -> str:
+    if ask.indicators:
+        return ask.indicators[0].name
+    if c is not None:
+        return c.statement.name or c.statement.label
+    return ask.core or "所问指标"
+
+
+def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
+    """Answer with the best candidate that agrees on indicator, role, year, kind and unit, or say why not."""
+    where = f"{doc.region or doc.id}{doc.plan or ''}规划" if doc else "规划"
+    agreeing = [c for c in cands if c.agrees]
+    if agreeing:
+        best = agreeing[0]
+        rivals = [c for c in cands if not _same_figure(c, best)]
+        margin = best.score - (rivals[0].score if rivals else 0.0)
+        also = next((c for c in agreeing[1:] if not _same_figure(c, best) and c.indicator >= 0.9
+                     and best.score - c.score < 0.05 and c.statement.quote != best.statement.quote), None)
+        conf = 0.35 + 0.4 * min(best.indicator, 1.0) + 0.25 * min(max(margin, 0.0), 1.0)
+        return Decision(best, also=also, confidence=round(min(conf, 0.99), 3))
+    about = [c for c in cands if c.about]
+    what = _what(ask, about[0] if about else None)
+    if not about:
+        near = [c for c in cands if c.indicator >= MATCH / 2][:3]
+        conf = 1.0 - max((c.indicator for c in cands), default=0.0) / 2
+        return Decision(None, "no_figure", f"{where}没有给出“{what}”的数字", near, confidence=round(conf, 3))
+    shown = about[:3]
+    top = about[0]
+    st = top.statement
+    have = f"{st.text}（{st.year}年）" if st.year else st.text
+    if not any(c.role_ok for c in about):
+        asked = ROLE_ZH.get(ask.role or "", "所问的形式")
+        note = f"{where}只给出了{what}的{ROLE_ZH.get(st.role, st.role)}（{have}），没有给出{asked}"
+        return Decision(None, "other_role", note, shown, confidence=0.8)
+    fitting = [c for c in about if c.role_ok]
+    if all(c.year_ok is False for c in fitting if c.year_ok is not None) and any(c.year_ok is False for c in fitting):
+        years = "、".join(str(y) for y in ask.years_for(doc))
+        st = next(c for c in fitting if c.year_ok is False).statement
+        note = f"{where}没有给出{what}{years}年的数字，只有{st.year}年的{st.text}"
+        return Decision(None, "other_year", note, [c for c in fitting if c.year_ok is False][:3], confidence=0.85)
+    if any(c.kind_ok is False for c in fitting):
+        want = KIND_ZH.get(ask.kind_for(doc) or "", "")
+        note = f"{where}没有给出{what}的{want}，只有{KIND_ZH.get(st.kind or '', '')}{have}"
+        return Decision(None, "other_kind", note, shown, confidence=0.75)
+    note = f"{where}给出的{what}（{have}）单位与所问的不同"
+    return Decision(None, "other_unit", note, shown, confidence=0.7)

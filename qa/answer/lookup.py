@@ -1,0 +1,223 @@
+"""Which stated figures of a plan answer an ``Ask``: every statement checked, then ranked by named parts.
+
+For each numeric statement of a plan: is it the asked indicator (the ontology first — the statement's name
+resolves to the same indicator, or to another one, which is a near-miss; then the words of the question
+against its name, label and context), does its role agree (level / growth / change / share), its year
+(a year the question names is a hard constraint), its kind (target / baseline) and its unit family. A
+``Candidate`` keeps each verdict, so the decision (``qa.answer.decide``) can say why a figure is not the
+answer. The score that orders candidates is a sum of named parts, listed in the answer's trace.
+
+A single-plan question and a cross-plan table call the same ``candidates`` for each plan in scope.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.answer.question import bigrams, coverage
+from qa.answer.understand import Ask
+from qa.figures import vocab as V
+from qa.figures.ontology import Indicator, ontology
+from qa.figures.prose import section_cues
+from qa.models import Document, Hit, Statement
+
+MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
+FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
+CAP = {"以内", "之内", "以下", "不超过", "不高于", "低于", "控制在", "小于", "≤"}
+
+
+@functools.lru_cache(maxsize=65536)
+def statement_indicator(name: str, label: str, stored: str | None) -> Indicator | None:
+    """The ontology indicator a statement's name IS (its growth words and brackets ignored), else the one
+    indicator its name is mostly made of; None when the name is something the ontology does not hold."""
+    o = ontology()
+    for cand in (name, V.GROWTH_SUFFIX.sub("", name), re.sub(r"[（(][^（）()]*[)）]", "", name), stored or ""):
+        if cand and (ind := o.exact(cand)):
+            return ind
+    for text in (name, label):
+        found = o.find(text)
+        if len(found) == 1:
+            s, e, ind = found[0]
+            han = len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text))
+            if han and (e - s) / han >= 0.6:
+                return ind
+    return None
+
+
+@dataclass
+class Candidate:
+    statement: Statement
+    indicator: float  # how surely the statement is about the asked indicator, 0..1
+    how: str  # ontology | words | near_miss | other_indicator
+    role_ok: bool
+    year_ok: bool | None  # None: no year asked, or the statement has none
+    kind_ok: bool | None
+    unit_ok: bool | None
+    hit_rank: int | None = None
+    score: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def about(self) -> bool:
+        """It states the asked indicator (whatever its role, year or unit)."""
+        return self.indicator >= MATCH
+
+    @property
+    def agrees(self) -> bool:
+        return self.about and self.role_ok and self.year_ok is not False and self.kind_ok is not False \
+            and self.unit_ok is not False
+
+    def trace(self) -> list[str]:
+        top = sorted(self.parts.items(), key=lambda x: -abs(x[1]))[:6]
+        return [f"rank.{k}={v:+.2f}" for k, v in top if v]
+
+
+def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
+    name = st.name or st.label
+    st_ind = statement_indicator(name, st.label, st.indicator)
+    if ask.indicators:
+        asked = ask.indicators
+        if len(asked) == 1 or st_ind in asked:
+            want = asked[0] if st_ind not in asked else st_ind
+            if st_ind is not None:
+                if st_ind.id == want.id:
+                    return 1.0, "ontology"
+                return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
+            if any(n in name for n in want.not_):
+                return 0.0, "near_miss"
+            # a name the ontology does not know: how much of the asked indicator's name it prints
+            best = max(coverage(n, name) * (0.6 + 0.4 * _precision(n, name)) for n in want.names)
+            return best, "words"
+        # several indicators named (第三产业增加值占GDP比重): the statement must print each of them
+        names_all = all(any(n in st.label for n in ind.names) for ind in asked)
+        return (0.9 if names_all else 0.0), ("words" if names_all else "other_indicator")
+    if not ask.core:
+        return 0.0, "other_indicator"
+    if st_ind is not None and coverage(ask.core, st_ind.name) < 0.5 and coverage(ask.core, name) < 0.5:
+        return 0.0, "other_indicator"
+    cov = max(coverage(ask.core, name), 0.9 * coverage(ask.core, st.label), 0.7 * coverage(ask.core, st.context))
+    return cov * (0.6 + 0.4 * _precision(ask.core, name)), "words"
+
+
+def _precision(core: str, name: str) -> float:
+    have = bigrams(name)
+    return len(bigrams(core) & have) / len(have) if have else 0.0
+
+
+def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
+    """(the role agrees, how well): 年均增长 for a growth question, 降低20% for a change, a level for an amount."""
+    r, sr = ask.role, st.role
+    percent = (st.unit or "") in V.SHARE_UNITS
+    if r is None:
+        return sr != "ratio", 0.2 if sr in ("level", "share") else 0.0
+    if r == "level":
+        return sr == "level" or (sr == "share" and _rate_like(ask)), 0.5
+    if r == "share":
+        return sr == "share" or (sr == "level" and percent), 0.5
+    if r == "growth":
+        if sr == "growth":
+            return True, 0.5 if (st.yearly or not ask.cumulative) else 0.2
+        return sr == "change" and not ask.yearly, 0.2
+    if r == "change":
+        if sr == "change":
+            return True, 0.5
+        return sr == "growth", 0.1
+    return False, 0.0
+
+
+def _rate_like(ask: Ask) -> bool:
+    return bool(ask.indicators) and ask.indicators[0].nature == "rate"
+
+
+def _unit_ok(ask: Ask, st: Statement) -> bool | None:
+    family = V.UNIT_FAMILY.get(st.unit or "", st.unit)
+    if ask.unit_hint:
+        want = V.UNIT_FAMILY.get(ask.unit_hint, ask.unit_hint)
+        if want == "money" and ask.unit_hint == "元" and family in ("money", "usd"):
+            return True
+        if st.unit and family != want and not (want == "people" and st.unit in ("名", "人")):
+            return False
+        return True if st.unit else None
+    if ask.role == "level" and ask.indicators and st.unit:
+        fam = ask.indicators[0].unit_family
+        known = set(V.UNIT_FAMILY.values())
+        if fam in known and family in known and fam != family and not {fam, family} <= {"money", "usd"}:
+            return False
+    return None
+
+
+def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits: list[Hit] | None = None,
+               core_vec: np.ndarray | None = None, vector_of=None) -> list[Candidate]:  # noqa: ANN001
+    """Every numeric statement of one plan as a judged, scored candidate, best first."""
+    ranks: dict[str, int] = {}
+    for h in hits or []:
+        ranks.setdefault(h.chunk.id, h.rank)
+    want_years = ask.years_for(doc)
+    want_kind = ask.kind_for(doc)
+    out: list[Candidate] = []
+    for st in statements:
+        if st.value is None or st.parts:
+            continue
+        strength, how = _indicator_strength(ask, st)
+        role_ok, role_fit = _role_ok(ask, st)
+        year_ok = None if not want_years or st.year is None else st.year in want_years
+        kind_ok = None if want_kind is None or st.kind is None else st.kind == want_kind
+        hit_rank = min((ranks[c] for c in (st.chunk_ids or [st.chunk_id or ""]) if c in ranks), default=None)
+        c = Candidate(st, strength, how, role_ok, year_ok, kind_ok, _unit_ok(ask, st), hit_rank)
+        c.parts = _parts(ask, st, c, role_fit, core_vec, vector_of)
+        c.score = sum(c.parts.values())
+        out.append(c)
+    out.sort(key=lambda c: (-c.score, c.statement.start))
+    return out
+
+
+def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vector_of) -> dict[str, float]:  # noqa: ANN001
+    p: dict[str, float] = {"indicator": 3.0 * c.indicator, "role": role_fit if c.role_ok else -0.5}
+    explicit = any(t in st.trace for t in ("year.own_clause", "year.sentence", "table.base_column",
+                                            "table.target_column"))
+    if c.year_ok:
+        p["year"] = 0.4 if explicit else 0.25
+    elif c.year_ok is False:
+        p["year"] = -1.0
+    if c.kind_ok:
+        p["kind"] = 0.3
+    elif c.kind_ok is False:
+        p["kind"] = -0.6
+    elif ask.kind_for(None) is None and st.kind == "target":
+        p["kind"] = 0.05  # a plan's question without a kind is more often about its goals
+    goal, record = section_cues(st.section)
+    if st.kind == "target" and goal and not record or st.kind == "baseline" and record and not goal:
+        p["section"] = 0.15
+    if st.source == "table":
+        p["table"] = 0.1
+    if c.hit_rank:
+        p["passage"] = 0.4 / c.hit_rank
+    extra = coverage(ask.core, st.context + st.quote) if ask.core else 0.0
+    if extra:
+        p["context"] = 0.5 * extra
+    if core_vec is not None and vector_of is not None:
+        v = vector_of(st)
+        if v is not None:
+            na, nb = float(np.linalg.norm(core_vec)), float(np.linalg.norm(v))
+            if na and nb:
+                p["similarity"] = round(0.5 * float(core_vec @ v) / (na * nb), 4)
+    if ask.cumulative:
+        p["cumulative"] = 0.3 if st.cumulative or st.role == "change" else -0.2
+    elif st.cumulative:
+        p["cumulative"] = -0.2
+    if ask.role in ("growth", "change") and ask.yearly:
+        p["yearly"] = 0.2 if st.yearly or re.search(r"年均|每年", st.label) else -0.1
+    if ask.qualifier:
+        q = st.qualifier or ""
+        p["qualifier"] = 0.1 if (ask.qualifier == "floor" and q in FLOOR) or (ask.qualifier == "cap" and q in CAP) else 0.0
+    if c.unit_ok:
+        p["unit"] = 0.3
+    elif c.unit_ok is False:
+        p["unit"] = -1.0
+    if "figure.origin" in st.trace or "label.inherited" in st.trace:
+        p["weak_label"] = -0.1
+    return {k: round(v, 4) for k, v in p.items()}

@@ -1,0 +1,191 @@
+"""What a question asks, read once from domain data: places, plan periods, years, indicator, role, kind, type.
+
+- places: the gazetteer (``qa.text.places.read_places``): held plans, a parent of a held region, a place
+  no plan covers — a phrase such as 三区 is none of them;
+- indicators: the ontology (``qa.figures.ontology``), English names included;
+- role: level, growth (年均增长), change (降低20%, 提高3个百分点), share (城镇化率, 比重), from cue words and
+  the indicator's nature;
+- years: the years asked (a hard constraint), never a comparison base (比2005年);
+- answer type: a number only when the question says so (多少, 几, 比例, 率 … or names a quantity from the
+  ontology without asking for a list or a meaning); 啥, 是什么, 哪些, 怎么, 定位 are descriptive.
+Everything later (lookup, ranking, the decision, cross-plan tables) reads this one ``Ask``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.figures import vocab as V
+from qa.figures.indicators import english_to_chinese
+from qa.figures.ontology import Indicator, ontology
+from qa.models import PLAN_PERIODS, Document
+from qa.text.places import PlaceReading, read_places
+
+ASKS_NUMBER = V.rule(
+    "q.asks_number",
+    r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
+    r"|百分之几|比例|比重|占比|率|几何|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b",
+    "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much"),
+    ("有哪些产业", "“两廊”是指什么", "定位是啥"), re.I)
+ASKS_LIST_OR_MEANING = V.rule(
+    "q.asks_description",
+    r"哪些|哪几|哪[一二三四五六七八九十两]|是指|指的是|指啥|指什么|什么意思|含义|内涵|定位|包括|包含|主要有|分别是什么|怎么|怎样|如何"
+    r"|\bwhich\b|\bwhat (?:does|do)\b.*\bmean\b|\bwhat are the\b|\bhow (?:does|do|will|is)\b",
+    "a question that wants a list, a meaning or a way, even when it names an indicator",
+    ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展"), ("GDP目标是啥", "增长多少"), re.I)
+PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
+                    "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
+BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年",
+                     "the year before the plan: its baseline", ("基期值", "编制时"), ("期末",))
+Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
+                  "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
+Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|growth|grow|increase",
+                             "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
+Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
+                     "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
+
+
+@dataclass
+class Ask:
+    """One question as the engine reads it."""
+
+    original: str
+    text: str  # in Chinese (an English question read through the ontology's English names)
+    places: PlaceReading
+    plans: list[str] = field(default_factory=list)  # plan periods named (十一五)
+    years: list[int] = field(default_factory=list)  # the years asked: a hard constraint
+    period_end: bool = False  # 期末 without a year: the plan's last year
+    base_period: bool = False  # 基期: the year before the plan
+    indicators: list[Indicator] = field(default_factory=list)
+    core: str = ""  # the indicator words (no place, plan, year or question words)
+    role: str | None = None  # level | growth | change | share; None when the question does not say
+    yearly: bool = False
+    cumulative: bool = False
+    kind_words: str | None = None  # target | baseline from the question's own words
+    unit_hint: str | None = None
+    qualifier: str | None = None  # floor | cap
+    answer_type: str = "number"  # number | describe | ratio
+    trace: list[str] = field(default_factory=list)
+
+    def kind_for(self, doc: Document | None) -> str | None:
+        """target or baseline for this plan (a year before the plan is its record), None when unsaid."""
+        if doc and doc.period_start:
+            if self.base_period:
+                return "baseline"
+            if any(p in PLAN_PERIODS and PLAN_PERIODS[p][1] < doc.period_start for p in self.plans):
+                return "baseline"  # “十五”期间 in a 十一五 plan: the record of the past
+            for y in self.years:
+                return "target" if y >= doc.period_start else "baseline"
+            if self.period_end:
+                return "target"
+        return self.kind_words
+
+    def years_for(self, doc: Document | None) -> list[int]:
+        """The years this plan's figure must be for: those named, or the plan's end (期末) / base year (基期)."""
+        if self.years:
+            return self.years
+        if doc and doc.period_start and doc.period_end:
+            if self.base_period:
+                return [doc.period_start - 1]
+            past = [PLAN_PERIODS[p] for p in self.plans if p in PLAN_PERIODS and PLAN_PERIODS[p][1] < doc.period_start]
+            if past and self.period_end:
+                return [past[0][1]]  # 十五末 → 2005
+            if self.period_end and not past:
+                return [doc.period_end]
+        return []
+
+
+def _strip(text: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for s, e in sorted(spans):
+        out.append(text[last:s])
+        last = max(last, e)
+    out.append(text[last:])
+    return " ".join(out)
+
+
+def understand(question: str, docs: dict[str, Document]) -> Ask:
+    """The typed reading of a question against the plans the store holds."""
+    from qa.answer.describe import Q_RATIO
+
+    q = english_to_chinese(question)
+    ask = Ask(original=question, text=q, places=read_places(q, docs))
+    if q != question:
+        ask.trace.append("q.english")
+    ask.plans = [m.group(1) for m in V.PLAN_MENTION.finditer(q)
+                 if not V.Q_COMPARISON_YEAR.search(q[: m.start()].rstrip("“\""))]  # 比“十五”末: a base, not the plan
+    for m in V.YEAR_RE.finditer(q):
+        if V.Q_COMPARISON_YEAR.search(q[: m.start()]) or Q_YEAR_SPAN.search(q[max(0, m.start() - 6) : m.end() + 6]):
+            ask.trace.append(V.Q_COMPARISON_YEAR.name)
+            continue
+        ask.years.append(int(m.group(1)))
+    for m in V.PLAN_END_IN_Q.finditer(q):  # “十五”末: the year that plan ended
+        if m.group(1) in PLAN_PERIODS and not V.Q_COMPARISON_YEAR.search(q[: m.start()]):
+            ask.period_end = True
+    ask.period_end = ask.period_end or bool(PERIOD_END.search(q))
+    ask.base_period = bool(BASE_PERIOD.search(q))
+    found = ontology().find(q)
+    ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
+    ask.core = _core(q, ask.places)
+    ask.role, ask.yearly = _role(q, ask.indicators)
+    ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
+    if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
+        ask.kind_words = "baseline"
+    elif V.Q_TARGET.search(q) or re.search(r"打算|准备|要|将|能|会|plan|target|goal", q):
+        ask.kind_words = "target"
+    for unit, r in V.UNIT_HINTS:
+        if r.search(q):
+            ask.unit_hint = unit
+            break
+    else:
+        m = V.Q_COUNT.search(q)
+        ask.unit_hint = m.group(1) if m else ("元" if re.search(r"多少钱|花多少|投多少|投了多少", q) else None)
+    if re.search(r"超过|以上|至少|不少于|不低于|突破|高于", q):
+        ask.qualifier = "floor"
+    elif re.search(r"以内|以下|不超过|控制在|最多|上限|不高于", q):
+        ask.qualifier = "cap"
+    if Q_RATIO.search(q):
+        ask.answer_type = "ratio"
+    elif ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q):
+        ask.answer_type = "describe"
+    elif ASKS_NUMBER.search(q) or ask.indicators:
+        ask.answer_type = "number"
+    else:
+        ask.answer_type = "describe"
+    ask.trace += [f"q.type={ask.answer_type}", f"q.role={ask.role}"] + [f"q.indicator={i.name}" for i in ask.indicators]
+    return ask
+
+
+def _core(q: str, places: PlaceReading) -> str:
+    """The question's indicator words: places, plan periods, years and question words removed."""
+    core = _strip(q, places.spans)
+    core = V.CORE_DROP.sub("", core)
+    return re.sub(r"\s+", "", core)
+
+
+def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:
+    """(level | growth | change | share | None, yearly): what form of the figure is asked for."""
+    from qa.figures.indicators import RATE_NAMES
+
+    t = q
+    for name in RATE_NAMES:  # 人口自然增长率 names a level, its growth word asks for no growth
+        t = t.replace(name, "□" * len(name))
+    for ind in indicators:  # so does every indicator whose name holds a growth word
+        if ind.nature != "level" and re.search(r"增长|下降|降低", ind.name):
+            for n in ind.names:
+                t = t.replace(n, "□" * len(n))
+    yearly = bool(V.Q_YEARLY.search(t))
+    change = bool(Q_CHANGE.search(t))
+    growth = bool(V.Q_GROWTH.search(t) or Q_COLLOQUIAL_GROWTH.search(t))
+    if change and not yearly:
+        return "change", False
+    if growth or change:
+        return "growth", yearly or not change
+    if V.Q_SHARE.search(t) or any(i.nature == "rate" for i in indicators[:1]):
+        return "share", False
+    if indicators and indicators[0].nature == "growth":
+        return "growth", True
+    if indicators:
+        return "level", False
+    return None, False

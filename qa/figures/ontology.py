@@ -1,0 +1,95 @@
+"""The indicator ontology: the statistical indicators Chinese plans use, as data (``ontology.json``).
+
+Each indicator has a canonical name (what statements, briefs, comparisons and the export call it), the
+names plans print it by (``aliases``), the names people ask by (``colloquial``), English names, a unit
+family (money, pct, people …), its nature (``level``: an amount; ``rate``: a ratio that is itself the figure,
+城镇化率 55%; ``growth``: a change by definition, 居民消费价格涨幅) and the names of different indicators that
+contain its name (``not``: 人均地区生产总值 is not 地区生产总值). Questions, statements and table labels are all
+resolved through it, so 老百姓收入, 城镇居民人均可支配收入 and "urban disposable income" meet in one place.
+tests/test_ontology.py holds it to its promises (every seed's indicator-table label resolves, no alias is
+claimed twice, every entry is complete).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+PATH = Path(__file__).with_name("ontology.json")
+Nature = Literal["level", "rate", "growth"]
+
+
+class Indicator(BaseModel):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    aliases: list[str] = Field(default_factory=list, description="other names plans print")
+    colloquial: list[str] = Field(default_factory=list, description="names people ask by")
+    english: list[str] = Field(default_factory=list, description="English names, lower case")
+    unit_family: str
+    nature: Nature
+    category: str = ""
+    not_: list[str] = Field(default_factory=list, alias="not",
+                            description="names of other indicators that contain this one's name")
+
+    model_config = {"populate_by_name": True}
+
+    @property
+    def names(self) -> list[str]:
+        """Every Chinese name, the canonical one first."""
+        return list(dict.fromkeys([self.name, *self.aliases, *self.colloquial]))
+
+
+def norm(text: str) -> str:
+    """Names as compared: half-width, no spaces, tags, brackets' contents of units, lower case."""
+    from qa.text.numbers import halfwidth
+
+    t = re.sub(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\s*/?>|\*\*", "", halfwidth(text))
+    return re.sub(r"\s+", "", t).lower()
+
+
+class Ontology:
+    def __init__(self, indicators: list[Indicator]):
+        self.indicators = indicators
+        self.by_id = {i.id: i for i in indicators}
+        self.by_name = {i.name: i for i in indicators}
+        self.alias: dict[str, Indicator] = {}
+        for ind in indicators:
+            for n in ind.names:
+                self.alias.setdefault(norm(n), ind)
+        # longest alias first: 人均地区生产总值 before 地区生产总值
+        self._scan = sorted(self.alias, key=len, reverse=True)
+        self._english = sorted(((e.lower(), ind) for ind in indicators for e in ind.english), key=lambda x: -len(x[0]))
+
+    def exact(self, name: str) -> Indicator | None:
+        """The indicator ``name`` IS one of the names of (spaces, width and case ignored)."""
+        return self.alias.get(norm(name))
+
+    def find(self, text: str) -> list[tuple[int, int, Indicator]]:
+        """Indicators named in ``text``: longest names first, no overlaps, in text order (positions in ``norm(text)``)."""
+        t = norm(text)
+        taken = [False] * len(t)
+        out: list[tuple[int, int, Indicator]] = []
+        for name in self._scan:
+            if name not in t:
+                continue
+            for m in re.finditer(re.escape(name), t):
+                if not any(taken[m.start() : m.end()]):
+                    out.append((m.start(), m.end(), self.alias[name]))
+                    for i in range(m.start(), m.end()):
+                        taken[i] = True
+        return sorted(out, key=lambda x: x[0])
+
+    def english(self) -> list[tuple[str, Indicator]]:
+        """(English name, indicator), longest first: how an English question is read."""
+        return self._english
+
+
+@functools.cache
+def ontology() -> Ontology:
+    data = json.loads(PATH.read_text(encoding="utf-8"))
+    return Ontology([Indicator.model_validate(d) for d in data["indicators"]])

