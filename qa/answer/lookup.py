@@ -21,6 +21,7 @@ import numpy as np
 from qa.answer.question import bigrams, coverage
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
+from qa.figures.indicators import canon_text
 from qa.figures.ontology import Indicator, ontology
 from qa.figures.prose import section_cues
 from qa.models import Document, Hit, Statement
@@ -80,32 +81,39 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
     name = st.name or st.label
     st_ind = statement_indicator(name, st.label, st.indicator)
     if ask.indicators:
-        asked = ask.indicators
-        if len(asked) == 1 or st_ind in asked:
-            want = asked[0] if st_ind not in asked else st_ind
-            if st_ind is not None:
-                if st_ind.id == want.id:
-                    return 1.0, "ontology"
-                return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
-            if any(n in name for n in want.not_):
-                return 0.0, "near_miss"
-            # a name the ontology does not know: how much of the asked indicator's name it prints
-            best = max(coverage(n, name) * (0.6 + 0.4 * _precision(n, name)) for n in want.names)
-            return best, "words"
-        # several indicators named (第三产业增加值占GDP比重): the statement must print each of them
-        names_all = all(any(n in st.label for n in ind.names) for ind in asked)
-        return (0.9 if names_all else 0.0), ("words" if names_all else "other_indicator")
-    if not ask.core:
+        want = ask.indicators[0]
+        if st_ind is not None and st_ind.id in {i.id for i in ask.indicators}:
+            return 1.0, "ontology"
+        if st_ind is not None:
+            return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
+        if any(n in name for n in want.not_):
+            return 0.0, "near_miss"
+        # a name the ontology does not know: how much of the asked indicator's names it prints
+        best = max(_fit(n, name) for n in want.names)
+        if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
+            best = max(best, 0.9 * max(_fit(n, st.label + st.context[-30:]) for n in want.names))
+        return best, "words"
+    views = [v for v in dict.fromkeys((ask.head, ask.core)) if v]
+    if not views:
         return 0.0, "other_indicator"
-    if st_ind is not None and coverage(ask.core, st_ind.name) < 0.5 and coverage(ask.core, name) < 0.5:
+    if st_ind is not None and max(_fit(v, st_ind.name) for v in views) < 0.5 and max(_fit(v, name) for v in views) < 0.5:
         return 0.0, "other_indicator"
-    cov = max(coverage(ask.core, name), 0.9 * coverage(ask.core, st.label), 0.7 * coverage(ask.core, st.context))
-    return cov * (0.6 + 0.4 * _precision(ask.core, name)), "words"
+    best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
+    if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
+        best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
+    return min(best, 1.0), "words"
 
 
-def _precision(core: str, name: str) -> float:
-    have = bigrams(name)
-    return len(bigrams(core) & have) / len(have) if have else 0.0
+def _fit(asked: str, name: str) -> float:
+    """How well a name the ontology does not know fits the asked words: the mean of how much of the asked
+    words it prints and how much of it the question asks (bigrams; characters count a little less)."""
+    a, n = bigrams(canon_text(asked)), bigrams(canon_text(name))
+    if not a or not n:
+        return 0.0
+    by_bigram = (len(a & n) / len(a) + len(a & n) / len(n)) / 2
+    ca, cn = set(re.findall(r"[\u4e00-\u9fff]", asked)), set(re.findall(r"[\u4e00-\u9fff]", name))
+    by_char = (len(ca & cn) / len(ca) + len(ca & cn) / len(cn)) / 2 if ca and cn and len(cn) >= 3 else 0.0
+    return max(by_bigram, 0.8 * by_char)
 
 
 def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:

@@ -42,6 +42,9 @@ Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:�
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|growth|grow|increase",
                              "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
+SHARE_OF = V.rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|比)",
+                  "X占GDP比重: GDP is the whole a share is taken of, not the indicator asked",
+                  ("第三产业增加值占GDP比重", "占地区生产总值的比重"), ("GDP比重",))
 Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
                      "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
 
@@ -58,7 +61,9 @@ class Ask:
     period_end: bool = False  # 期末 without a year: the plan's last year
     base_period: bool = False  # 基期: the year before the plan
     indicators: list[Indicator] = field(default_factory=list)
+    denominators: list[Indicator] = field(default_factory=list)  # the whole of a share (占GDP比重: GDP)
     core: str = ""  # the indicator words (no place, plan, year or question words)
+    head: str = ""  # the indicator phrase the question ends on (…贸易区的粮食交易量 → 粮食交易量)
     role: str | None = None  # level | growth | change | share; None when the question does not say
     yearly: bool = False
     cumulative: bool = False
@@ -127,7 +132,13 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     ask.base_period = bool(BASE_PERIOD.search(q))
     found = ontology().find(q)
     ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
+    if m := SHARE_OF.search(q):  # 第三产业增加值占GDP比重: GDP is the whole, not the indicator asked
+        wholes = {ind.id for _, _, ind in ontology().find(m.group("den"))}
+        ask.denominators = [i for i in ask.indicators if i.id in wholes]
+        ask.indicators = [i for i in ask.indicators if i.id not in wholes]
+        ask.trace.append(SHARE_OF.name)
     ask.core = _core(q, ask.places)
+    ask.head = _head(q, ask.places) or ask.core
     ask.role, ask.yearly = _role(q, ask.indicators)
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
@@ -158,10 +169,27 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
 
 
 def _core(q: str, places: PlaceReading) -> str:
-    """The question's indicator words: places, plan periods, years and question words removed."""
+    """The question's indicator words: places, plan periods, years, question and spoken glue words removed."""
     core = _strip(q, places.spans)
-    core = V.CORE_DROP.sub("", core)
+    core = V.CORE_DROP.sub(" ", core)
+    core = V.COLLOQUIAL_DROP.sub(" ", core)
     return re.sub(r"\s+", "", core)
+
+
+ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|几|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
+
+
+def _head(q: str, places: PlaceReading) -> str:
+    """The indicator phrase a question ends on: the words after the last 的 before it asks (多少, 几 …):
+    太阳升粮食加工贸易区到2010年一年的粮食交易量打算做到多少吨 → 粮食交易量."""
+    text = _strip(q, places.spans)
+    m = ASK_WORD.search(text)
+    before = text[: m.start()] if m else text
+    for part in reversed(re.split(r"的|之|，|,", before)):
+        core = _core(part, PlaceReading())
+        if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", core)) >= 2:
+            return core
+    return ""
 
 
 def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:

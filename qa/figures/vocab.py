@@ -286,6 +286,15 @@ CORE_DROP = rule(
     r"(?:亿元|万元|元)(?![\u4e00-\u9fffA-Za-z])|百分之",
     "the words of a question that are not the indicator it asks about",
     ("2010年地区生产总值目标是多少", "一共打算投多少钱"), ("地区生产总值",))
+COLLOQUIAL_DROP = rule(
+    "q.colloquial_drop",
+    r"打算|准备|大概|大约|差不多|大致|到时候|到时|一年的?|每一年|能够|能不能|可以|可望|预期能|做到|搞到|弄到|干到|冲到|"
+    r"做成|达成|实现|一共|总共|总计|合计|共计|加起来|里面|里头|当中|之中|这块|方面|情况|大体|左右|上下|[啊呀呢吧呗哈嘛咋啥]|"
+    r"那个|这个|究竟|到底|具体|请问|问一下|想知道|知道|告诉我|说说|说下|一下|我们|规划里|规划中|文件里|纲要里|里说|提出|提到|"
+    r"写的|说的|年底|年末|时候|涨幅|涨到|涨",
+    "glue words of spoken questions that name no indicator (打算做到, 大概, 一共, 到时候); never one character that "
+    "indicator names use (能 of 能耗, 会 of 社会, 地 of 地区)",
+    ("打算做到多少", "大概多少头", "一共投了多少钱"), ("粮食交易量", "奶牛存栏", "地区生产总值", "单位GDP能耗", "社会消费品零售总额"))
 DEFINES = rule("fact.defines", r"是指|指的是|分别是|包括|即|为[:：]|定位|打造成?|建成",
                "a sentence that defines or lists", ("“两轴”是指", "包括"), ("增长",))
 
