@@ -88,6 +88,16 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
             return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
         if any(n in name for n in want.not_):
             return 0.0, "near_miss"
+        bare = _bare(name)
+        if any(bare == _bare(n) for n in want.names):  # 第三产业实现增加值 is 第三产业增加值
+            return 1.0, "ontology"
+        for n in want.names:
+            b = _bare(n)
+            if len(bare) >= 2 and (b in bare or bare in b):  # one name holds the other: what differs decides
+                extra = bare.replace(b, "", 1) if b in bare else b.replace(bare, "", 1)
+                if DIFFERENTIATOR.search(extra) or len(bare) < 3:
+                    return 0.0, "near_miss"  # 工业固定资产投资 or a bare 投资 is not 全社会固定资产投资
+                return 0.7, "ontology+modifier"  # 可自主支配的一般预算收入, 城市建成区绿化覆盖率
         # a name the ontology does not know: how much of the asked indicator's names it prints
         best = max(_fit(n, name) for n in want.names)
         if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
@@ -104,15 +114,31 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
     return min(best, 1.0), "words"
 
 
+BARE_GLUE = re.compile(r"实现|达到|计划|预计|力争|完成|全社会|全区|全市|全县|全旗|社会|区域|区属|全年|年|的|其中|总|（.*?）|\(.*?\)")
+
+
+# words that make a narrower or other indicator of a name they are added to (工业 of 工业固定资产投资)
+DIFFERENTIATOR = re.compile(
+    r"工业|农业|牧业|林业|渔业|服务业|建筑业|第[一二三]产业|[一二三]产|城镇|农村|城乡|人均|规模以上|规上|地方|本级|外贸|出口|进口|"
+    r"民营|个体|私营|非公|国有|集体|高新|旅游|科技|教育|卫生|文化|交通|水利|乡镇|村|户|企业|项目|重点|新增|累计|年均|单位|万元|"
+    r"亿元|每|比重|占|率|增长|增速|下降|降低|总额|总量|产值|收入|支出|投资|人口|面积|数")
+
+
+def _bare(name: str) -> str:
+    """A name without the words that do not change the indicator (实现, 全区, 全社会 …), aliases written out."""
+    return BARE_GLUE.sub("", canon_text(name))
+
+
 def _fit(asked: str, name: str) -> float:
-    """How well a name the ontology does not know fits the asked words: the mean of how much of the asked
-    words it prints and how much of it the question asks (bigrams; characters count a little less)."""
+    """How well a name the ontology does not know fits the asked words: mostly how much of the asked words it
+    prints, partly how much of it the question asks (bigrams; characters count a little less), so a bare
+    投资 or 增加值 does not fit 全社会固定资产投资."""
     a, n = bigrams(canon_text(asked)), bigrams(canon_text(name))
     if not a or not n:
         return 0.0
-    by_bigram = (len(a & n) / len(a) + len(a & n) / len(n)) / 2
+    by_bigram = 0.6 * len(a & n) / len(a) + 0.4 * len(a & n) / len(n)
     ca, cn = set(re.findall(r"[\u4e00-\u9fff]", asked)), set(re.findall(r"[\u4e00-\u9fff]", name))
-    by_char = (len(ca & cn) / len(ca) + len(ca & cn) / len(cn)) / 2 if ca and cn and len(cn) >= 3 else 0.0
+    by_char = 0.6 * len(ca & cn) / len(ca) + 0.4 * len(ca & cn) / len(cn) if ca and cn and len(cn) >= 3 else 0.0
     return max(by_bigram, 0.8 * by_char)
 
 
@@ -127,6 +153,8 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
     if r == "share":
         return sr == "share" or (sr == "level" and percent), 0.5
     if r == "growth":
+        if sr == "level" and INCREMENT.search(st.label):
+            return True, 0.4  # 农牧民人均纯收入年均增加450元: a yearly increase, in 元
         if sr == "growth":
             return True, 0.5 if (st.yearly or not ask.cumulative) else 0.2
         return sr == "change" and not ask.yearly, 0.2
@@ -135,6 +163,9 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
             return True, 0.5
         return sr == "growth", 0.1
     return False, 0.0
+
+
+INCREMENT = re.compile(r"(?:年均|每年|平均每年)(?:增加|增长|提高|递增)$")
 
 
 def _rate_like(ask: Ask) -> bool:
@@ -191,6 +222,8 @@ def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vec
         p["year"] = 0.4 if explicit else 0.25
     elif c.year_ok is False:
         p["year"] = -1.0
+    elif st.year is None and (ask.years or ask.period_end or ask.base_period):
+        p["year"] = -0.3  # a figure of no known year, when the question names one
     if c.kind_ok:
         p["kind"] = 0.3
     elif c.kind_ok is False:

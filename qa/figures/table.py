@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.figures import vocab as V
+from qa.figures.indicators import RATE_NAMES
 from qa.figures.prose import Figure
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
@@ -199,14 +200,17 @@ def _row_figures(r: Row, parent: Row, text: str, period: tuple[int, int] | None,
     for role, cell in (("base", r.base), ("target", r.target), ("growth", r.growth)):
         if cell is None:
             continue
-        growth = role == "growth"
+        # 地区生产总值增长率 (%): every year column of a growth-rate row is a growth rate, not a share
+        growth = role == "growth" or bool(V.GROWTH_SUFFIX.search(parent.name) and not parent.name.endswith(RATE_NAMES)
+                                          and (unit or "%") in V.RATE_UNITS)
+        trace_growth = ["table.growth_name"] if growth and role != "growth" else []
         year = base_year if role == "base" else target_year
         if year is None and period and role != "base":
             year = period[1]
         kind = "baseline" if role == "base" else "target"
         if year is not None and period and role != "growth":
             kind = "target" if year >= period[0] else "baseline"
-        trace = [f"table.{role}_column"]
+        trace = [f"table.{role}_column", *trace_growth]
         bracketed = cell.bracketed and cumulative_note
         if bracketed:
             trace.append(V.TABLE_CUMULATIVE_NOTE.name)
@@ -216,7 +220,7 @@ def _row_figures(r: Row, parent: Row, text: str, period: tuple[int, int] | None,
             value=cell.value, raw=_raw(cell), unit=("%" if growth and cell.value is not None else unit),
             qualifier=cell.qualifier, label=name + (f"（{unit}）" if unit else ""), year=year, kind=kind, growth=growth, start=r.start, end=r.end,
             sentence=row_text, cumulative=bracketed, pos=0, length=len(row_text), lead=section.split(" > ")[-1],
-            yearly=growth, trace=trace, category=parent.category, binding=r.binding or parent.binding,
+            yearly=growth and not V.DECLINE.search(parent.name), trace=trace, category=parent.category, binding=r.binding or parent.binding,
             breakdown=[r.sub] if r.sub else [], text_value=cell.text, source="table", group=group, table_unit=unit,
             subrows=[x.sub for x in [parent, *parent.subrows] if x.sub] if r is parent else [],
         )
