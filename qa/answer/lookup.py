@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.answer.question import bigrams, coverage
-from qa.answer.understand import Ask
+from qa.answer.understand import SHARE_OF, Ask
 from qa.figures import vocab as V
 from qa.figures.indicators import canon_text
 from qa.figures.ontology import Indicator, ontology
@@ -36,6 +36,8 @@ def statement_indicator(name: str, label: str, stored: str | None) -> Indicator 
     """The ontology indicator a statement's name IS (its growth words and brackets ignored), else the one
     indicator its name is mostly made of; None when the name is something the ontology does not hold."""
     o = ontology()
+    if SHARE_OF.search(name) and not o.exact(name):
+        return None  # 工业增加值占GDP比重 is a share of 工业增加值, not the indicator itself
     for cand in (name, V.GROWTH_SUFFIX.sub("", name), re.sub(r"[（(][^（）()]*[)）]", "", name), stored or ""):
         if cand and (ind := o.exact(cand)):
             return ind
@@ -88,6 +90,11 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
             return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
         if any(n in name for n in want.not_):
             return 0.0, "near_miss"
+        share = SHARE_OF.search(st.label) or SHARE_OF.search(name)
+        if ask.role == "share" and share and st.role == "share":  # 工业增加值占GDP比重: the share of the asked
+            subject = (st.label[: share.start()] if SHARE_OF.search(st.label) else name[: share.start()]) or st.context[-20:]
+            if any(n in subject or n in _bare(subject) for n in want.names):
+                return 1.0, "ontology+share"
         bare = _bare(name)
         if any(bare == _bare(n) for n in want.names):  # 第三产业实现增加值 is 第三产业增加值
             return 1.0, "ontology"

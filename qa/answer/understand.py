@@ -25,7 +25,8 @@ from qa.text.places import PlaceReading, read_places
 ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
-    r"|百分之几|比例|比重|占比|率|几何|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b",
+    r"|几(?![种类项个方面点])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何"
+    r"|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b",
     "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much"),
     ("有哪些产业", "“两廊”是指什么", "定位是啥"), re.I)
 ASKS_LIST_OR_MEANING = V.rule(
@@ -40,8 +41,11 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前
                      "the year before the plan: its baseline", ("基期值", "编制时"), ("期末",))
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
-Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|growth|grow|increase",
+Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
                              "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
+MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入多少|投资多少|多少资金|多少投资|多少经费|挣多少|赚多少",
+                     "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金"),
+                     ("多少人",))
 SHARE_OF = V.rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|比)",
                   "X占GDP比重: GDP is the whole a share is taken of, not the indicator asked",
                   ("第三产业增加值占GDP比重", "占地区生产总值的比重"), ("GDP比重",))
@@ -151,7 +155,7 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
             break
     else:
         m = V.Q_COUNT.search(q)
-        ask.unit_hint = m.group(1) if m else ("元" if re.search(r"多少钱|花多少|投多少|投了多少", q) else None)
+        ask.unit_hint = m.group(1) if m else ("元" if MONEY_ASKED.search(q) else None)
     if re.search(r"超过|以上|至少|不少于|不低于|突破|高于", q):
         ask.qualifier = "floor"
     elif re.search(r"以内|以下|不超过|控制在|最多|上限|不高于", q):

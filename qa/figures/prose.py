@@ -174,6 +174,9 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             )
             if growth:
                 trace.append(V.GROWTH_LABEL.name)
+            elif V.ABSOLUTE_CHANGE.search(before) and m.group("unit"):  # 比2020年增加1170万袋: a change, not a level
+                growth = True
+                trace.append(V.ABSOLUTE_CHANGE.name)
             kind = _kind(year, period, sent_target, sent_base, section_target, section_base,
                          sent[: cpos + m.start()], prev, trace)
             year = year if year is not None else _default_year(kind, period, trace)

@@ -169,10 +169,13 @@ INSTRUCTION = rule(
     ("到2010年，地区生产总值达到320亿元", "请各部门认真落实规划任务"), re.I)
 
 # --- growth, change, cumulative
-GROWTH_LABEL = rule("growth.label", r"(?:增长|增速|递增|增幅|提高|下降|降低|减少|增加|共降|累计降)(?!到|至)",
+GROWTH_LABEL = rule("growth.label", r"(?:增长|增速|递增|增幅|涨幅|上涨|提高|下降|降低|减少|增加|共降|累计降)(?!到|至)",
                     "the words before a rate that make it a growth rate or a change",
                     ("年均增长", "比2005年降低", "共降"), ("提高到", "增加到"))
-GROWTH_TAIL = rule("growth.tail", r"(?:增长|递增|增速|增幅|年均增加|每年增加|下降|降低|共降|降)(?!到|至)(?:率)?",
+ABSOLUTE_CHANGE = rule("growth.absolute", r"(?:增加|减少|提高|下降|降低|增长|上涨|扩大|缩小)了?$",
+                       "a verb right before an amount makes it a change (比2020年增加1170万袋, 年均增加450元), not a level",
+                       ("比2020年增加", "年均增加", "减少了"), ("工业增加值实现", "增加到", "增加值"))
+GROWTH_TAIL = rule("growth.tail", r"(?:增长|递增|增速|增幅|涨幅|上涨|年均增加|每年增加|下降|降低|共降|降)(?!到|至)(?:率)?",
                    "a label that ends in a growth word names a rate", ("工业增加值年均增长", "能耗降低"),
                    ("增加值", "提高到"))
 YEARLY = rule("growth.yearly", r"年均|每年|平均每年", "a rate per year, not over the whole period",
