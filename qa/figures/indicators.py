@@ -103,11 +103,12 @@ def alias_canon(name: str) -> str | None:
 
 # English questions are read through the ontology's English names (longest first), then these generic words
 ENGLISH_WORDS: list[tuple[str, str]] = [
-    (r"\b(?:the )?end of the (?:plan|period)\b", "期末"),
-    (r"\bbase(?:line)? year\b|\bstarting point\b", "基期"),
     (r"\b(?:11th|eleventh)\b(?: five[- ]year plan| fyp)?", "十一五"), (r"\b(?:12th|twelfth)\b(?: five[- ]year plan| fyp)?", "十二五"),
     (r"\b(?:13th|thirteenth)\b(?: five[- ]year plan| fyp)?", "十三五"), (r"\b(?:14th|fourteenth)\b(?: five[- ]year plan| fyp)?", "十四五"),
     (r"\b(?:10th|tenth)\b(?: five[- ]year plan| fyp)?", "十五"), (r"\b(?:15th|fifteenth)\b(?: five[- ]year plan| fyp)?", "十五五"),
+    (r"\b(?:by |at |until )?(?:the )?end of (?:the )?(十[一二三四五六七八九]?五)", r"\1期末"),
+    (r"\b(?:by |at |until )?(?:the )?end of the (?:plan|period|planning period)\b", "期末"),
+    (r"\bbase(?:line)? year\b|\bstarting point\b", "基期"),
     (r"(?:average )?annual(?:ly)? (?:average )?growth(?: rate)?|grow(?:th)? (?:rate )?(?:each|per|a) year|"
      r"annual(?:ly)?|per year|each year|a year", "年均增长"),
     (r"growth rate|growth|increase|rise", "增长"),
@@ -127,12 +128,55 @@ def _english() -> list[tuple[re.Pattern[str], str]]:
     return names + [(re.compile(p, re.I), zh) for p, zh in ENGLISH_WORDS]
 
 
+_EN_STOP = frozenset({"of", "the", "and", "for", "in", "to", "a", "an", "by", "on", "s"})
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9&]+", text.lower()) if w not in _EN_STOP]
+
+
+def _english_names(text: str) -> str:
+    """The ontology's English names found word by word in any order (per-capita disposable income … for urban
+    residents → 城镇居民人均可支配收入): each name's words are replaced by its Chinese name, most words first."""
+    words = list(re.finditer(r"[A-Za-z0-9&]+", text))
+    free = {i for i, w in enumerate(words) if w.group().lower() not in _EN_STOP}
+    by_word: dict[str, list[int]] = {}
+    for i in free:
+        by_word.setdefault(words[i].group().lower(), []).append(i)
+    names = sorted({(tuple(_tokens(e)), ind.name) for e, ind in ontology().english() if len(_tokens(e)) >= 1},
+                   key=lambda x: -len(x[0]))
+    put: dict[int, str] = {}
+    drop: set[int] = set()
+    for toks, zh in names:
+        picked = []
+        for t in toks:
+            pos = next((i for i in by_word.get(t, []) if i in free and i not in picked), None)
+            if pos is None:
+                break
+            picked.append(pos)
+        else:
+            if len(toks) == 1 and len(toks[0]) < 3:
+                continue
+            put[min(picked)] = zh
+            drop.update(picked)
+            free -= set(picked)
+    if not put:
+        return text
+    out, last = [], 0
+    for i, w in enumerate(words):
+        if i in drop:
+            out.append(text[last : w.start()] + put.get(i, ""))
+            last = w.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def english_to_chinese(text: str) -> str:
     """An English question with its indicator words written in Chinese (GDP → 地区生产总值 …), so an
     English question answers the same as its Chinese twin; Chinese text is returned unchanged."""
     if len(re.findall(r"[A-Za-z]{3,}", text)) < 2 or len(re.findall(r"[\u4e00-\u9fff]", text)) > len(text) / 3:
         return text
-    out = text
+    out = _english_names(text)
     for pat, zh in _english():
         out = pat.sub(zh, out)
     return re.sub(r"(?<=\d)\s*(?=[^\d\s年])", "年", out, count=1) if re.search(r"到(?:19|20)\d\d(?!年)", out) else out
