@@ -1,12 +1,17 @@
-"""Answers that are not one number: a quoted term's definition, a list, a structure, a description.
+"""Answers that are not one number: a term's definition, a list, the plan's positioning, a description.
 
-- definition (“两轴”指的是什么): the sentence that defines the quoted term (“两轴”是指…), with the items
-  that follow it when it ends in a colon;
-- list (有哪些园区, 分别是哪几个): the enumerating sentence, split into items, each item cited by its own span;
+Every sentence of the plans in scope is scored against the question (``qa.retrieve.sentences``: the asked
+words weighted by how rare they are in that plan, the terms it quotes or coins (“两廊”, 四区一园一带), and
+what the question wants):
+- definition (“两廊”是指什么): the sentence where the term is followed by what it means (“两廊”，即…), with
+  the items that follow it when it ends in a colon;
+- list (有哪些, 哪几个, 途经哪些地方): the enumerating sentence, split into items, each cited by its own span;
+- positioning (定位, 打造成什么): the sentence that says what the plan wants the region to be — the same
+  selector a brief's 摘要 opens with;
 - ratio (三次产业结构是多少): a stored ratio statement (12.9:52.7:34.4), cited;
-- description (主要举措, 重点是什么, 怎样): 1–5 sentences of the best section, in the plan's order, within
-  a length budget, each cited.
-Sentences are the chunks' stored units, cited by their stored canonical spans.
+- description (怎么连, 重点是什么): the best sentence, and the next when it continues it.
+Sentences are the chunks' stored units, cited by their stored canonical spans. Nothing that scores too
+low answers: 文档未提及, with the reason.
 """
 
 from __future__ import annotations
@@ -14,15 +19,11 @@ from __future__ import annotations
 import re
 
 from qa.answer.question import coverage
-from qa.answer.select import period_of
+from qa.answer.understand import Ask
 from qa.figures import vocab as V
-from qa.figures.prose import sentence_kind
 from qa.models import Answer, Citation, Document, Hit, ListItem, Statement
 from qa.retrieve.query import parse
-
-MIN_FACT_SCORE = 0.5
-DESCRIBE_MAX_CHARS = 320
-DESCRIBE_MAX_SENTENCES = 5
+from qa.retrieve.sentences import BOILERPLATE, Sentence, aim_cue, bigrams
 
 QUOTED = V.rule("fact.quoted_term", r"[“\"「]([^”\"」]{1,24})[”\"」]", "a term the question quotes",
                 ("“两轴”指的是什么",), ("两轴是什么",))
@@ -41,23 +42,112 @@ ITEM_SPLIT = V.rule("fact.item_split", r"[、；;，,]|(?<=[\u4e00-\u9fff])(?:�
                     "what separates a list's items", ("万寿菊、药材", "城镇和农村"), ("万寿菊药材",))
 
 
+COINED = V.rule("fact.coined_term", r"(?:[一二三四五六七八九十两多][^\W\d一二三四五六七八九十两多零〇]{1,2}){2,}",
+                "a numbered slogan a plan coins (一核两廊三区多点, 四区一园一带), quoted or not",
+                ("一核两廊三区多点", "四区一园一带"), ("地区生产总值", "十一五规划", "双城区十四五要打造"))
+COUNT = V.rule("q.count_items", r"(?:哪|这|那)?([两二三四五六七八九十])(?:个|大|句话?|项|类|种|条|方面|点)",
+               "how many items a list question expects (哪三个, 三大, “三句话”)", ("哪三个", "三大战略", "三句话"),
+               ("多少个",))
+CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创)“[^”]{4,40}”")
+Q_AIM = V.rule("q.aim", r"定位|打造成|建成什么|建设成什么|发展成什么|总体目标|奋斗目标|口号|目标是什么|position|aim", "a question about "
+               "what the plan wants the region to be", ("发展定位是什么", "要打造成什么"), ("有哪些产业",), re.I)
+ASK_GLUE = re.compile(r"主要|具体|分别|都|包括|包含|哪些|哪几[个种类样项方面]?|哪[一二三四五六七八九十两][个种类项]?|什么|啥|"
+                      r"怎么|怎样|如何|是指|指的是|指|意思|含义|内容|说的|所说|常说|提到|提出|要求|按照|规划|纲要|十[一二三四]?五|"
+                      r"期间|要|将|想|打响|重点|抓|推|的|了|是|有|在|和|与|及")
+MIN_SCORE = 0.3
+
+
+def _without_places(ask: Ask) -> str:
+    text, last, out = ask.text, 0, []
+    for a, b in sorted(ask.places.spans):
+        out.append(text[last:a])
+        last = max(last, b)
+    return " ".join([*out, text[last:]])
+
+
+def _enumerates(text: str, n: int) -> bool:
+    """The sentence lists exactly ``n`` items somewhere (轻纺、纸业、玉米; 做强中游，支撑上游，延伸下游)."""
+    for seg in re.findall(r"“([^”]{2,80})”", text) + re.split(r"[：:；;。]", text):
+        parts = [p for p in re.split(r"[、，,]", seg) if p.strip()]
+        if len(parts) == n and all(len(p) <= 12 for p in parts):
+            return True
+    return False
+
+
 def question_type(question: str) -> str:
     if Q_RATIO.search(question):
         return "ratio"
-    quoted = [t for t in QUOTED.re.findall(question) if not V.PLAN_MENTION.re.fullmatch(t)]
-    if quoted and (Q_DEFINE.search(question) or "什么" in question):
+    terms = _terms(question)
+    if terms and (Q_DEFINE.search(question) or re.search(r"什么|啥", question)) and not Q_LIST.search(question):
         return "definition"
-    if Q_LIST.search(question):
+    if Q_AIM.search(question):
+        return "aim"
+    if Q_LIST.search(question) or re.search(r"哪[一二三四五六七八九十两几]|哪些", question):
         return "list"
     return "description"
 
 
-def _cite(hit: Hit, first: int, last: int) -> Citation:
-    """Units ``first..last`` of the hit's chunk as one citation of the canonical text."""
-    c = hit.chunk
-    s, e = c.units[first][2], c.units[last][3]
-    return Citation(doc_id=c.doc_id, section=c.section, start=s, end=e, quote=c.text[s - c.start : e - c.start],
-                    chunk_id=c.id)
+def _terms(question: str) -> list[str]:
+    quoted = [t for t in QUOTED.re.findall(question) if not V.PLAN_MENTION.re.fullmatch(t)]  # “十一五” is no term
+    coined = [m.group(0) for m in COINED.finditer(question) if not any(m.group(0) in q for q in quoted)]
+    return quoted + coined
+
+
+def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer:  # noqa: ANN001
+    """The sentence (or list) that answers a descriptive question, cited, or 文档未提及 with the reason."""
+    q = ask.text
+    kind = question_type(q)
+    terms = _terms(q)
+    index = corpus.sentences
+    want = bigrams(ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", _without_places(ask))))
+    count = CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None
+    ranks = {h.chunk.id: h.rank for h in hits}
+    future = bool(re.search(r"要|将|打算|准备|计划|目标|十[一二三四]五", q))
+    best: tuple[float, Sentence] | None = None
+    for d in plans:
+        for s in index.by_doc.get(d.id, []):
+            score = index.match(want, s)
+            for t in terms:
+                if t in s.text:
+                    score += 0.3
+                    if kind == "definition" and DEFINER.match(s.text[s.text.find(t) + len(t):].lstrip("”\"」，, ")):
+                        score += 0.4
+            if kind == "list":
+                score += 0.03 * min(s.text.count("、"), 6) + (0.1 if LIST_CUE.search(s.text) else 0.0)
+            if kind == "aim" and aim_cue(s):
+                score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
+            if count and kind in ("list", "definition", "description") and _enumerates(s.text, count):
+                score += 0.3
+            if s.chunk.id in ranks:
+                score += 0.1 / ranks[s.chunk.id]
+            if BOILERPLATE.search(s.text):
+                score -= 0.3
+            if future and V.SECTION_RECORD.search(s.section.split(" > ")[-1]):
+                score -= 0.1
+            if best is None or score > best[0]:
+                best = (score, s)
+    if best is None or best[0] < MIN_SCORE:
+        a = Answer.abstain(q, "extractive", note="规划中没有回答这个问题的段落")
+        a.reason = "no_passage"
+        a.confidence = round(1.0 - (best[0] if best else 0.0) / 2, 3)
+        return a
+    score, s = best
+    last = s
+    if kind == "definition" and s.text.rstrip()[-1:] in ":：":
+        last = (index.neighbours(s)[:4] or [s])[-1]  # “两轴”是指：… and the items that follow
+    elif kind == "description" and len(s.text) < 40 and (nxt := index.neighbours(s)[:1]):
+        last = nxt[0]  # a short lead sentence and the one that continues it
+    cit = s.citation(last)
+    conf = round(min(0.95, 0.4 + 0.4 * min(score, 1.2) / 1.2), 3)
+    if kind == "list":
+        a = _list(q, cit)
+    else:
+        a = Answer(question=q, text=cit.quote.strip(), kind="fact", citations=[cit], engine="extractive",
+                   trace=[f"describe.{kind}"])
+    a.confidence = conf
+    a.trace.append(f"describe.score={score:.2f}")
+    return a
 
 
 def _sub_cite(cit: Citation, item: str) -> Citation:
@@ -68,64 +158,8 @@ def _sub_cite(cit: Citation, item: str) -> Citation:
     return cit.model_copy(update={"start": cit.start + i, "end": cit.start + i + len(item), "quote": item})
 
 
-def _sentences(hits: list[Hit], n: int = 5) -> list[tuple[Hit, int, str]]:
-    """(hit, unit index, sentence) of the top hits, each canonical span once."""
-    out, seen = [], set()
-    for hit in hits[:n]:
-        for i, (cs, ce, os_, oe) in enumerate(hit.chunk.units):
-            if (os_, oe) not in seen:
-                seen.add((os_, oe))
-                out.append((hit, i, hit.chunk.clean[cs:ce]))
-    return out
-
-
-def describe(question: str, core: str, hits: list[Hit], docs: dict[str, Document],
-             of_chunk=None) -> Answer:  # noqa: ANN001
-    kind = question_type(question)
-    if kind == "ratio" and of_chunk is not None:
-        a = ratio_answer(question, hits, of_chunk)
-        if a is not None:
-            return a
-    qi = parse(question)
-    literal = V.CORE_DROP.sub("", question)  # keeps the region: 把阳泉建成…
-    terms = [t for t in QUOTED.re.findall(question) if not V.PLAN_MENTION.re.fullmatch(t)]  # “十一五” is no term
-    best: tuple[float, Hit, int, int] | None = None
-    for hit, i, sent in _sentences(hits):
-        c = hit.chunk
-        doc = docs.get(c.doc_id)
-        want = qi.kind_for(period_of(doc), doc.plan if doc else None)
-        first = i
-        cov = coverage(core, sent)
-        defines = bool(V.DEFINES.search(sent))
-        if defines and i:
-            with_prev = c.clean[c.units[i - 1][0] : c.units[i][1]]
-            if 0.9 * coverage(core, with_prev) > cov:  # quote both: the term and what it means
-                cov, sent, first = 0.9 * coverage(core, with_prev), with_prev, i - 1
-        score = cov + 0.2 / hit.rank + 0.1 * defines + 0.1 * coverage(literal, sent)
-        if terms and any(t in sent for t in terms):
-            score += 0.4 if kind == "definition" and DEFINER.search(sent) else 0.2
-        if kind == "list":
-            score += min(sent.count("、"), 5) * 0.04
-        if want and sentence_kind(sent, c.section) == want:
-            score += 0.1
-        if best is None or score > best[0]:
-            best = (score, hit, first, i)
-    if best is None or best[0] < MIN_FACT_SCORE:
-        return Answer.abstain(question, "extractive", note="no passage answers this")
-    _, hit, first, last = best
-    if kind == "definition" and hit.chunk.clean[hit.chunk.units[last][0] : hit.chunk.units[last][1]].rstrip()[-1:] in ":：":
-        last = min(last + 4, len(hit.chunk.units) - 1)  # “两轴”是指：… and the items that follow
-    cit = _cite(hit, first, last)
-    if kind == "list":
-        return _list(question, cit, hit, first, last)
-    if kind == "description":
-        return _description(question, core, hits, hit, cit)
-    return Answer(question=question, text=cit.quote.strip(), kind="fact", citations=[cit], engine="extractive",
-                  trace=[f"describe.{kind}"])
-
-
-def _list(question: str, cit: Citation, hit: Hit, first: int, last: int) -> Answer:
-    text = hit.chunk.clean[hit.chunk.units[first][0] : hit.chunk.units[last][1]]
+def _list(question: str, cit: Citation) -> Answer:
+    text = cit.quote
     cues = LIST_CUE.finditer(text)
     body = text[cues[-1].end():] if cues else text  # the last cue: the enumeration follows it
     items = [re.sub(r"^(?:和|及|与|以及)|等$|等[\u4e00-\u9fff]{0,4}$", "", x).strip(" “”\"。；;")
@@ -136,26 +170,6 @@ def _list(question: str, cit: Citation, hit: Hit, first: int, last: int) -> Answ
                       trace=["describe.list_sentence"])
     return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
                   items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list"])
-
-
-def _description(question: str, core: str, hits: list[Hit], top: Hit, cit: Citation) -> Answer:
-    """The best sentence and the section's other sentences about the question, in order, within the budget."""
-    section = top.chunk.section
-    pool = [(h, i, s) for h, i, s in _sentences(hits, 8) if h.chunk.section == section and h.chunk.doc_id == top.chunk.doc_id]
-    scored = sorted(pool, key=lambda x: -coverage(core, x[2]))
-    best_cov = coverage(core, scored[0][2]) if scored else 0.0
-    picked = [x for x in scored if coverage(core, x[2]) >= max(0.34, 0.5 * best_cov)][:DESCRIBE_MAX_SENTENCES]
-    cites = [cit]
-    for h, i, _s in sorted(picked, key=lambda x: x[0].chunk.units[x[1]][2]):
-        c = _cite(h, i, i)
-        if any(c.start < o.end and o.start < c.end for o in cites):
-            continue
-        if sum(len(o.quote) for o in cites) + len(c.quote) > DESCRIBE_MAX_CHARS:
-            break
-        cites.append(c)
-    cites.sort(key=lambda c: c.start)
-    return Answer(question=question, text="".join(c.quote.strip() for c in cites), kind="fact", citations=cites,
-                  engine="extractive", trace=["describe.description", f"describe.sentences={len(cites)}"])
 
 
 def ratio_answer(question: str, hits: list[Hit], of_chunk) -> Answer | None:  # noqa: ANN001

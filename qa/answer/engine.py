@@ -205,10 +205,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     elif ask.answer_type == "ratio" and (ratio := ratio_answer(q, hits, corpus.of_chunk)) is not None:
         a = ratio
     elif ask.answer_type != "number":
-        a = describe(q, ask.core, hits, manifest.docs, corpus.of_chunk) if hits else \
-            Answer.abstain(q, "extractive", note="没有找到相关段落")
-        if a.abstained:
-            a.reason = "no_passage"
+        a = describe(ask, plans, hits, corpus)
     else:
         core_vec = core_embedder(retriever)(ask.core) if ask.core else None
         a = numeric(ask, plans, hits, corpus, core_vec)

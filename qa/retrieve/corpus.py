@@ -60,6 +60,13 @@ class Corpus:
                     got.add(y)
         return out
 
+    @cached_property
+    def sentences(self):  # noqa: ANN201 - qa.retrieve.sentences.SentenceIndex
+        """Every sentence of the live chunks, with each plan's bigram weights (built on first use)."""
+        from qa.retrieve.sentences import SentenceIndex
+
+        return SentenceIndex(self.chunks)
+
     def of_docs(self, doc_ids: set[str] | None = None) -> list[Statement]:
         return [s for s in self.statements if doc_ids is None or s.doc_id in doc_ids]
 
