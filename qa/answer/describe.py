@@ -21,8 +21,8 @@ import re
 from qa.answer.question import coverage
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
+from qa.figures.prose import sentence_kind
 from qa.models import Answer, Citation, Document, Hit, ListItem, Statement
-from qa.retrieve.query import parse
 from qa.retrieve.sentences import BOILERPLATE, Sentence, aim_cue, bigrams
 
 QUOTED = V.rule("fact.quoted_term", r"[“\"「]([^”\"」]{1,24})[”\"」]", "a term the question quotes",
@@ -94,37 +94,63 @@ def _terms(question: str) -> list[str]:
     return quoted + coined
 
 
+def _target_term(q: str, terms: list[str]) -> str | None:
+    """The term a definition question asks about: the quoted one nearest before 是指/是什么 (“两廊”是指什么 in
+    “一核两廊三区多点”格局里的“两廊”是指什么), else the last one."""
+    m = Q_DEFINE.search(q) or re.search(r"什么|啥", q)
+    before = [t for t in terms if m and q.find(t) < m.start()]
+    return (max(before, key=q.rfind) if before else terms[-1]) if terms else None
+
+
+def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
+    kind = ctx["kind"]
+    score = index.match(ctx["want"], s)
+    for t in ctx["terms"]:
+        if t not in s.text:
+            continue
+        if t == ctx["target"]:
+            score += 0.3
+            after = s.text[s.text.find(t) + len(t):].lstrip("”\"」，, ")
+            if kind == "definition" and DEFINER.match(after):
+                score += 0.6  # “两廊”，即…: the term and what it means
+        else:
+            score += 0.1
+    if kind == "list":
+        score += 0.03 * min(s.text.count("、") + len(re.findall(r"”“", s.text)), 6)
+        score += 0.1 if LIST_CUE.search(s.text) else 0.0
+        if ctx["noun"] and s.text.count(ctx["noun"]) >= 2:
+            score += 0.2  # …基地、…基地、…基地: the items share the noun the question names
+    if kind == "aim" and aim_cue(s):
+        score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
+    if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
+        score += 0.3
+    if s.chunk.id in ctx["ranks"]:
+        score += 0.1 / ctx["ranks"][s.chunk.id]
+    if BOILERPLATE.search(s.text):
+        score -= 0.3
+    if ctx["future"] and (V.SECTION_RECORD.search(s.section.split(" > ")[-1])
+                          or sentence_kind(s.text, s.section) == "baseline" and not ctx["past"]):
+        score -= 0.2  # a question about the plan's aims is not answered by its record of the past
+    return score
+
+
 def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer:  # noqa: ANN001
     """The sentence (or list) that answers a descriptive question, cited, or 文档未提及 with the reason."""
     q = ask.text
     kind = question_type(q)
     terms = _terms(q)
     index = corpus.sentences
-    want = bigrams(ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", _without_places(ask))))
-    count = CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None
-    ranks = {h.chunk.id: h.rank for h in hits}
-    future = bool(re.search(r"要|将|打算|准备|计划|目标|十[一二三四]五", q))
+    plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", _without_places(ask)))
+    nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
+    ctx = {"kind": kind, "terms": terms, "target": _target_term(q, terms), "want": bigrams(plain),
+           "count": CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None,
+           "ranks": {h.chunk.id: h.rank for h in hits}, "noun": nouns[-1][-2:] if nouns else None,
+           "future": bool(re.search(r"要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
+           "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q))}
     best: tuple[float, Sentence] | None = None
     for d in plans:
         for s in index.by_doc.get(d.id, []):
-            score = index.match(want, s)
-            for t in terms:
-                if t in s.text:
-                    score += 0.3
-                    if kind == "definition" and DEFINER.match(s.text[s.text.find(t) + len(t):].lstrip("”\"」，, ")):
-                        score += 0.4
-            if kind == "list":
-                score += 0.03 * min(s.text.count("、"), 6) + (0.1 if LIST_CUE.search(s.text) else 0.0)
-            if kind == "aim" and aim_cue(s):
-                score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
-            if count and kind in ("list", "definition", "description") and _enumerates(s.text, count):
-                score += 0.3
-            if s.chunk.id in ranks:
-                score += 0.1 / ranks[s.chunk.id]
-            if BOILERPLATE.search(s.text):
-                score -= 0.3
-            if future and V.SECTION_RECORD.search(s.section.split(" > ")[-1]):
-                score -= 0.1
+            score = _score(s, index, ctx)
             if best is None or score > best[0]:
                 best = (score, s)
     if best is None or best[0] < MIN_SCORE:
@@ -134,10 +160,16 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         return a
     score, s = best
     last = s
+    following = index.neighbours(s)
     if kind == "definition" and s.text.rstrip()[-1:] in ":：":
-        last = (index.neighbours(s)[:4] or [s])[-1]  # “两轴”是指：… and the items that follow
-    elif kind == "description" and len(s.text) < 40 and (nxt := index.neighbours(s)[:1]):
-        last = nxt[0]  # a short lead sentence and the one that continues it
+        last = (following[:4] or [s])[-1]  # “两轴”是指：… and the items that follow
+    elif kind in ("list", "description") and s.text.rstrip()[-1:] in ":：；;" :
+        for nxt in following[:4]:  # the rest of the sentence: 产业发展重点是：…；…；…。
+            last = nxt
+            if nxt.text.rstrip()[-1:] in "。！？":
+                break
+    elif kind == "description" and len(s.text) < 40 and following:
+        last = following[0]  # a short lead sentence and the one that continues it
     cit = s.citation(last)
     conf = round(min(0.95, 0.4 + 0.4 * min(score, 1.2) / 1.2), 3)
     if kind == "list":
@@ -172,21 +204,22 @@ def _list(question: str, cit: Citation) -> Answer:
                   items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list"])
 
 
-def ratio_answer(question: str, hits: list[Hit], of_chunk) -> Answer | None:  # noqa: ANN001
-    """A structure asked for: the best-covering stored ratio statement of the hits (its year when asked)."""
-    qi = parse(question)
-    best: tuple[float, Statement, Hit] | None = None
-    for hit in hits[:5]:
-        for st in of_chunk(hit.chunk.id):
-            if not st.parts:
+def ratio_answer(ask: Ask, plans: list[Document], statements: list[Statement]) -> Answer | None:
+    """A structure asked for: the plan's stored ratio statement for the year and kind asked (三次产业结构 of
+    十二五末 is the 2015 target, not the 2010 record)."""
+    best: tuple[float, Statement] | None = None
+    for d in plans:
+        years, kind = ask.years_for(d), ask.kind_for(d)
+        for st in statements:
+            if st.doc_id != d.id or not st.parts:
                 continue
-            score = coverage("三次产业结构比例" if "产业" in question else question, st.label + st.context)
-            score += 0.3 if qi.years and st.year in qi.years else 0.0
-            score += 0.2 / hit.rank
+            score = coverage("三次产业结构比例" if "产业" in ask.text else ask.core, st.label + st.context)
+            score += 0.5 if years and st.year in years else (-0.5 if years and st.year else 0.0)
+            score += 0.2 if kind and st.kind == kind else 0.0
             if best is None or score > best[0]:
-                best = (score, st, hit)
+                best = (score, st)
     if best is None or best[0] < 0.3:
         return None
-    _, st, hit = best
-    return Answer(question=question, text=st.raw, kind="fact", year=st.year, citations=[st.citation(hit.chunk.id)],
+    st = best[1]
+    return Answer(question=ask.original, text=st.raw, kind="fact", year=st.year, citations=[st.citation()],
                   engine="extractive", statement_id=st.id, trace=["describe.ratio", *st.trace])

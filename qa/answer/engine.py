@@ -202,7 +202,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         from qa.llm import answer_llm
 
         a = answer_llm(q, hits, settings, candidates=ranked_statements(ask, plans, hits, corpus))
-    elif ask.answer_type == "ratio" and (ratio := ratio_answer(q, hits, corpus.of_chunk)) is not None:
+    elif ask.answer_type == "ratio" and (ratio := ratio_answer(ask, plans, corpus.statements)) is not None:
         a = ratio
     elif ask.answer_type != "number":
         a = describe(ask, plans, hits, corpus)

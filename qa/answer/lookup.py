@@ -116,6 +116,8 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
     if st_ind is not None and max(_fit(v, st_ind.name) for v in views) < 0.5 and max(_fit(v, name) for v in views) < 0.5:
         return 0.0, "other_indicator"
     best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
+    if ask.unit_hint and st.unit and _unit_ok(ask, st):  # 城乡建设…花多少钱: the words sit before 计划投资16.8亿元
+        best = max(best, 0.85 * max(_fit(v, st.context[-40:] + st.label) for v in views))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
         best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
     return min(best, 1.0), "words"

@@ -25,13 +25,14 @@ from qa.text.places import PlaceReading, read_places
 ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
-    r"|几(?![种类项个方面点])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何"
+    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何"
     r"|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b",
     "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much"),
     ("有哪些产业", "“两廊”是指什么", "定位是啥"), re.I)
 ASKS_LIST_OR_MEANING = V.rule(
     "q.asks_description",
-    r"哪些|哪几|哪[一二三四五六七八九十两]|是指|指的是|指啥|指什么|什么意思|含义|内涵|定位|包括|包含|主要有|分别是什么|怎么|怎样|如何"
+    r"哪些|哪几|哪[一二三四五六七八九十两]|几大|是指|指的是|指啥|指什么|什么意思|含义|内涵|定位|包括|包含|主要有|分别是什么|分别叫|叫什么"
+    r"|怎么|怎样|如何"
     r"|\bwhich\b|\bwhat (?:does|do)\b.*\bmean\b|\bwhat are the\b|\bhow (?:does|do|will|is)\b",
     "a question that wants a list, a meaning or a way, even when it names an indicator",
     ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展"), ("GDP目标是啥", "增长多少"), re.I)

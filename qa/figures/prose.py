@@ -105,8 +105,10 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
     cue_target = bool(V.TARGET_CUES.search(_without_past_plan_ends(sent, period)))
     cue_own = bool(own and re.search(rf"“?{own}”?(?:期间|时期|期内)", sent))  # the plan's own period is its goal
     sent_target = cue_target or cue_own
-    sent_base = bool(V.BASELINE_CUES.search(sent)) or _names_prev_end(sent, prev)
     section_target, section_base = section_cues(section)
+    # a bare 完成 outside the record of the past is an order (完成封沙育林45万亩), not a result
+    sent_base = any(not (m.group(0) == "完成" and not section_base and not sent[m.end():].startswith("了"))
+                    for m in V.BASELINE_CUES.finditer(sent)) or _names_prev_end(sent, prev)
     last_label = ""
     items: list[str] = []
     for cpos, clause in _clauses(sent):

@@ -178,8 +178,9 @@ ABSOLUTE_CHANGE = rule("growth.absolute", r"(?:增加|减少|提高|下降|降�
 GROWTH_TAIL = rule("growth.tail", r"(?:增长|递增|增速|增幅|涨幅|上涨|年均增加|每年增加|下降|降低|共降|降)(?!到|至)(?:率)?",
                    "a label that ends in a growth word names a rate", ("工业增加值年均增长", "能耗降低"),
                    ("增加值", "提高到"))
-YEARLY = rule("growth.yearly", r"年均|每年|平均每年", "a rate per year, not over the whole period",
-              ("年均增长", "平均每年增长"), ("累计增长",))
+YEARLY = rule("growth.yearly", r"年均|每年|平均每年|(?<![\d〇零一二三四五六七八九])年(?:上涨|涨幅|增幅|增速)",
+              "a rate per year, not over the whole period", ("年均增长", "平均每年增长", "居民消费价格总水平年上涨幅度"),
+              ("累计增长", "2010年增长"))
 DECLINE = rule("growth.decline", r"下降|降低|减少|共降|降", "a rate that falls", ("年均下降", "降低20%"), ("增长",))
 CUMULATIVE = rule("cumulative.label", r"累计", "a five-year total (累计完成200亿元)", ("五年累计完成",), ("年均",))
 TABLE_CUMULATIVE_NOTE = rule("cumulative.table_note", r"\[\s*\]\s*为累计|带\s*\[\s*\]",
@@ -295,7 +296,7 @@ COLLOQUIAL_DROP = rule(
     r"打算|准备|大概|大约|差不多|大致|到时候|到时|一年的?|每一年|能够|能不能|可以|可望|预期能|做到|搞到|弄到|干到|冲到|"
     r"做成|达成|实现|一共|总共|总计|合计|共计|加起来|里面|里头|当中|之中|这块|方面|情况|大体|左右|上下|[啊呀呢吧呗哈嘛咋啥]|"
     r"那个|这个|究竟|到底|具体|请问|问一下|想知道|知道|告诉我|说说|说下|一下|我们|规划里|规划中|文件里|纲要里|里说|提出|提到|"
-    r"写的|说的|年底|年末|时候|涨幅|涨到|涨",
+    r"写的|说的|年底|年末|时候|涨幅|涨到|涨|整个|全部|所有",
     "glue words of spoken questions that name no indicator (打算做到, 大概, 一共, 到时候); never one character that "
     "indicator names use (能 of 能耗, 会 of 社会, 地 of 地区)",
     ("打算做到多少", "大概多少头", "一共投了多少钱"), ("粮食交易量", "奶牛存栏", "地区生产总值", "单位GDP能耗", "社会消费品零售总额"))
