@@ -14,7 +14,7 @@ BLIND3_THRESHOLDS ?= answer_accuracy=0.66 abstention_recall=0.95 unsupported_sho
 # cross-plan questions (winner and every plan's cell; first run 0.629)
 CROSSPLAN_THRESHOLDS ?= crossplan_accuracy=0.88 winner_accuracy=0.95 cell_accuracy=0.95 cells_uncited=0
 
-.PHONY: install ingest run test lint eval bench bench-scale bench-scale-large record-llm train
+.PHONY: install ingest run test lint eval bench bench-scale bench-scale-large record-llm
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -53,12 +53,6 @@ test: install
 	QA_HOME=.qa-eval $(QA) eval --gold evals/blind2.jsonl --report reports/eval-blind2 --fail-under $(BLIND2_THRESHOLDS)
 	QA_HOME=.qa-eval $(QA) eval --gold evals/blind3.jsonl --report reports/eval-blind3 --fail-under $(BLIND3_THRESHOLDS)
 	QA_HOME=.qa-eval $(QA) eval --gold evals/crossplan.jsonl --report reports/eval-crossplan --fail-under $(CROSSPLAN_THRESHOLDS)
-
-# Refit the answer scorer (qa/answer/scorer.json) on the four training sets, cross-validated by plan;
-# deterministic: the same sets give the same file (tests/test_train.py checks the shipped one is current)
-train: install
-	QA_HOME=.qa-eval $(QA) ingest -q seeds/
-	QA_HOME=.qa-eval $(QA) train --out qa/answer/scorer.json --report reports/train.json
 
 # Record the LLM engine on evals/llm-subset.jsonl against the local llama.cpp server into
 # evals/llm-replay (~22 min on 2 cores; commit the result). CI replays it offline (tests/test_llm_replay.py).

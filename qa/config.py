@@ -74,12 +74,11 @@ class RetrievalSettings(BaseSettings):
 
 
 class AnswerSettings(BaseSettings):
-    """Which engine answers, and the learned scorer the extractive engine uses."""
+    """Which engine answers."""
 
     model_config = _env()
 
     engine: str = Field("extractive", description="extractive | llm")
-    scorer: Path | None = Field(None, description="the learned scorer file (default: the one shipped in qa/)")
 
 
 class LLMSettings(BaseSettings):

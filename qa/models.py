@@ -251,7 +251,7 @@ class Answer(BaseModel):
     statement_id: str | None = Field(None, description="the stored statement the answer is")
     trace: list[str] = Field(default_factory=list, description="the rules that made (or refused) this answer")
     confidence: float | None = Field(None, ge=0.0, le=1.0,
-                                     description="calibrated chance the answer is right (qa.answer.scorer)")
+                                     description="how sure the engine is (qa.answer.decide): for an answer that it is right, for an abstention that nothing in the plan answers")
     related: list[Related] = Field(default_factory=list, description="beside an abstention: the closest statements")
     items: list[ListItem] = Field(default_factory=list, description="a list answer's items, each cited")
     table: list[CrossRow] = Field(default_factory=list, description="a cross-plan answer: one row per plan")

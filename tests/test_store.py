@@ -203,7 +203,7 @@ def test_many_plans_dense_search_filters_in_process_like_chroma_does(tmp_path, s
 
 def test_two_stores_of_the_same_plans_rank_chunks_alike(ready_store, tmp_path, settings_factory,
                                                          no_default_embedding):
-    """Dense ranks feed retrieval and the scorer's features: a second ingest of the same plans must give
+    """Dense ranks feed retrieval and the answer ranking: a second ingest of the same plans must give
     the same neighbours in the same order (HNSW at its default ef_search did not)."""
     from tests.conftest import SEEDS
 

@@ -18,7 +18,6 @@ from qa.cli.documents import cmd_ask, cmd_ingest, cmd_search
 from qa.cli.evaluate import cmd_eval
 from qa.cli.export import add_parser as add_export_parser
 from qa.cli.serve import cmd_serve
-from qa.cli.train import cmd_train
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -79,11 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.set_defaults(fn=cmd_compare)
 
-    s = sub.add_parser("train", help="refit the answer scorer on the labelled sets (make train)")
-    s.add_argument("--gold", nargs="*", help="gold files (default: the four training sets; never blind3)")
-    s.add_argument("--out", default="qa/answer/scorer.json")
-    s.add_argument("--report", default="reports/train.json")
-    s.set_defaults(fn=cmd_train)
 
     add_export_parser(sub)  # `qa export`: the statements as a dataset (qa/cli/export.py)
 

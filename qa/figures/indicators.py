@@ -43,7 +43,7 @@ ABBREVIATIONS: dict[str, str] = {
 @functools.lru_cache(maxsize=16384)
 def canon_text(text: str) -> str:
     """Write abbreviations out and every indicator alias as its canonical name, so 农民收入 and
-    农村居民…, 新农合 and 新型农村合作医疗 compare. (Cached: a pure function the scorer calls per candidate.)"""
+    农村居民…, 新农合 and 新型农村合作医疗 compare. (Cached: a pure function the ranking calls per candidate.)"""
     out = text
     for short, full in ABBREVIATIONS.items():
         if short != full and short in out and full not in out:

@@ -2,7 +2,7 @@
 
 Built from the store once per manifest (its digest names the folder under ``QA_HOME/lexical``), saved
 beside the BM25 index, and loaded by every process that answers, so a question costs no store read
-beyond the dense query. Statements keep their label vectors for the learned scorer's similarity feature.
+beyond the dense query. Statements keep their label vectors for the answer ranking's similarity part.
 """
 
 from __future__ import annotations

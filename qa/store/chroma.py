@@ -34,7 +34,7 @@ from qa.config import Settings
 from qa.models import Chunk, Document, Statement
 
 # HNSW's graph depends on timing (Chroma compacts in the background): with ef_search 100 two stores of the
-# same documents gave different dense ranks, so answers and the scorer's features changed from one ingest
+# same documents gave different dense ranks, so answers and their ranking changed from one ingest
 # to the next. 400 makes the nearest chunks come back exactly at the depths retrieval asks for.
 EF_SEARCH = 400
 _HNSW = {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
