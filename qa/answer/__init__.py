@@ -1,7 +1,8 @@
-"""Answers: question analysis (``question``), numeric selection over stored statements (``select``),
-descriptive answers (``describe``) and the one entry point for every caller (``engine``)."""
+"""Answers: what a question asks (``understand``), the plans it is about (``scope``), every stated figure judged
+against it (``lookup``), the decision by named reasons (``decide``), descriptive answers (``describe``),
+tables across plans (``crossplan``) and the one entry point for every caller (``engine``)."""
 
-from qa.answer.engine import answer_facts, answer_question, check_numbers, stream_question
+from qa.answer.engine import abstention_line, answer_facts, answer_question, check_numbers, stream_question
 from qa.answer.question import question_problem
 
-__all__ = ["answer_facts", "answer_question", "check_numbers", "extractive", "question_problem", "stream_question"]
+__all__ = ["abstention_line", "answer_facts", "answer_question", "check_numbers", "question_problem", "stream_question"]

@@ -57,7 +57,12 @@ def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
         a.reason = d.reason
         a.trace = trace + [f"decide.{d.reason}"]
         a.confidence = d.confidence
-        a.related = [_related(c) for c in d.related]
+        seen: set[tuple] = set()
+        for c in d.related:  # the same figure stated twice is shown once
+            key = (c.statement.value, c.statement.unit, c.statement.year, c.statement.role)
+            if key not in seen:
+                seen.add(key)
+                a.related.append(_related(c))
         return a
     st = d.best.statement
     citations = [st.citation()]
@@ -122,6 +127,17 @@ def answer_facts(a: Answer) -> list[str]:
     if a.confidence is not None:
         facts.append(f"{'弃答把握' if a.abstained else '置信度'} {a.confidence:.2f}")
     return facts
+
+
+def abstention_line(a: Answer) -> str | None:
+    """Why an answer was withheld, in the user's words, with its machine-readable reason: shared by CLI and page."""
+    if not a.abstained:
+        return None
+    from qa.answer.decide import REASON_ZH
+
+    why = REASON_ZH.get(a.reason or "", "")
+    text = f"{why}：{a.note}" if why and a.note else why or a.note or ""
+    return f"{text}（{a.reason}）" if a.reason else text or None
 
 
 def check_numbers(a: Answer) -> Answer:

@@ -65,7 +65,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def render_answer(a: Answer) -> str:
-    from qa.answer import answer_facts
+    from qa.answer import abstention_line, answer_facts
 
     lines = [a.text]
     facts = answer_facts(a)
@@ -75,8 +75,8 @@ def render_answer(a: Answer) -> str:
         lines.append(f"  · {item.text}  [{item.citation.start}:{item.citation.end}]")
     if not a.supported:
         lines.append(f"  ⚠ 未能在引用中找到这些数字: {', '.join(a.unsupported_numbers)}")
-    if a.abstained and a.note:
-        lines.append(f"  ({a.note})")
+    if a.abstained and (why := abstention_line(a)):
+        lines.append(f"  原因：{why}")
     for i, c in enumerate(a.citations, 1):
         page = f" 第{c.page}页" if c.page else ""
         ocr = " (OCR)" if c.ocr else ""

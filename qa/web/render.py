@@ -113,7 +113,7 @@ def _md(text: str) -> str:
 
 def answer_markdown(a: Answer, docs: dict) -> str:
     """The chat message of a final answer: text, facts, a warning when unsupported, numbered citations."""
-    from qa.answer import answer_facts
+    from qa.answer import abstention_line, answer_facts
 
     lines = [f"**{_md(a.text)}**"]
     facts = [html.escape(f) for f in answer_facts(a)]
@@ -121,8 +121,8 @@ def answer_markdown(a: Answer, docs: dict) -> str:
         lines.append(" · ".join(facts))
     if not a.supported and a.unsupported_numbers:
         lines.append(f"⚠ 未能在引用中找到这些数字: {html.escape(', '.join(a.unsupported_numbers))}")
-    if a.abstained and a.note:
-        lines.append(f"<sub>{html.escape(a.note)}</sub>")
+    if a.abstained and (why := abstention_line(a)):
+        lines.append(f"<sub>原因：{html.escape(why)}</sub>")
     for item in a.items:
         lines.append(f"· {_md(item.text)}")
     if a.table:
