@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="llm: record the model calls into DIR, or replay from it with --replay "
                         "(committed: evals/llm-replay)")
     s.add_argument("--fail-under", nargs="*", default=[], metavar="METRIC=VALUE")
+    s.add_argument("--briefs", metavar="FILE", help="score briefs against hand-made ones (evals/briefs.jsonl)")
+    s.add_argument("--from", dest="from_dir", metavar="DIR",
+                   help="--briefs: score the brief JSON files in DIR (from `qa brief --format json`) instead of "
+                        "making them")
     s.set_defaults(fn=cmd_eval)
 
     s = sub.add_parser("brief", help="structured briefs of plans (JSON + Markdown)")

@@ -51,6 +51,20 @@ def _verdict(report: dict, table: str, what: str, failing: str, out: Path, thres
     return EXIT_FAILED if missed else 0
 
 
+def _briefs(gold: Path, settings: Settings, out: Path, thresholds: list, engine: str, from_dir: str | None) -> int:  # noqa: ANN001
+    """A brief gold file: each plan's brief against the hand-made one (qa.eval.briefs)."""
+    from qa.brief.view import BriefError
+    from qa.eval import briefs
+    from qa.eval.gold import GoldError
+
+    try:
+        report = briefs.run(gold, settings, engine, out, Path(from_dir) if from_dir else None)
+    except (GoldError, BriefError, OSError) as e:
+        print(f"qa eval: error: {str(e).splitlines()[0]}", file=sys.stderr)
+        return EXIT_FAILED
+    return _verdict(report, briefs.summary(report), "briefs", "failing", out, thresholds)
+
+
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """`qa eval` with these arguments and settings (tests call it in-process)."""
     from qa.eval.gold import GoldError
@@ -72,6 +86,9 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
 
     if is_crossplan_gold(gold):
         return _crossplan(gold, settings, out, thresholds)
+    if getattr(args, "briefs", None):
+        return _briefs(Path(args.briefs), settings, out, thresholds, getattr(args, "engine", None) or "extractive",
+                       getattr(args, "from_dir", None))
     try:
         report = run(getattr(args, "gold", None) or "evals/indicators.jsonl", settings,
                      engine=getattr(args, "engine", None), k=k, report_dir=out, record_dir=record_dir)

@@ -32,6 +32,16 @@ METRICS: dict[str, bool] = {
     "cell_accuracy": False,
     "cell_citation_accuracy": False,
     "cells_uncited": True,
+    # brief gold files (qa.eval.briefs)
+    "brief_pass": False,
+    "summary_targets": False,
+    "table_targets": False,
+    "industry_recall": False,
+    "bare_sector_items": True,
+    "positioning": False,
+    "lead_ok": False,
+    "citation_exact": False,
+    "summary_chars": True,
 }
 
 
