@@ -84,7 +84,8 @@ class Ask:
         if doc and doc.period_start:
             if self.base_period:
                 return "baseline"
-            if any(p in PLAN_PERIODS and PLAN_PERIODS[p][1] < doc.period_start for p in self.plans):
+            if doc.plan not in self.plans and any(p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1
+                                                  for p in self.plans):
                 return "baseline"  # “十五”期间 in a 十一五 plan: the record of the past
             for y in self.years:
                 return "target" if y >= doc.period_start else "baseline"
@@ -99,7 +100,8 @@ class Ask:
         if doc and doc.period_start and doc.period_end:
             if self.base_period:
                 return [doc.period_start - 1]
-            past = [PLAN_PERIODS[p] for p in self.plans if p in PLAN_PERIODS and PLAN_PERIODS[p][1] < doc.period_start]
+            past = [PLAN_PERIODS[p] for p in self.plans if p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1
+                    and doc.plan not in self.plans]
             if past and self.period_end:
                 return [past[0][1]]  # 十五末 → 2005
             if self.period_end and not past:

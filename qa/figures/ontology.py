@@ -4,7 +4,8 @@ Each indicator has a canonical name (what statements, briefs, comparisons and th
 names plans print it by (``aliases``), the names people ask by (``colloquial``), English names, a unit
 family (money, pct, people …), its nature (``level``: an amount; ``rate``: a ratio that is itself the figure,
 城镇化率 55%; ``growth``: a change by definition, 居民消费价格涨幅) and the names of different indicators that
-contain its name (``not``: 人均地区生产总值 is not 地区生产总值). Questions, statements and table labels are all
+contain its name (``not``: 人均地区生产总值 is not 地区生产总值), and the broader indicator it is part of
+(``broader``: 规模以上工业增加值 → 工业增加值), which it may stand in for when a plan states only the part. Questions, statements and table labels are all
 resolved through it, so 老百姓收入, 城镇居民人均可支配收入 and "urban disposable income" meet in one place.
 tests/test_ontology.py holds it to its promises (every seed's indicator-table label resolves, no alias is
 claimed twice, every entry is complete).
@@ -35,6 +36,8 @@ class Indicator(BaseModel):
     category: str = ""
     not_: list[str] = Field(default_factory=list, alias="not",
                             description="names of other indicators that contain this one's name")
+    broader: str | None = Field(None, description="the id of the indicator this one is a part of (一般公共预算收入 "
+                                                  "→ 财政收入): it may stand in for it, never the other way round")
 
     model_config = {"populate_by_name": True}
 
