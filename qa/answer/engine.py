@@ -81,6 +81,8 @@ def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
                indicator=st.name or st.label[-40:].strip() or None, citations=citations, engine="extractive",
                statement_id=st.id, confidence=d.confidence,
                trace=trace + [f"decide.answer={d.best.how}", *d.best.trace(), *st.trace])
+    if d.best.how == "narrower" and ask.indicators:
+        a.note = f"规划没有给出“{ask.indicators[0].name}”本身，这是其组成部分“{st.name or st.label}”的数字"
     if d.also is not None:
         a.related = [_related(d.also, "同样相符的另一处表述")]
         a.note = "规划另有一处同样相符的表述，见“相关表述”"

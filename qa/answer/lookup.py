@@ -88,6 +88,8 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
         if st_ind is not None and st_ind.id in {i.id for i in ask.indicators}:
             return 1.0, "ontology"
         if st_ind is not None:
+            if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
+                return 0.65, "narrower"
             return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
         if any(n in name for n in want.not_):
             return 0.0, "near_miss"
