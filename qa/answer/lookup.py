@@ -143,6 +143,7 @@ def _bare(name: str) -> str:
     return BARE_GLUE.sub("", canon_text(name))
 
 
+@functools.lru_cache(maxsize=65536)
 def _fit(asked: str, name: str) -> float:
     """How well a name the ontology does not know fits the asked words: mostly how much of the asked words it
     prints, partly how much of it the question asks (bigrams; characters count a little less), so a bare

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from qa.figures import vocab as V
@@ -13,7 +14,10 @@ from qa.text.places import place_words
 MAX_QUESTION = 500
 
 
-def bigrams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a text's runs of hanzi (a lone character or a Latin word counts whole);
+    cached: labels and questions are compared again and again."""
     runs = re.findall(r"[\u4e00-\u9fff]+|[A-Za-z]+", text.replace("的", ""))
     out: set[str] = set()
     for r in runs:
@@ -21,7 +25,7 @@ def bigrams(text: str) -> set[str]:
             out.add(r)
         else:
             out.update(r[i : i + 2] for i in range(len(r) - 1))
-    return out
+    return frozenset(out)
 
 
 def question_core(question: str, docs: dict[str, Document]) -> str:

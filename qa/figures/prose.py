@@ -9,6 +9,7 @@ figures into stored ``Statement``s; nothing else reads plan sentences.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -355,6 +356,7 @@ def sentence_kind(sentence: str, section: str) -> str | None:
                  *section_cues(section), "", None, [])
 
 
+@functools.lru_cache(maxsize=8192)
 def section_cues(section: str) -> tuple[bool, bool]:
     """(reads as goals, reads as a record) from the innermost heading that tells one from the other:
     发展基础、形势与预期 > 指导思想…和发展目标 > （四）发展目标 is a goal section."""
