@@ -81,38 +81,71 @@ class Candidate:
 
 
 def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
+    """How surely ``st`` states the asked indicator, and how that was decided."""
+    if ask.indicators:
+        return _asked_indicator(ask, st)
+    return _asked_words(ask, st)
+
+
+def _completed_by_context(st: Statement, name: str, want: Indicator) -> bool:
+    """A name that is the tail of the asked one, whose missing head the sentence printed just before it:
+    口岸进出口货运量…，进出口贸易额32.8亿美元; 每千人拥有医生数、病床数4.8张."""
+    bare = _bare(name)
+    for n in want.names:
+        b = _bare(n)
+        if len(bare) >= 2 and bare in b and b != bare:
+            missing = b.replace(bare, "", 1)
+            if missing and (missing in st.context[-30:] or missing in _bare(st.context[-30:])):
+                return True
+    return False
+
+
+def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
+    """The question names an ontology indicator: the statement must be it (or a part standing in for it)."""
     name = st.name or st.label
     st_ind = statement_indicator(name, st.label, st.indicator)
-    if ask.indicators:
-        want = ask.indicators[0]
-        if st_ind is not None and st_ind.id in {i.id for i in ask.indicators}:
-            return 1.0, "ontology"
-        if st_ind is not None:
-            if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
-                return 0.65, "narrower"
-            return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
-        if any(n in name for n in want.not_):
-            return 0.0, "near_miss"
+    want = ask.indicators[0]
+    asked_ids = {i.id for i in ask.indicators}
+    if st_ind is not None and st_ind.id in asked_ids:
+        return 1.0, "ontology"
+    if ask.role == "share" and st.role == "share":  # the share of the asked indicator (工业增加值占GDP比重)
+        if st_ind is not None and st_ind.nature == "rate" and any(n in st_ind.name or n in name for n in want.names):
+            return 1.0, "ontology+share"
         share = SHARE_OF.search(st.label) or SHARE_OF.search(name)
-        if ask.role == "share" and share and st.role == "share":  # 工业增加值占GDP比重: the share of the asked
-            subject = (st.label[: share.start()] if SHARE_OF.search(st.label) else name[: share.start()]) or st.context[-20:]
+        if share:
+            subject = (st.label[: share.start()] if SHARE_OF.search(st.label) else name[: share.start()]) \
+                or st.context[-20:]
             if any(n in subject or n in _bare(subject) for n in want.names):
                 return 1.0, "ontology+share"
-        bare = _bare(name)
-        if any(bare == _bare(n) for n in want.names):  # 第三产业实现增加值 is 第三产业增加值
-            return 1.0, "ontology"
-        for n in want.names:
-            b = _bare(n)
-            if len(bare) >= 2 and (b in bare or bare in b):  # one name holds the other: what differs decides
-                extra = bare.replace(b, "", 1) if b in bare else b.replace(bare, "", 1)
-                if DIFFERENTIATOR.search(extra) or len(bare) < 3:
-                    return 0.0, "near_miss"  # 工业固定资产投资 or a bare 投资 is not 全社会固定资产投资
-                return 0.7, "ontology+modifier"  # 可自主支配的一般预算收入, 城市建成区绿化覆盖率
-        # a name the ontology does not know: how much of the asked indicator's names it prints
-        best = max(_fit(n, name) for n in want.names)
-        if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
-            best = max(best, 0.9 * max(_fit(n, st.label + st.context[-30:]) for n in want.names))
-        return best, "words"
+    if _completed_by_context(st, name, want):
+        return 0.9, "ontology+context"
+    if st_ind is not None:
+        if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
+            return 0.65, "narrower"
+        return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
+    if any(n in name for n in want.not_):
+        return 0.0, "near_miss"
+    bare = _bare(name)
+    if any(bare == _bare(n) for n in want.names):  # 第三产业实现增加值 is 第三产业增加值
+        return 1.0, "ontology"
+    for n in want.names:
+        b = _bare(n)
+        if len(bare) >= 2 and (b in bare or bare in b):  # one name holds the other: what differs decides
+            extra = bare.replace(b, "", 1) if b in bare else b.replace(bare, "", 1)
+            if DIFFERENTIATOR.search(extra) or len(bare) < 3:
+                return 0.0, "near_miss"  # 工业固定资产投资 or a bare 投资 is not 全社会固定资产投资
+            return 0.7, "ontology+modifier"  # 可自主支配的一般预算收入, 城市建成区绿化覆盖率
+    # a name the ontology does not know: how much of the asked indicator's names it prints
+    best = max(_fit(n, name) for n in want.names)
+    if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
+        best = max(best, 0.9 * max(_fit(n, st.label + st.context[-30:]) for n in want.names))
+    return best, "words"
+
+
+def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
+    """The question names no ontology indicator: its words against the statement's name, label and context."""
+    name = st.name or st.label
+    st_ind = statement_indicator(name, st.label, st.indicator)
     views = [v for v in dict.fromkeys((ask.head, ask.core)) if v]
     if not views:
         return 0.0, "other_indicator"
@@ -121,13 +154,17 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
     best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
     if ask.thesaurus:  # 游客 and 游人, 工资 and 薪资: synonyms written alike on both sides
         best = max(best, 0.95 * max(_fit(normalize(v), normalize(name)) for v in views))
-    if ask.unit_hint and st.unit and _unit_ok(ask, st):  # 城乡建设…花多少钱: the words sit before 计划投资16.8亿元
-        best = max(best, 0.85 * max(_fit(v, st.context[-40:] + st.label) for v in views))
+    if ask.unit_hint and st.unit and _unit_ok(ask, st):
+        # 城乡建设…花多少钱 and 城乡建设…计划投资16.8亿元: what the money is for sits before the figure
+        purpose = MONEY_WORDS.sub("", ask.core) if V.UNIT_FAMILY.get(ask.unit_hint) == "money" else ask.core
+        if len(purpose) >= 2:
+            best = max(best, 0.85 * coverage(purpose, st.context[-40:] + st.label))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
         best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
     return min(best, 1.0), "words"
 
 
+MONEY_WORDS = re.compile(r"投入|投资|资金|经费|花费|花|用于|钱|金额|总投资|费用|安排")
 BARE_GLUE = re.compile(r"实现|达到|计划|预计|力争|完成|全社会|全区|全市|全县|全旗|社会|区域|区属|全年|年|的|其中|总|（.*?）|\(.*?\)")
 
 
@@ -197,11 +234,16 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
             return False
         return True if st.unit else None
     if ask.role == "level" and ask.indicators and st.unit:
-        fam = ask.indicators[0].unit_family
-        known = set(V.UNIT_FAMILY.values())
-        if fam in known and family in known and fam != family and not {fam, family} <= {"money", "usd"}:
-            return False
+        want_class, have_class = COARSE.get(ask.indicators[0].unit_family), COARSE.get(family or "")
+        if want_class and have_class and want_class != have_class:
+            return False  # people asked, money stated: not the same quantity (亩 and 公顷 are both areas)
     return None
+
+
+# unit families that measure the same kind of thing (a plan may print 万亩 where the indicator is in 公顷)
+COARSE = {"money": "money", "usd": "money", "pct": "ratio", "pp": "ratio", "permille": "ratio", "people": "count",
+          "visits": "count", "count": "count", "beds": "count", "ha": "area", "mu": "area", "km2": "area", "m2": "area",
+          "t": "mass", "jin": "mass"}
 
 
 def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits: list[Hit] | None = None,

@@ -138,9 +138,10 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
             ask.period_end = True
     ask.period_end = ask.period_end or bool(PERIOD_END.search(q))
     ask.base_period = bool(BASE_PERIOD.search(q))
-    found = ontology().find(q)
+    found = ontology().find(re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", q))  # 占生产总值的比重
     ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
-    if m := SHARE_OF.search(q):  # 第三产业增加值占GDP比重: GDP is the whole, not the indicator asked
+    if (m := SHARE_OF.search(q)) and not any(i.nature == "rate" for i in ask.indicators):
+        # 第三产业增加值占GDP比重 (no composite indicator found): GDP is the whole, not the indicator asked
         wholes = {ind.id for _, _, ind in ontology().find(m.group("den"))}
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
         ask.indicators = [i for i in ask.indicators if i.id not in wholes]
