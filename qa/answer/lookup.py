@@ -91,12 +91,17 @@ def _completed_by_context(st: Statement, name: str, want: Indicator) -> bool:
     """A name that is the tail of the asked one, whose missing head the sentence printed just before it:
     口岸进出口货运量…，进出口贸易额32.8亿美元; 每千人拥有医生数、病床数4.8张."""
     bare = _bare(name)
-    for n in want.names:
+    for n in [want.name, *want.aliases]:  # the names plans print, not the loose ones people ask by
         b = _bare(n)
         if len(bare) >= 2 and bare in b and b != bare:
             missing = b.replace(bare, "", 1)
-            if missing and (missing in st.context[-30:] or missing in _bare(st.context[-30:])):
-                return True
+            for ctx in (st.context[-40:], _bare(st.context[-40:])):
+                at = ctx.rfind(missing) if len(missing) >= 2 else -1
+                tail = ctx[at + len(missing):] if at >= 0 else ""
+                # the missing words head a list whose later item this is (医生数、病床数), not a modifier of
+                # something else (规上装备制造企业…产值)
+                if at >= 0 and len(tail) <= 30 and re.search(r"[、，,和及]", tail) and not re.search(r"[。；;]", tail):
+                    return True
     return False
 
 
