@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.answer.question import bigrams, coverage
-from qa.answer.understand import SHARE_OF, Ask
+from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.figures.indicators import canon_text
-from qa.figures.ontology import Indicator, ontology
+from qa.figures.ontology import Indicator, statement_indicator
 from qa.figures.prose import section_cues
 from qa.models import Document, Hit, Statement
 from qa.text.thesaurus import normalize
@@ -30,26 +30,6 @@ from qa.text.thesaurus import normalize
 MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
 FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
 CAP = {"以内", "之内", "以下", "不超过", "不高于", "低于", "控制在", "小于", "≤"}
-
-
-@functools.lru_cache(maxsize=65536)
-def statement_indicator(name: str, label: str, stored: str | None) -> Indicator | None:
-    """The ontology indicator a statement's name IS (its growth words and brackets ignored), else the one
-    indicator its name is mostly made of; None when the name is something the ontology does not hold."""
-    o = ontology()
-    if SHARE_OF.search(name) and not o.exact(name):
-        return None  # 工业增加值占GDP比重 is a share of 工业增加值, not the indicator itself
-    for cand in (name, V.GROWTH_SUFFIX.sub("", name), re.sub(r"[（(][^（）()]*[)）]", "", name), stored or ""):
-        if cand and (ind := o.exact(cand)):
-            return ind
-    for text in (name, label):
-        found = o.find(text)
-        if len(found) == 1:
-            s, e, ind = found[0]
-            han = len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text))
-            if han and (e - s) / han >= 0.6:
-                return ind
-    return None
 
 
 @dataclass
@@ -116,9 +96,9 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
     if ask.role == "share" and st.role == "share":  # the share of the asked indicator (工业增加值占GDP比重)
         if st_ind is not None and st_ind.nature == "rate" and any(n in st_ind.name or n in name for n in want.names):
             return 1.0, "ontology+share"
-        share = SHARE_OF.search(st.label) or SHARE_OF.search(name)
+        share = V.SHARE_OF.search(st.label) or V.SHARE_OF.search(name)
         if share:
-            subject = (st.label[: share.start()] if SHARE_OF.search(st.label) else name[: share.start()]) \
+            subject = (st.label[: share.start()] if V.SHARE_OF.search(st.label) else name[: share.start()]) \
                 or st.context[-20:]
             if any(n in subject or n in _bare(subject) for n in want.names):
                 return 1.0, "ontology+share"

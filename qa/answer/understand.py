@@ -47,9 +47,6 @@ Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一�
 MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入多少|投资多少|多少资金|多少投资|多少经费|挣多少|赚多少",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金"),
                      ("多少人",))
-SHARE_OF = V.rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|比)",
-                  "X占GDP比重: GDP is the whole a share is taken of, not the indicator asked",
-                  ("第三产业增加值占GDP比重", "占地区生产总值的比重"), ("GDP比重",))
 Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
                      "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
 
@@ -140,12 +137,12 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     ask.base_period = bool(BASE_PERIOD.search(q))
     found = ontology().find(re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", q))  # 占生产总值的比重
     ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
-    if (m := SHARE_OF.search(q)) and not any(i.nature == "rate" for i in ask.indicators):
+    if (m := V.SHARE_OF.search(q)) and not any(i.nature == "rate" for i in ask.indicators):
         # 第三产业增加值占GDP比重 (no composite indicator found): GDP is the whole, not the indicator asked
         wholes = {ind.id for _, _, ind in ontology().find(m.group("den"))}
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
         ask.indicators = [i for i in ask.indicators if i.id not in wholes]
-        ask.trace.append(SHARE_OF.name)
+        ask.trace.append(V.SHARE_OF.name)
     ask.core = _core(q, ask.places)
     ask.head = _head(q, ask.places) or ask.core
     ask.role, ask.yearly = _role(q, ask.indicators)

@@ -1,32 +1,31 @@
-"""A brief's 摘要: what is specific to this plan, in 3–6 of its own whole sentences, each cited.
+"""A brief's 摘要: what an analyst reads first, in 3–6 cited sentences or clauses of the plan (≤ 450 characters).
 
-Positioning first (定位 / 打造成 / 建设成为 in its goal or positioning sections), then its headline
-targets (the sentences that state its main indicators' goals, figures included), then its priorities
-(重点 / 主要任务). Ideological boilerplate that every plan of a period shares (以邓小平理论…为指导,
-以习近平新时代…, 指导思想 sections) is never picked; sentences are never cut.
+1. The plan's aim: the sentence that says what it wants the region to be (定位, 打造“…”, 建成…) — the same
+   selector a 定位 question is answered by (``qa.retrieve.sentences``) — never a challenge (制约, 矛盾, 不足),
+   the record of the past or the boilerplate every plan of a period shares.
+2. Its headline targets with their numbers, read from the stored statements (GDP level and growth, per-capita
+   GDP, incomes, fiscal revenue, an environment target), each as the clause that states it (with the words
+   naming the indicator), clauses of one sentence joined.
+3. Its top priorities: the sentence that names what it develops first (重点发展…, 主导产业).
 """
 
 from __future__ import annotations
 
+import re
+
 from qa.brief.select import heading_title, is_baseline_section, is_target_section
 from qa.brief.view import DocView, Unit
 from qa.figures import vocab as V
+from qa.figures.ontology import statement_indicator
 from qa.models import Citation
+from qa.retrieve.sentences import BOILERPLATE
 
-SUMMARY_MAX = 400
+SUMMARY_MAX = 450
 SUMMARY_MIN_SENTENCES = 3
 SUMMARY_MAX_SENTENCES = 6
 MAIN_INDICATORS = ("地区生产总值", "财政收入", "一般公共预算收入", "城镇居民人均可支配收入", "农村居民人均纯收入",
                    "固定资产投资", "人均地区生产总值", "城镇化率")
 
-BOILERPLATE = V.rule(
-    "summary.boilerplate",
-    r"邓小平理论|“三个代表”|三个代表|科学发展观|习近平新时代|新时代中国特色社会主义思想|高举.{0,12}旗帜|"
-    r"党的十[一二三四五六七八九]?大|[二三四五六七]中全会|贯彻落实.{0,10}精神|以人民为中心|“五位一体”|“四个全面”|"
-    r"解放思想|与时俱进|以.{0,12}为指导|为指针|为指引",
-    "words every plan of a period shares: they tell nothing about this plan",
-    ("以邓小平理论和“三个代表”重要思想为指导", "以习近平新时代中国特色社会主义思想为指导"),
-    ("把双城建设成为哈尔滨的卫星城", "到2025年地区生产总值年均增长5%以上"))
 POSITIONING = V.rule("summary.positioning", r"定位|打造成|打造为|建设成为|建成|建设成|发展成为|成为.{2,20}(?:城市|中心|基地|区)",
                      "a sentence that says what the plan wants the region to be",
                      ("把双城建设成为哈尔滨的卫星城", "打造成为区域物流中心"), ("加强基础设施建设",))
@@ -57,20 +56,135 @@ def _fill(picks: list[Unit], pool: list[Unit], upto: int) -> list[Unit]:
     return picks
 
 
+CHALLENGE = V.rule("summary.challenge", r"制约|矛盾|不足|短板|瓶颈|困难|差距|薄弱|滞后|突出问题|挑战|不到位|压力|不强|不高",
+                   "a sentence about the plan's problems, never its lead", ("成为制约经济发展的主要体制性矛盾",),
+                   ("把双城建设成为哈尔滨的卫星城",))
+SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创|努力建设)“[^”]{4,40}”")
+# the headline targets, in the order an analyst reads them: ontology ids, each with the role to look for first
+HEADLINES = (("gdp", "level"), ("gdp", "growth"), ("gdp_per_capita", "level"), ("urban_income", "level"),
+             ("rural_income", "level"), ("resident_income", "level"), ("fiscal_revenue", "level"),
+             ("general_budget_revenue", "growth"), ("fixed_asset_investment", "growth"), ("energy_per_gdp", "change"),
+             ("forest_coverage", "level"), ("urbanization_rate", "level"))
+LEAD_MAX = 130
+FIRST_PRIORITY = V.rule("summary.first_priority", r"重点发展|大力发展|优先发展|着力发展|加快发展|主导产业|支柱产业|首位产业|重点培育",
+                        "a sentence naming what the plan develops first", ("重点发展食品、装备制造产业",),
+                        ("重点开发开放试验区",))
+
+
+SUB_AREA = re.compile(r"(?:园区|贸易区|开发区|工业园|示范区|小区|功能区|集中区|产业园|新城)[^，。；]{0,12}(?:建设成为|建成|打造|成为)"
+                      r"|主体功能|功能定位|开发区域")
+
+
+def _aim_score(u: Unit, region_words: tuple[str, ...], length: int = 0) -> float:
+    """How surely a sentence states the whole plan's aim: a slogan, a positioning section, the region as its
+    subject; a park's or a zone's aim (把…贸易区建设成为…) and 主体功能定位 are no plan's aim."""
+    from qa.retrieve.sentences import AIM
+
+    t = u.text.strip()
+    if not AIM.search(t) or BOILERPLATE.search(t) or CHALLENGE.search(t) or is_baseline_section(u.section):
+        return 0.0
+    score = 1.0 + (1.0 if SLOGAN.search(t) else 0.0)
+    if any(POSITION_SECTION.search(heading_title(p)) for p in u.section.split(" > ")):
+        score += 0.5
+    if any(re.search(re.escape(w) + r"(?![镇乡村])", t) for w in region_words):  # 大同区, not the town 大同镇
+        score += 0.5
+    if re.search(r"二〇三五|2035|远景", t):
+        score += 0.2  # the long-range aim says what the region is to become
+    if SUB_AREA.search(t):
+        score -= 1.2
+    if re.search(r"(?:把|将|使)(?:" + "|".join(map(re.escape, region_words)) + r")(?![镇乡村])[^，。]{0,4}"
+                 r"(?:建设成为?|建成|打造成?为?|发展成为)",
+                 t):
+        score += 0.3  # 把二连浩特市建成…: the region itself is what is to become something
+    if length and u.start < length / 4:
+        score += 0.3  # plans state their aim early, before the chapters on each sector
+    return max(score, 0.0)
+
+
+def _clause(text: str, at: int, start: int, must: str | None = None) -> tuple[int, int]:
+    """The clause of ``text`` around offset ``at`` (between ，；。), widened left until it names ``must``."""
+    left = max(text.rfind(ch, 0, at) for ch in "，；。：,;") + 1
+    right = min((i for i in (text.find(ch, at) for ch in "，；。,;") if i >= 0), default=len(text))
+    while must and must not in text[left:right] and left > 0:
+        prev = max(text.rfind(ch, 0, left - 1) for ch in "，；。：,;") + 1
+        if text[prev:left].count("。") or prev == left:
+            break
+        left = prev
+    return start + left, start + right
+
+
+def _target_pieces(view: DocView) -> list[tuple[int, int, str]]:
+    """(start, end, section) of the clauses stating the plan's headline targets, from its statements."""
+    period = (view.doc.period_start, view.doc.period_end)
+    picked: list[tuple[int, int, str]] = []
+    for ind_id, role in HEADLINES:
+        cands = [st for st in view.statements if st.kind == "target" and st.value is not None and st.source == "prose"
+                 and (st.role == role or (role == "level" and st.role == "share"))
+                 and (ind := statement_indicator(st.name or st.label, st.label, st.indicator)) is not None
+                 and ind.id == ind_id and st.value_start is not None and not is_baseline_section(st.section)]
+        if not cands:
+            continue
+        st = min(cands, key=lambda x: (x.year not in (period[1], None), not is_target_section(x.section), x.start))
+        name = statement_indicator(st.name or st.label, st.label, st.indicator)
+        names = [n for n in (name.names if name else []) if n in st.quote]
+        a, b = _clause(st.quote, st.value_start - st.start, st.start, names[0] if names else None)
+        if any(x[0] <= a and b <= x[1] for x in picked):
+            continue
+        picked.append((a, b, st.section))
+    # clauses of one sentence become one piece
+    picked.sort()
+    merged: list[tuple[int, int, str]] = []
+    for a, b, sec in picked:
+        if merged and "。" not in view.text[merged[-1][1] : a] and a - merged[-1][1] < 40:
+            merged[-1] = (merged[-1][0], b, merged[-1][2])
+        else:
+            merged.append((a, b, sec))
+    return merged
+
+
 def summary(view: DocView) -> tuple[str, list[Citation]]:
-    """3–6 whole, cited sentences (at most SUMMARY_MAX characters): positioning, targets, priorities."""
+    """The aim, the headline targets with their numbers, the top priorities: 3–6 cited pieces, ≤ SUMMARY_MAX."""
     units = [u for u in view.units if _ok(u)]
-    headline = {(s.start, s.end) for s in view.statements
-                if s.kind == "target" and s.indicator in MAIN_INDICATORS and is_target_section(s.section)}
-    position = [u for u in units if POSITIONING.search(u.text)
-                and any(POSITION_SECTION.search(heading_title(p)) for p in u.section.split(" > "))]
-    targets = [u for u in units if any(u.start < b and a < u.end for a, b in headline)]
-    priorities = [u for u in units if PRIORITY.search(u.text) and not is_target_section(u.section)
-                  and "规划" not in heading_title(u.section.split(" > ")[-1])]
-    order = position[:2] + targets[:2] + priorities[:2] + position[2:] + targets[2:]
-    picks = _fill([], order, SUMMARY_MAX_SENTENCES)
-    if len(picks) < SUMMARY_MIN_SENTENCES:  # a plan without those sections: its first plain sentences
-        picks = _fill(picks, units, SUMMARY_MIN_SENTENCES)
-    picks.sort(key=lambda u: order.index(u) if u in order else len(order) + u.start)
-    cites = [view.cite(u.start, u.end, u.section) for u in picks]
-    return "".join(u.text.strip() for u in picks), cites
+    pieces: list[tuple[int, int, str]] = []
+    from qa.text.places import region_aliases
+
+    region_words = (*region_aliases(view.doc.region), "我区", "我市", "我县", "我旗", "全区", "全市", "全县", "本区")
+    n = len(view.text)
+    aims = sorted((u for u in units if _aim_score(u, region_words, n) > 0),
+                  key=lambda u: (-_aim_score(u, region_words, n), u.start))
+    if aims:
+        u = aims[0]
+        if len(u.text.strip()) > LEAD_MAX:  # the clause that states the aim, not the whole long sentence
+            m = SLOGAN.search(u.text) or POSITIONING.search(u.text)
+            a, b = _clause(u.text, m.start() if m else 0, u.start)
+            pieces.append((a, b, u.section))
+        else:
+            pieces.append((u.start, u.end, u.section))
+    for piece in _target_pieces(view):
+        if len(pieces) >= SUMMARY_MAX_SENTENCES - 1:
+            break
+        pieces.append(piece)
+    prio = [u for u in units if FIRST_PRIORITY.search(u.text) and not CHALLENGE.search(u.text)
+            and len(u.text.strip()) <= 150 and re.search(r"产业|工业|农业|服务业|物流|旅游", u.text)
+            and u.text.count("、") >= 1 and "\n" not in u.text.strip()]
+    prio.sort(key=lambda u: (not any("产业" in heading_title(p) for p in u.section.split(" > ")), u.start))
+    if prio:
+        pieces.append((prio[0].start, prio[0].end, prio[0].section))
+    out: list[Citation] = []
+    text = ""
+    for a, b, sec in pieces:
+        c = view.cite(a, b, sec)
+        piece = c.quote.strip().rstrip("，,；;。") + "。"
+        if len(text) + len(piece) > SUMMARY_MAX:
+            continue
+        text += piece
+        out.append(c)
+    if len(out) < SUMMARY_MIN_SENTENCES:  # a plan without those sections: its first plain goal sentences
+        for u in units:
+            if len(out) >= SUMMARY_MIN_SENTENCES or CHALLENGE.search(u.text):
+                continue
+            piece = u.text.strip().rstrip("，,；;。") + "。"
+            if len(text) + len(piece) <= SUMMARY_MAX and all(u.start != c.start for c in out):
+                text += piece
+                out.append(view.cite(u.start, u.end, u.section))
+    return text, out

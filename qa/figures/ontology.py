@@ -96,3 +96,25 @@ class Ontology:
 def ontology() -> Ontology:
     data = json.loads(PATH.read_text(encoding="utf-8"))
     return Ontology([Indicator.model_validate(d) for d in data["indicators"]])
+
+
+@functools.lru_cache(maxsize=65536)
+def statement_indicator(name: str, label: str, stored: str | None) -> Indicator | None:
+    """The ontology indicator a statement's name IS (its growth words and brackets ignored), else the one
+    indicator its name is mostly made of; None when the name is something the ontology does not hold."""
+    from qa.figures import vocab as V
+
+    o = ontology()
+    if V.SHARE_OF.search(name) and not o.exact(name):
+        return None  # 工业增加值占GDP比重 is a share of 工业增加值, not the indicator itself
+    for cand in (name, V.GROWTH_SUFFIX.sub("", name), re.sub(r"[（(][^（）()]*[)）]", "", name), stored or ""):
+        if cand and (ind := o.exact(cand)):
+            return ind
+    for text in (name, label):
+        found = o.find(text)
+        if len(found) == 1:
+            s, e, ind = found[0]
+            han = len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text))
+            if han and (e - s) / han >= 0.6:
+                return ind
+    return None

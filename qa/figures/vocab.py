@@ -300,6 +300,9 @@ COLLOQUIAL_DROP = rule(
     "glue words of spoken questions that name no indicator (打算做到, 大概, 一共, 到时候); never one character that "
     "indicator names use (能 of 能耗, 会 of 社会, 地 of 地区)",
     ("打算做到多少", "大概多少头", "一共投了多少钱"), ("粮食交易量", "奶牛存栏", "地区生产总值", "单位GDP能耗", "社会消费品零售总额"))
+SHARE_OF = rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|比)",
+                  "X占GDP比重: GDP is the whole a share is taken of, not the indicator asked",
+                  ("第三产业增加值占GDP比重", "占地区生产总值的比重"), ("GDP比重",))
 DEFINES = rule("fact.defines", r"是指|指的是|分别是|包括|即|为[:：]|定位|打造成?|建成",
                "a sentence that defines or lists", ("“两轴”是指", "包括"), ("增长",))
 
