@@ -43,6 +43,7 @@ class StoreSettings(BaseSettings):
     max_chunks: int = Field(20000, ge=1, description="a document that chunks into more is refused")
     max_pages: int = Field(400, ge=1, description="a PDF with more pages is refused")
     ocr: bool = Field(True, description="read scanned PDF pages with OCR (the ocr extra); off: refuse them")
+    ingest_wait: float = Field(300.0, ge=0, description="seconds an ingest waits for another one to finish")
     # the OpenAI-compatible endpoint an ``openai:MODEL`` embedding talks to
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "QA_OPENAI_BASE_URL"))
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY",

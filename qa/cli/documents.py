@@ -25,6 +25,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{len(r.removed)} removed documents; {r.chunks} chunks and {r.statements} statements written, "
         f"{r.embedded} chunks embedded in {r.seconds:.1f}s → {settings.store.chroma_url or settings.store.chroma_dir}"
     )
+    if r.repaired:
+        print(f"qa ingest: repaired {len(r.repaired)} document(s) whose stored rows were missing: "
+              f"{', '.join(r.repaired)}", file=sys.stderr)
+    if r.stale_chunking:
+        print(f"qa ingest: warning: {len(r.stale_chunking)} document(s) not given here are still chunked with the "
+              f"earlier settings ({', '.join(r.stale_chunking[:5])}{' …' if len(r.stale_chunking) > 5 else ''}); "
+              "run `qa ingest` on their folders to re-chunk them", file=sys.stderr)
     for w in r.warnings:
         print(f"qa ingest: warning: {w}", file=sys.stderr)
     for reason in r.failed.values():

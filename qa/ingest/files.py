@@ -1,7 +1,7 @@
 """Which files to read and how: folders walked safely, text decoded, each file checked before anything is written.
 
-Every file is checked before the store is touched: a bad file stops the whole run with a one-line
-error naming it, so the store never holds half an ingest.
+Every file is checked before the store is touched: a bad file is refused with a one-line reason naming it,
+nothing is written for it, and the rest of the batch still goes in.
 """
 
 from __future__ import annotations
@@ -35,44 +35,61 @@ class SourceFile:
     doc: Document
 
 
-def collect(paths: list[Path]) -> list[Path]:
-    """Files to ingest: directories are walked; missing paths and empty folders are errors, and so is
-    anything read blindly would hang on or leak: FIFOs and devices, links leading out of a folder."""
+def collect(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """Files to ingest, and the ones refused with their one-line reason. Directories are walked; a missing path,
+    an empty or unreadable folder is an error of the whole run; a file that cannot be read blindly (a FIFO or
+    device, a link leading out of its folder, a name that is not UTF-8) is refused by name, and the rest of
+    the folder still goes in."""
+    from qa.ingest.identity import name_problem, printable
+
     files: list[Path] = []
+    failed: dict[str, str] = {}
+
+    def refuse(f: Path, why: str) -> None:
+        failed[printable(f)] = why
+
     for p in paths:
         if not p.exists():
-            raise IngestError(f"{p}: no such file or directory")
+            raise IngestError(f"{printable(p)}: no such file or directory")
         if p.is_dir():
             root = p.resolve()
 
             def unreadable(e: OSError) -> None:
-                raise IngestError(f"{e.filename}: cannot read this folder ({e.strerror})")
+                raise IngestError(f"{printable(e.filename)}: cannot read this folder ({e.strerror})")
 
             for _ in os.walk(p, onerror=unreadable):  # rglob skips folders it cannot read, silently
                 pass
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and (f.is_file() or f.is_symlink())
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
-                raise IngestError(f"{p}: no plan documents in this directory ({', '.join(sorted(SUFFIXES))})")
+                raise IngestError(f"{printable(p)}: no plan documents in this directory ({', '.join(sorted(SUFFIXES))})")
             for f in found:
                 target = f.resolve()
                 if not target.is_relative_to(root):
-                    raise IngestError(f"{f}: symbolic link to {target}, outside {p}; "
-                                      "give that file itself if you mean to ingest it")
-                _regular_file(f)
-            files.extend(found)
+                    refuse(f, f"{printable(f)}: symbolic link to {printable(target)}, outside {printable(p)}; "
+                              "give that file itself if you mean to ingest it")
+                    continue
+                why = name_problem(f) or _irregular(f)
+                if why:
+                    refuse(f, why)
+                    continue
+                files.append(f)
         elif p.suffix.lower() not in SUFFIXES:
-            raise IngestError(f"{p}: unsupported file type {p.suffix or '(none)'} "
-                              f"(expected {', '.join(sorted(SUFFIXES))})")
+            refuse(p, f"{printable(p)}: unsupported file type {p.suffix or '(none)'} "
+                      f"(expected {', '.join(sorted(SUFFIXES))})")
+        elif why := name_problem(p) or _irregular(p):
+            refuse(p, why)
         else:
-            _regular_file(p)
             files.append(p)
-    seen: dict[str, Path] = {}
-    for f in files:
-        other = seen.setdefault(f.stem, f)
-        if other != f and other.resolve() != f.resolve():
-            raise IngestError(f"{f}: same document id '{f.stem}' as {other}; rename one of them")
-    return list(dict.fromkeys(files))
+    return list(dict.fromkeys(files)), failed
+
+
+def _irregular(f: Path) -> str | None:
+    try:
+        _regular_file(f)
+    except IngestError as e:
+        return str(e)
+    return None
 
 
 def _regular_file(f: Path) -> None:
@@ -97,7 +114,8 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         raise IngestError(str(e)) from None
 
 
-def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True) -> SourceFile:
+def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True,
+                doc_id: str | None = None) -> SourceFile:
     """One file as a document: its canonical text (qa.formats: .txt/.md as decoded, PDF with its pages and
     OCR'd scans, .docx, HTML), cleaned, described; an IngestError names the file and the reason."""
     from qa.formats import FormatError, read_document
@@ -119,7 +137,7 @@ def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = Tru
     if len(_CJK.findall(cleaned.text)) < 20:
         raise IngestError(f"{path}: too little Chinese text to be a plan document")
     sha = hashlib.sha256(data).hexdigest()
-    doc = describe(path.stem, path.resolve(), cleaned, sha, enc)
+    doc = describe(doc_id or path.stem, path.resolve(), cleaned, sha, enc)
     doc.format = canon.format
     doc.pages = [(pg.number, pg.start, pg.end, pg.ocr) for pg in canon.pages]
     doc.ocr = canon.ocr

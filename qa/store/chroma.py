@@ -66,8 +66,12 @@ class Manifest(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict)  # doc_id -> live chunks
     statements: dict[str, int] = Field(default_factory=dict)  # doc_id -> live statements
     readers: dict[str, str] = Field(default_factory=dict)  # doc_id -> reader version of its live statements
-    chunking: str = ""
+    chunking: str = ""  # the chunking of the last ingest (of a document without its own entry)
+    chunkings: dict[str, str] = Field(default_factory=dict)  # doc_id -> the chunking its live version has
     embedding: str = ""
+
+    def chunking_of(self, doc_id: str) -> str:
+        return self.chunkings.get(doc_id, self.chunking)
 
     def live_keys(self) -> list[str]:
         return [f"{d}@{v}" for d, v in sorted(self.versions.items())]
@@ -380,6 +384,25 @@ class Store:
                 self._op(collection, "delete", ids=stale[i : i + PAGE])
             removed += len(stale)
         return removed
+
+    def broken_versions(self, manifest: Manifest) -> list[str]:
+        """Documents whose live version lacks rows the manifest promises (a crash or an old concurrent run
+        deleted them): ``qa ingest`` writes them again. Counting is cheap; each version is checked only
+        when the counts disagree."""
+        if not manifest.versions:
+            return []
+        if self.count() == sum(manifest.counts.values()) and self.count("texts") >= 2 * len(manifest.versions):
+            return []
+        out = []
+        for doc_id, version in sorted(manifest.versions.items()):
+            key = f"{doc_id}@{version}"
+            ids, _, _ = self._get_all("chunks", where={"key": key}, include=[])
+            blobs, metas, _ = self._get_all("texts", where={"doc_id": doc_id}, include=["metadatas"])
+            have = {(m["key"], m["blob"]) for m in metas}
+            skey = f"{key}+{manifest.readers.get(doc_id, '')}"
+            if len(ids) < manifest.counts.get(doc_id, 0) or (key, "t") not in have or (skey, "s") not in have:
+                out.append(doc_id)
+        return out
 
     def count(self, collection: str = "chunks") -> int:
         return self._op(collection, "count")

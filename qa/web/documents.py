@@ -66,6 +66,7 @@ def place(settings: Settings, uploads: list[Any]) -> list[Path]:
 def ingest_folder(settings: Settings, progress: Any = None) -> Iterator[str]:
     """Ingest the documents folder as `qa ingest` does, yielding one status line as it goes."""
     from qa.ingest import IngestError, ingest
+    from qa.store.chroma import StoreError
 
     folder = docs_folder(settings)
     yield f"⏳ 正在导入 {folder.name}/ …"
@@ -73,7 +74,7 @@ def ingest_folder(settings: Settings, progress: Any = None) -> Iterator[str]:
         progress(0.1, desc="读取并切分文档")
     try:
         r = ingest(settings, [folder])
-    except IngestError as e:
+    except (IngestError, StoreError) as e:
         yield f"⚠ {e}"
         return
     if progress is not None:
