@@ -104,6 +104,10 @@ def plans_in_scope(ask: Ask, docs: dict[str, Document], doc: str | None = None, 
     named = [d for d in pool if d.plan in ask.plans]
     if named:
         pool = named
+    firsts: dict[str, str] = {}
+    for d in sorted(pool, key=lambda d: d.id):  # the same plan under two names counts once
+        firsts.setdefault(d.sha256, d.id)
+    pool = [d for d in pool if firsts[d.sha256] == d.id]
     if len(pool) > 1 and ask.years:
         by_year = [d for d in pool if d.period_start and any(d.period_start - 5 <= y <= (d.period_end or 0)
                                                              for y in ask.years)]
