@@ -249,12 +249,12 @@ def test_read_source_errors_name_the_file(tmp_path):
 
     p = tmp_path / "plan.pdf"
     p.write_bytes(b"%PDF-1.4")  # a PDF is a supported type, but not this broken one
-    assert collect([p]) == [p]
+    assert collect([p]) == ([p], {})
     with pytest.raises(IngestError, match="plan.pdf"):
         read_source(p, 20)
     with pytest.raises(IngestError, match="nothing.txt"):
         collect([tmp_path / "nothing.txt"])
     odd = tmp_path / "plan.xls"
     odd.write_bytes(b"x")
-    with pytest.raises(IngestError, match="unsupported file type .xls"):
-        collect([odd])
+    files, failed = collect([odd, p])  # refused by name; the rest of the batch still goes in
+    assert files == [p] and "unsupported file type .xls" in failed[str(odd)]

@@ -91,14 +91,16 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
         note = f"{where}只给出了{what}的{ROLE_ZH.get(st.role, st.role)}（{have}），没有给出{asked}"
         return Decision(None, "other_role", note, shown, confidence=0.8)
     fitting = [c for c in about if c.role_ok]
-    if all(c.year_ok is False for c in fitting if c.year_ok is not None) and any(c.year_ok is False for c in fitting):
+    top = fitting[0]  # the nearest figure in the asked form: the first check it fails is the reason
+    st = top.statement
+    have = f"{st.text}（{st.year}年）" if st.year else st.text
+    if top.year_ok is False:
         years = "、".join(str(y) for y in ask.years_for(doc))
-        st = next(c for c in fitting if c.year_ok is False).statement
         note = f"{where}没有给出{what}{years}年的数字，只有{st.year}年的{st.text}"
         return Decision(None, "other_year", note, [c for c in fitting if c.year_ok is False][:3], confidence=0.85)
-    if any(c.kind_ok is False for c in fitting):
+    if top.kind_ok is False:
         want = KIND_ZH.get(ask.kind_for(doc) or "", "")
         note = f"{where}没有给出{what}的{want}，只有{KIND_ZH.get(st.kind or '', '')}{have}"
-        return Decision(None, "other_kind", note, shown, confidence=0.75)
+        return Decision(None, "other_kind", note, fitting[:3], confidence=0.75)
     note = f"{where}给出的{what}（{have}）单位与所问的不同"
-    return Decision(None, "other_unit", note, shown, confidence=0.7)
+    return Decision(None, "other_unit", note, fitting[:3], confidence=0.7)

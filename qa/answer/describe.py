@@ -50,7 +50,7 @@ COUNT = V.rule("q.count_items", r"(?:哪|这|那)?([两二三四五六七八九�
                ("多少个",))
 CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创)“[^”]{4,40}”")
-Q_AIM = V.rule("q.aim", r"定位|打造成|建成什么|建设成什么|发展成什么|总体目标|奋斗目标|口号|目标是什么|position|aim", "a question about "
+Q_AIM = V.rule("q.aim", r"定位|打造成|建成什么|建设成什么|发展成什么|总体目标|奋斗目标|口号|目标是什么|主题|主线|position|aim", "a question about "
                "what the plan wants the region to be", ("发展定位是什么", "要打造成什么"), ("有哪些产业",), re.I)
 ASK_GLUE = re.compile(r"主要|具体|分别|都|包括|包含|哪些|哪几[个种类样项方面]?|哪[一二三四五六七八九十两][个种类项]?|什么|啥|"
                       r"怎么|怎样|如何|是指|指的是|指|意思|含义|内容|说的|所说|常说|提到|提出|要求|按照|规划|纲要|十[一二三四]?五|"
@@ -111,7 +111,7 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         if t == ctx["target"]:
             score += 0.3
             after = s.text[s.text.find(t) + len(t):].lstrip("”\"」，, ")
-            if kind == "definition" and DEFINER.match(after):
+            if ctx["defines"] and DEFINER.match(after):
                 score += 0.6  # “两廊”，即…: the term and what it means
         else:
             score += 0.1
@@ -126,7 +126,7 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.3
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
-    if BOILERPLATE.search(s.text):
+    if BOILERPLATE.search(s.text) and not ctx["guiding"]:
         score -= 0.3
     if ctx["future"] and (V.SECTION_RECORD.search(s.section.split(" > ")[-1])
                           or sentence_kind(s.text, s.section) == "baseline" and not ctx["past"]):
@@ -142,7 +142,12 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     index = corpus.sentences
     plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", _without_places(ask)))
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
-    ctx = {"kind": kind, "terms": terms, "target": _target_term(q, terms), "want": bigrams(plain),
+    target = _target_term(q, terms)
+    # “一核两廊三区多点”格局里的“两廊”: the slogan around the term asked is context, not what is asked
+    around = frozenset().union(*(bigrams(t) for t in terms if t != target and target and target in t))
+    ctx = {"kind": kind, "terms": terms, "target": target, "want": bigrams(plain) - around,
+           "defines": kind == "definition" or bool(target and (Q_DEFINE.search(q) or re.search(r"指", q))),
+           "guiding": bool(re.search(r"指导思想|指导方针|基本原则", q)),
            "count": CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None,
            "ranks": {h.chunk.id: h.rank for h in hits}, "noun": nouns[-1][-2:] if nouns else None,
            "future": bool(re.search(r"要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),

@@ -70,12 +70,12 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
 def _completed_by_context(st: Statement, name: str, want: Indicator) -> bool:
     """A name that is the tail of the asked one, whose missing head the sentence printed just before it:
     口岸进出口货运量…，进出口贸易额32.8亿美元; 每千人拥有医生数、病床数4.8张."""
-    bare = _bare(name)
+    bare = BARE_GLUE.sub("", name)  # as printed: no alias written out, the names are compared as plans print them
     for n in [want.name, *want.aliases]:  # the names plans print, not the loose ones people ask by
-        b = _bare(n)
+        b = BARE_GLUE.sub("", n)
         if len(bare) >= 2 and bare in b and b != bare:
             missing = b.replace(bare, "", 1)
-            for ctx in (st.context[-40:], _bare(st.context[-40:])):
+            for ctx in (st.context[-40:], BARE_GLUE.sub("", st.context[-40:])):
                 at = ctx.rfind(missing) if len(missing) >= 2 else -1
                 tail = ctx[at + len(missing):] if at >= 0 else ""
                 # the missing words head a list whose later item this is (医生数、病床数), not a modifier of
@@ -97,10 +97,9 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
         if st_ind is not None and st_ind.nature == "rate" and any(n in st_ind.name or n in name for n in want.names):
             return 1.0, "ontology+share"
         share = V.SHARE_OF.search(st.label) or V.SHARE_OF.search(name)
-        if share:
-            subject = (st.label[: share.start()] if V.SHARE_OF.search(st.label) else name[: share.start()]) \
-                or st.context[-20:]
-            if any(n in subject or n in _bare(subject) for n in want.names):
+        if share:  # the share's subject, or the words just before it (第三产业…，2005年增加值占GDP比重仅为28%)
+            subject = (st.label[: share.start()] if V.SHARE_OF.search(st.label) else name[: share.start()])
+            if any(n in subject or n in _bare(subject) or n in st.context[-30:] for n in want.names):
                 return 1.0, "ontology+share"
     if _completed_by_context(st, name, want):
         return 0.9, "ontology+context"

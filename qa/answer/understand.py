@@ -44,8 +44,9 @@ Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:�
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
                              "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
-MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入多少|投资多少|多少资金|多少投资|多少经费|挣多少|赚多少",
-                     "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金"),
+MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
+                              r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少",
+                     "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少"),
                      ("多少人",))
 Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
                      "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
@@ -145,7 +146,7 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
         ask.trace.append(V.SHARE_OF.name)
     ask.core = _core(q, ask.places)
     ask.head = _head(q, ask.places) or ask.core
-    ask.role, ask.yearly = _role(q, ask.indicators)
+    ask.role, ask.yearly = _role(_asking_clause(q), ask.indicators)
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
         ask.kind_words = "baseline"
@@ -157,7 +158,10 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
             break
     else:
         m = V.Q_COUNT.search(q)
-        ask.unit_hint = m.group(1) if m else ("元" if MONEY_ASKED.search(q) else None)
+        if m and q[m.end():].startswith("百分点"):  # 多少个百分点 is a change in percentage points, not a count
+            m = None
+        money = MONEY_ASKED.search(q) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
+        ask.unit_hint = m.group(1) if m else ("元" if money else None)
     if re.search(r"超过|以上|至少|不少于|不低于|突破|高于", q):
         ask.qualifier = "floor"
     elif re.search(r"以内|以下|不超过|控制在|最多|上限|不高于", q):
@@ -196,6 +200,13 @@ def _head(q: str, places: PlaceReading) -> str:
         if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", core)) >= 2:
             return core
     return ""
+
+
+def _asking_clause(q: str) -> str:
+    """The clause that asks (holds 多少, 几 …): 考虑…带来的机械增长，人口规模预计达到多少 asks for a level."""
+    clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
+    asking = [c for c in clauses if ASK_WORD.search(c)]
+    return asking[-1] if len(clauses) > 1 and asking else q
 
 
 def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:

@@ -71,17 +71,17 @@ FIRST_PRIORITY = V.rule("summary.first_priority", r"重点发展|大力发展|�
                         ("重点开发开放试验区",))
 
 
-SUB_AREA = re.compile(r"(?:园区|贸易区|开发区|工业园|示范区|小区|功能区|集中区|产业园|新城)[^，。；]{0,12}(?:建设成为|建成|打造|成为)"
-                      r"|主体功能|功能定位|开发区域")
+SUB_AREA = re.compile(r"(?:园区|贸易区|开发区|工业园|示范区|小区|功能区|集中区|产业园|新城)[^，。；]{0,12}(?:建设成为|建成|打造|成为)")
 
 
 def _aim_score(u: Unit, region_words: tuple[str, ...], length: int = 0) -> float:
     """How surely a sentence states the whole plan's aim: a slogan, a positioning section, the region as its
     subject; a park's or a zone's aim (把…贸易区建设成为…) and 主体功能定位 are no plan's aim."""
-    from qa.retrieve.sentences import AIM
+    from qa.retrieve.sentences import AIM, NOT_AIM
 
     t = u.text.strip()
-    if not AIM.search(t) or BOILERPLATE.search(t) or CHALLENGE.search(t) or is_baseline_section(u.section):
+    if not AIM.search(t) or NOT_AIM.search(t) or BOILERPLATE.search(t) or CHALLENGE.search(t) \
+            or is_baseline_section(u.section):
         return 0.0
     score = 1.0 + (1.0 if SLOGAN.search(t) else 0.0)
     if any(POSITION_SECTION.search(heading_title(p)) for p in u.section.split(" > ")):

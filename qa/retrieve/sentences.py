@@ -16,7 +16,7 @@ from qa.figures import vocab as V
 from qa.models import Chunk, Citation
 
 AIM = V.rule("sentence.aim", r"定位|打造成|打造为|建设成为|建设成|建成为|发展成为|努力成为|奋力建设|成为.{2,20}(?:城市|中心|基地|区|之都|门户)"
-                             r"|总体目标|奋斗目标|目标定位|之都|新区",
+                             r"|总体目标|奋斗目标|目标定位|之都|新区|为主题|主题是|为主线",
              "a sentence that says what the plan wants the region to be (its positioning, its overall aim)",
              ("把双城建设成为哈尔滨的卫星城", "打造成为区域物流中心", "高品质食品工业之都"), ("加强基础设施建设",))
 BOILERPLATE = V.rule(
@@ -103,5 +103,10 @@ class SentenceIndex:
         return [x for x in self.by_doc.get(s.doc_id, []) if x.chunk.id == s.chunk.id and x.index > s.index]
 
 
+NOT_AIM = V.rule("sentence.not_aim", r"主体功能|功能定位|开发区域|功能区",
+                 "planning vocabulary that looks like an aim but names zoning (主体功能定位)",
+                 ("明确主体功能定位",), ("把我市建设成为晋东明珠城市",))
+
+
 def aim_cue(s: Sentence) -> bool:
-    return bool(AIM.search(s.text)) and not BOILERPLATE.search(s.text)
+    return bool(AIM.search(s.text)) and not BOILERPLATE.search(s.text) and not NOT_AIM.search(s.text)
