@@ -46,6 +46,11 @@ class Document(BaseModel):
         default_factory=list, description="a PDF's pages: (number, start, end, ocr) spans of the canonical text")
     ocr: bool = False
 
+    @property
+    def named(self) -> str:
+        """The region as a user reads it, or the file's id when no title page said which region (never None)."""
+        return self.region or f"{self.id}（地区不明）"
+
     def page_at(self, offset: int) -> tuple[int | None, bool]:
         """(page number, read by OCR) of a canonical-text offset; (None, False) for documents without pages."""
         for number, start, end, ocr in self.pages:

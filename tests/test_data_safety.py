@@ -248,3 +248,47 @@ def test_concurrent_cli_ingests_and_a_page_upload(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0], [p.stderr for p in procs]
     assert lines[-1].startswith("✓"), lines
     assert sorted(_regions(home).values()) == ["二连浩特市", "大庆市大同区", "阳泉市"]
+
+
+def _small_disk(path: Path, mb: int) -> bool:
+    path.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={mb}m", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_is_named_in_one_line(tmp_path: Path) -> None:
+    """Before: ask and search failed with Chroma's "Error sending backfill request to compactor"."""
+    disk = tmp_path / "disk"
+    if not _small_disk(disk, 60):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        home = disk / "home"
+        home.mkdir()
+        _copy(A, tmp_path / "docs" / f"{A}.txt")
+        assert run_qa(["ingest", "-q", str(tmp_path / "docs")], home).returncode == 0
+        with open(disk / "fill", "wb") as f:  # fill what is left
+            try:
+                while True:
+                    f.write(b"\0" * (1 << 20))
+            except OSError:
+                pass
+        for args in (["ask", "大同区到2010年地区生产总值计划达到多少？"], ["search", "地区生产总值"],
+                     ["ingest", "-q", str(tmp_path / "docs")]):
+            proc = run_qa(args, home)
+            lines = proc.stderr.strip().splitlines()
+            assert proc.returncode == 1 and len(lines) == 1, (args, proc.stderr)
+            assert "is full" in lines[0] and str(home / "chroma") in lines[0], lines
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_a_plan_of_unknown_region_is_never_called_none(tmp_path: Path) -> None:
+    """A scan without a title page has no region: messages name its file, never “None”."""
+    from qa.answer.scope import scope_problem
+    from qa.answer.understand import understand
+    from qa.models import Document
+
+    docs = {d: Document(id=d, path=f"{d}.txt", title="t", region=r, plan="十一五", sha256=d, chars=1)
+            for d, r in (("a", "阳泉市"), ("scan", None))}
+    problem = scope_problem(understand("阳泉市十一五的GDP目标", docs), docs, None, "scan", [])
+    assert problem and "None" not in problem[1] and "scan（地区不明）" in problem[1], problem

@@ -68,7 +68,7 @@ def _from_structure(sts: list[Statement], doc: Document, kind: str, sector: int)
     st = min(found, key=lambda s: (s.year != end, s.start))
     value = st.parts[sector]
     shown = format(value, "g")
-    return CrossRow(doc_id=doc.id, region=doc.region, plan=doc.plan, indicator=SECTORS[sector], value=value,
+    return CrossRow(doc_id=doc.id, region=doc.named, plan=doc.plan, indicator=SECTORS[sector], value=value,
                     unit="%", year=st.year, kind=kind, role="share",
                     text=f"{shown}%（三次产业结构 {st.raw}）", citation=st.citation())
 
@@ -93,7 +93,7 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
             if row is not None:
                 rows.append(row)
                 continue
-        rows.append(CrossRow(doc_id=d.id, region=d.region, plan=d.plan, role=role, kind=dkind,
+        rows.append(CrossRow(doc_id=d.id, region=d.named, plan=d.plan, role=role, kind=dkind,
                              value=st.value if st else None, unit=st.unit if st else None,
                              qualifier=st.qualifier if st else None, year=st.year if st else None,
                              text=st.text if st else "未提及", indicator=(st.name or st.label) if st else None,

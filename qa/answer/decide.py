@@ -61,7 +61,7 @@ def _what(ask: Ask, c: Candidate | None) -> str:
 
 def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     """Answer with the best candidate that agrees on indicator, role, year, kind and unit, or say why not."""
-    where = f"{doc.region or doc.id}{doc.plan or ''}规划" if doc else "规划"
+    where = f"{doc.named}{doc.plan or ''}规划" if doc else "规划"
     agreeing = [c for c in cands if c.agrees]
     if agreeing and agreeing[0].year_ok is None and ask.years_for(doc):
         # a figure of no known year answers a question about a year only if no closer figure is for another year

@@ -62,7 +62,7 @@ def _names_a_past_period(plan: str, docs: list[Document]) -> bool:
 def scope_problem(ask: Ask, docs: dict[str, Document], years_of: dict[str, set[int]] | None,
                   doc: str | None, unknown_english: list[str]) -> tuple[str, str] | None:
     """(reason code, the reason in the user's words) when no plan of the store can answer, else None."""
-    names = "、".join(sorted({d.region or d.id for d in docs.values()}))
+    names = "、".join(sorted({d.named for d in docs.values()}))
     if unknown_english and not ask.places.held:
         return "place_not_held", f"没有{unknown_english[0]}的规划（本库收录的地区：{names}）"
     problem = ask.places.problem(docs)
@@ -74,20 +74,20 @@ def scope_problem(ask: Ask, docs: dict[str, Document], years_of: dict[str, set[i
     if doc and held and all(not doc_matches(d.id, doc) for d in held):
         chosen = next((d for d in docs.values() if doc_matches(d.id, doc)), None)
         if chosen is not None:
-            return "doc_contradicts_region", f"问题问的是{held[0].region}，但 --doc {chosen.id} 是{chosen.region}的规划"
+            return "doc_contradicts_region", f"问题问的是{held[0].named}，但 --doc {chosen.id} 是{chosen.named}的规划"
     for p in dict.fromkeys(ask.plans):
         if p not in PLAN_PERIODS or not any(d.plan == p for d in docs.values()) and not _names_a_past_period(
                 p, held or list(docs.values())):
             plans = "、".join(sorted({d.plan for d in docs.values() if d.plan}))
             return "period_not_held", f"没有{p}规划（本库收录的规划期：{plans}）"
         if held and not any(d.plan == p for d in held) and not _names_a_past_period(p, held):
-            have = "、".join(f"{d.region}{d.plan}" for d in held)
-            return "period_not_held", f"没有{held[0].region}的{p}规划（本库只有 {have}）"
+            have = "、".join(f"{d.named}{d.plan or ''}" for d in held)
+            return "period_not_held", f"没有{held[0].named}的{p}规划（本库只有 {have}）"
     if ask.years and years_of is not None:
         pool = held or list(docs.values())
         covered = _years_covered(pool, years_of)
         if not any(y in covered for y in ask.years):
-            regions = "、".join(sorted({d.region or d.id for d in pool}))
+            regions = "、".join(sorted({d.named for d in pool}))
             return "year_not_held", f"没有规划给出{ask.years[0]}年的数字（{regions}）"
     return None
 

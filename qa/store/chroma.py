@@ -90,6 +90,7 @@ PAGE = 5000  # rows per get/delete call (Chroma 1.5's local reader fails above 3
 TEXT_PART = 100_000  # characters of canonical text per stored record
 BLOB_PART = 1_000_000  # characters of a compressed blob (statements, layout) per stored record
 UNIT_VECTOR_DIM = 384
+DISK_LOW = 64 * 1024 * 1024  # below this many free bytes a failing store is a full disk (QA_HOME's)
 
 
 def chunking_signature(settings: Settings) -> str:
@@ -165,7 +166,8 @@ class Store:
             raise
         except Exception as e:  # chromadb raises many types; the user needs one line
             self._client = None
-            raise StoreError(f"cannot open the Chroma store at {self.where}: {_one_line(e)}") from None
+            raise StoreError(self._disk_full() or f"cannot open the Chroma store at {self.where}: {_one_line(e)}") \
+                from None
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         if self._client is None:
@@ -186,7 +188,22 @@ class Store:
             except Exception as e:
                 first = e
         self._client = None
-        raise StoreError(f"Chroma store at {self.where} failed: {_one_line(first)}") from None
+        raise StoreError(self._disk_full() or f"Chroma store at {self.where} failed: {_one_line(first)}") from None
+
+    def _disk_full(self) -> str | None:
+        """The one line to say when the store's disk is full (Chroma's own error then speaks of a compactor)."""
+        if self.settings.store.chroma_url:
+            return None
+        import shutil
+
+        try:
+            free = shutil.disk_usage(self.settings.store.chroma_dir).free
+        except OSError:
+            return None
+        if free >= DISK_LOW:
+            return None
+        return (f"the disk holding the store at {self.settings.store.chroma_dir} is full ({free // 1024 // 1024} MB "
+                "free); free some space there and try again")
 
     def _op(self, collection: str, method: str, **kwargs: Any) -> Any:
         """Call a collection method, connecting first: the collections exist only after connect."""

@@ -83,7 +83,7 @@ class PlaceReading:
         """(reason code, the reason in the user's words) when the question is about a place no plan covers."""
         if self.held:
             return None
-        names = "、".join(sorted({d.region or d.id for d in docs.values()}))
+        names = "、".join(sorted({d.named for d in docs.values()}))
         if self.parents:
             place, children = self.parents[0]
             return ("place_parent", f"本库没有{place}的规划，只有其下辖的{'、'.join(children)}的规划，"
