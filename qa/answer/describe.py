@@ -22,7 +22,7 @@ from qa.answer.question import coverage
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.figures.prose import sentence_kind
-from qa.models import Answer, Citation, Document, Hit, ListItem, Statement
+from qa.models import Answer, Citation, Document, Hit, ListItem, Related, Statement
 from qa.retrieve.sentences import BOILERPLATE, Sentence, aim_cue, bigrams
 
 QUOTED = V.rule("fact.quoted_term", r"[“\"「]([^”\"」]{1,24})[”\"」]", "a term the question quotes",
@@ -56,6 +56,7 @@ ASK_GLUE = re.compile(r"主要|具体|分别|都|包括|包含|哪些|哪几[个
                       r"怎么|怎样|如何|是指|指的是|指|意思|含义|内容|说的|所说|常说|提到|提出|要求|按照|规划|纲要|十[一二三四]?五|"
                       r"期间|要|将|想|打响|重点|抓|推|的|了|是|有|在|和|与|及")
 MIN_SCORE = 0.3
+AIM_WORDS = re.compile(r"定位|定为|打造|建成|建设成|目标|主题|主线|口号")
 
 
 def _without_places(ask: Ask) -> str:
@@ -67,7 +68,10 @@ def _without_places(ask: Ask) -> str:
 
 
 def _enumerates(text: str, n: int) -> bool:
-    """The sentence lists exactly ``n`` items somewhere (轻纺、纸业、玉米; 做强中游，支撑上游，延伸下游)."""
+    """The sentence lists exactly ``n`` items somewhere (轻纺、纸业、玉米; 做强中游，支撑上游，延伸下游;
+    “酒乡”“乳城”“菜区”)."""
+    if any(len(re.findall(r"“[^”]{1,12}”", run)) == n for run in re.findall(r"(?:“[^”]{1,12}”[、，,]?){2,}", text)):
+        return True
     for seg in re.findall(r"“([^”]{2,80})”", text) + re.split(r"[：:；;。]", text):
         parts = [p for p in re.split(r"[、，,]", seg) if p.strip()]
         if len(parts) == n and all(len(p) <= 12 for p in parts):
@@ -102,11 +106,27 @@ def _target_term(q: str, terms: list[str]) -> str | None:
     return (max(before, key=q.rfind) if before else terms[-1]) if terms else None
 
 
+def _defines(s: Sentence, term: str, index) -> bool:  # noqa: ANN001
+    """The sentence says what the term is: the term followed by 即/是指/：…, or a list of as many items as the
+    term counts (“三区” … 经济开发区、临空经济区配套功能区、…), or it is followed by such a sentence."""
+    for x in [s, *index.neighbours(s)[:2]]:
+        at = x.text.find(term)
+        if at >= 0 and DEFINER.match(x.text[at + len(term):].lstrip("”\"」，, ")):
+            return True
+    n = CN_COUNT.get(term[0]) if term else None
+    return bool(n and _enumerates(s.text, n)) or s.text.count("、") >= 2 or "：" in s.text
+
+
+def _holds(text: str, term: str) -> bool:
+    """A short term (“2”, 一环) counts only where the plan quotes it; a longer one wherever it is printed."""
+    return f"“{term}”" in text or (len(term) > 2 and term in text)
+
+
 def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
     kind = ctx["kind"]
     score = index.match(ctx["want"], s)
     for t in ctx["terms"]:
-        if t not in s.text:
+        if not _holds(s.text, t):
             continue
         if t == ctx["target"]:
             score += 0.3
@@ -120,6 +140,8 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.1 if LIST_CUE.search(s.text) else 0.0
         if ctx["noun"] and s.text.count(ctx["noun"]) >= 2:
             score += 0.2  # …基地、…基地、…基地: the items share the noun the question names
+    if ctx["noun"] and ctx["noun"] in s.text:
+        score += 0.1
     if kind == "aim" and aim_cue(s):
         score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
     if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
@@ -141,12 +163,14 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     terms = _terms(q)
     index = corpus.sentences
     plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", _without_places(ask)))
+    if kind == "aim":  # 被定位为什么: the aim words are what the sentence must be, not words it must share
+        plain = AIM_WORDS.sub(" ", plain)
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
     target = _target_term(q, terms)
     # “一核两廊三区多点”格局里的“两廊”: the slogan around the term asked is context, not what is asked
     around = frozenset().union(*(bigrams(t) for t in terms if t != target and target and target in t))
     ctx = {"kind": kind, "terms": terms, "target": target, "want": bigrams(plain) - around,
-           "defines": kind == "definition" or bool(target and (Q_DEFINE.search(q) or re.search(r"指", q))),
+           "defines": bool(target),  # a question about a quoted term wants the sentence that says what it is
            "guiding": bool(re.search(r"指导思想|指导方针|基本原则", q)),
            "count": CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None,
            "ranks": {h.chunk.id: h.rank for h in hits}, "noun": nouns[-1][-2:] if nouns else None,
@@ -158,12 +182,24 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
             score = _score(s, index, ctx)
             if best is None or score > best[0]:
                 best = (score, s)
+    pool = [s for d in plans for s in index.by_doc.get(d.id, [])]
+    if target and not any(_holds(s.text, target) for s in pool):
+        where = "、".join(d.named for d in plans)
+        a = Answer.abstain(q, "extractive", note=f"{where}的规划里没有“{target}”这个说法")
+        a.reason, a.confidence = "no_term", 0.9
+        return a
     if best is None or best[0] < MIN_SCORE:
         a = Answer.abstain(q, "extractive", note="规划中没有回答这个问题的段落")
         a.reason = "no_passage"
         a.confidence = round(1.0 - (best[0] if best else 0.0) / 2, 3)
         return a
     score, s = best
+    if kind == "definition" and target and not _defines(s, target, index):
+        a = Answer.abstain(q, "extractive", note=f"规划提到了“{target}”，但没有说明它指什么")
+        a.reason, a.confidence = "no_definition", 0.7
+        a.related = [Related(text=s.text.strip()[:120], label=target, citation=s.citation(),
+                             why="不是答案：规划只提到这个说法，没有解释")]
+        return a
     last = s
     following = index.neighbours(s)
     if kind == "definition" and s.text.rstrip()[-1:] in ":：":

@@ -15,13 +15,15 @@ from qa.models import PLAN_PERIODS, Document
 from qa.retrieve.scope import doc_matches
 from qa.text.places import region_aliases
 
-SUFFIX = r"(?:特别行政区|自治区|自治州|自治县|地区|新区|省|市|县|区|旗|盟|州)"
+# a place the gazetteer does not list: only the suffixes of cities, counties and provinces (X区 names zones as
+# often as districts: 中心商贸区, 临空经济区, 一核两廊三区)
+SUFFIX = r"(?:特别行政区|自治区|自治州|自治县|省|市|县|旗|盟|州)"
 PLACE = V.rule(
     "scope.place",
     rf"(?:^|(?<=[，,、和与及对比在的？?：:\s（(“]))(?P<place>[\u4e00-\u9fff]{{1,8}}?{SUFFIX})"
     r"(?!场|民|政|容|域|位|划|内|外|级|委|属|长|中心|直|府|情|志|属|份|里)(?=[\u4e00-\u9fff\d“（(，,的]|$)",
-    "a place named in a question (火星市到2010年…, 对比阳泉市和大同区…), not 市场 or 区域",
-    ("火星市到2010年地区生产总值", "对比阳泉市和大同区的目标"), ("生产总值是多少", "物业管理市场化运作率"))
+    "a place named in a question (火星市到2010年…, 对比阳泉市和火星县…), not 市场, 区域 or a zone (商贸区)",
+    ("火星市到2010年地区生产总值", "对比阳泉市和火星县的目标"), ("生产总值是多少", "物业管理市场化运作率", "优化中心商贸区"))
 # characters a place name does not hold
 NOT_IN_PLACES = set("的与及是在有为到年期规划目标少什么哪要计实现运作率值")  # not 和(和田) 长(长沙) 达(达州)
 # words that end like a place but name none

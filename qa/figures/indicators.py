@@ -117,7 +117,11 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:target(?:ed|s)?|planned|plans?|goal|aim(?:ed)?|expected|projected)\b", "目标"),
     (r"\bactual\b|\bachieved\b|\breached\b", "实现了"),
     (r"\b(?:by|in|for|until|of) (?=(?:19|20)\d\d)", "到"),
-    (r"\bhow (?:much|many|high|large|big)\b|\bwhat (?:was|is|will be|were|are)\b|\bwhat\b", "多少"),
+    (r"\bhow (?:much|many|high|large|big)\b", "多少"),
+    (r"\bwhat (?:percentage|proportion|share|rate|level|value|figure|amount|number)\b", "多少"),
+    (r"\bwhich\b|\bwhat (?:are|were)\b", "哪些"),
+    (r"\bwhat (?:does|do)\b.*\bmean\b|\bwhat is meant by\b", "是指什么"),
+    (r"\bwhat\b", "什么"),
 ]
 
 
