@@ -146,7 +146,7 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
         ask.trace.append(V.SHARE_OF.name)
     ask.core = _core(q, ask.places)
     ask.head = _head(q, ask.places) or ask.core
-    ask.role, ask.yearly = _role(_asking_clause(q), ask.indicators)
+    ask.role, ask.yearly = _role(_indicator_clause(q, ask.indicators), ask.indicators)
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
         ask.kind_words = "baseline"
@@ -202,11 +202,15 @@ def _head(q: str, places: PlaceReading) -> str:
     return ""
 
 
-def _asking_clause(q: str) -> str:
-    """The clause that asks (holds 多少, 几 …): 考虑…带来的机械增长，人口规模预计达到多少 asks for a level."""
+def _indicator_clause(q: str, indicators: list[Indicator]) -> str:
+    """The clause that names the asked indicator says what form of it is asked: 考虑…带来的机械增长，人口规模预计
+    达到多少 asks for a level; 社会消费品零售总额年均增长目标，哪个规划最高 for a growth rate."""
     clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
-    asking = [c for c in clauses if ASK_WORD.search(c)]
-    return asking[-1] if len(clauses) > 1 and asking else q
+    if len(clauses) < 2 or not indicators:
+        return q
+    names = indicators[0].names
+    holding = [c for c in clauses if any(n in c.replace("的", "") for n in names)]
+    return holding[0] if holding else q
 
 
 def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:

@@ -119,7 +119,7 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:by|in|for|until|of) (?=(?:19|20)\d\d)", "到"),
     (r"\bhow (?:much|many|high|large|big)\b", "多少"),
     (r"\bwhat (?:percentage|proportion|share|rate|level|value|figure|amount|number)\b", "多少"),
-    (r"\bwhich\b|\bwhat (?:are|were)\b", "哪些"),
+    (r"\bwhich\b", "哪些"),
     (r"\bwhat (?:does|do)\b.*\bmean\b|\bwhat is meant by\b", "是指什么"),
     (r"\bwhat\b", "什么"),
 ]

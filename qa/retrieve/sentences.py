@@ -98,6 +98,15 @@ class SentenceIndex:
         total = sum(idf.get(g, top) for g in want)
         return sum(idf.get(g, top) for g in want & s.grams) / total if total else 0.0
 
+    def of_chunk(self, chunk_id: str) -> list[Sentence]:
+        """The sentences a chunk holds first (a sentence carried into the next chunk is its first chunk's)."""
+        if not hasattr(self, "_by_chunk"):
+            self._by_chunk: dict[str, list[Sentence]] = {}
+            for sents in self.by_doc.values():
+                for x in sents:
+                    self._by_chunk.setdefault(x.chunk.id, []).append(x)
+        return self._by_chunk.get(chunk_id, [])
+
     def neighbours(self, s: Sentence) -> list[Sentence]:
         """The sentences of the same chunk after ``s`` (what a definition ending in a colon lists)."""
         return [x for x in self.by_doc.get(s.doc_id, []) if x.chunk.id == s.chunk.id and x.index > s.index]

@@ -131,7 +131,7 @@ def read_places(text: str, docs: dict[str, Document]) -> PlaceReading:
 
 
 EN_PLACE = re.compile(
-    r"\b(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:'s)?\s+(?P<kind>(?i:district|city|county|prefecture|province|"
+    r"\b(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?|[a-z]{3,})(?:'s)?\s+(?P<kind>(?i:district|city|county|prefecture|province|"
     r"banner|league|region|municipality))\b|\b(?:in|of|for|at)\s+(?P<place2>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)\b"
     r"|\b(?P<place3>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)'s\b|\b(?P<place4>[A-Z][a-z]{3,}(?:[ -]?[A-Z][a-z]+)?)\b")
 EN_NOT_PLACES = frozenset({"The", "China", "Chinese", "Plan", "Five", "Year", "What", "How", "Which", "When", "Where",
@@ -140,6 +140,8 @@ EN_NOT_PLACES = frozenset({"The", "China", "Chinese", "Plan", "Five", "Year", "W
                            "Per", "Urban", "Rural", "Gross", "Regional", "Local", "National", "Eleventh", "Twelfth",
                            "Fourteenth", "Thirteenth", "Tenth", "Fifteenth", "Period", "Plan's", "District", "City",
                            "County", "Province", "Region", "Mongolia", "Inner", "Russia", "Beijing-Tianjin"})
+EN_NOT_PLACES_LOWER = frozenset({"the", "this", "that", "which", "what", "each", "every", "rural", "urban", "central",
+                                 "whole", "entire", "industrial", "new", "development", "economic", "per", "same"})
 EN_SUFFIX = {"district": "区", "city": "市", "county": "县", "prefecture": "州", "province": "省", "banner": "旗",
              "league": "盟", "region": "区", "municipality": "市"}
 
@@ -177,9 +179,10 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
     out = text
     for m in EN_PLACE.finditer(text):
         name = next(g for g in (m.group("place"), m.group("place2"), m.group("place3"), m.group("place4")) if g)
-        if name in EN_NOT_PLACES or name.split()[0] in EN_NOT_PLACES:
+        if name in EN_NOT_PLACES or name.split()[0] in EN_NOT_PLACES or name.lower() in EN_NOT_PLACES_LOWER:
             continue
         kind = (m.group("kind") or "").lower()
+        name = re.sub(r"^(?:In|Of|For|At|The|And|To|By|From|With)\s+", "", name)  # "In Datong District"
         words = name.split()
         if len(words) > 1 and words[-1].lower() in EN_SUFFIX:  # "of Datong District": the kind came with the name
             kind, name = words[-1].lower(), " ".join(words[:-1])
