@@ -31,9 +31,10 @@ WHY = {"role": "不是答案：形式不同（总量、增速、比重）", "yea
 
 def read(question: str, docs: dict[str, Document], settings: Settings | None = None) -> tuple[Ask, list[str]]:
     """The question as the engine reads it (English place names in Chinese), and English places no division has."""
-    text, unknown = english_places(question, docs)
+    text, unknown, spelled = english_places(question, docs)
     ask = understand(text, docs)
     ask.thesaurus = settings.answer.thesaurus if settings is not None else True
+    ask.spelled = spelled
     return ask, unknown
 
 

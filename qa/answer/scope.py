@@ -69,7 +69,10 @@ def scope_problem(ask: Ask, docs: dict[str, Document], years_of: dict[str, set[i
         return "place_not_held", f"没有{unknown_english[0]}的规划（本库收录的地区：{names}）"
     problem = ask.places.problem(docs)
     if problem:
-        return problem
+        note = problem[1]
+        for zh, en in ask.spelled.items():  # 没有上海市（Shanghai）的规划: in the words the user wrote too
+            note = note.replace(f"没有{zh}", f"没有{zh}（{en}）", 1)
+        return problem[0], note
     if not ask.places.held and (unlisted := _unlisted_places(ask.text)):
         return "place_not_held", f"没有{unlisted[0]}的规划（本库收录的地区：{names}）"
     held = [docs[i] for i in ask.places.held if i in docs]

@@ -75,6 +75,7 @@ class Ask:
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
     thesaurus: bool = True  # words the ontology does not know are also compared through 同义词词林
+    spelled: dict[str, str] = field(default_factory=dict)  # a place written in Chinese → as the question spelled it
     trace: list[str] = field(default_factory=list)
 
     def kind_for(self, doc: Document | None) -> str | None:

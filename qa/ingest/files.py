@@ -114,8 +114,7 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         raise IngestError(str(e)) from None
 
 
-def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True,
-                doc_id: str | None = None) -> SourceFile:
+def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True) -> SourceFile:
     """One file as a document: its canonical text (qa.formats: .txt/.md as decoded, PDF with its pages and
     OCR'd scans, .docx, HTML), cleaned, described; an IngestError names the file and the reason."""
     from qa.formats import FormatError, read_document
@@ -137,7 +136,7 @@ def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = Tru
     if len(_CJK.findall(cleaned.text)) < 20:
         raise IngestError(f"{path}: too little Chinese text to be a plan document")
     sha = hashlib.sha256(data).hexdigest()
-    doc = describe(doc_id or path.stem, path.resolve(), cleaned, sha, enc)
+    doc = describe(path.stem, path.resolve(), cleaned, sha, enc)
     doc.format = canon.format
     doc.pages = [(pg.number, pg.start, pg.end, pg.ocr) for pg in canon.pages]
     doc.ocr = canon.ocr

@@ -2,9 +2,10 @@
 
 Official downloads are often all called 规划纲要.pdf; a plan moved to another folder is still the same plan.
 So a file the store already holds (same resolved path) keeps its id; a new file takes its stem, unless
-that stem already names another file that still exists (in the store, or earlier in this batch), in
-which case it takes ``stem-XXXXXX`` (six hex digits of its resolved path). A stem whose file is gone is
-taken over: the plan was moved. A file name that is not valid text (GBK or Windows-1252 bytes from a
+that stem already names another plan (another region or period) whose file still exists, in the store or
+earlier in this batch: then it takes ``stem-XXXXXX`` (six hex digits of its resolved path). A stem whose
+file is gone is taken over (the plan was moved), and so is one of the same region and period (the same
+plan copied elsewhere, or a newer download of it). A file name that is not valid text (GBK or Windows-1252 bytes from a
 Windows archive) is refused by name, with the name it probably means.
 """
 
@@ -39,21 +40,25 @@ def name_problem(path: Path) -> str | None:
     return None
 
 
-def assign_ids(files: list[Path], held: dict[str, Document]) -> dict[Path, str]:
-    """Each file's document id (see the module's docstring)."""
+def assign_ids(docs: list[Document], held: dict[str, Document]) -> list[str]:
+    """Each read document's id, in order (see the module's docstring). A stem whose file still exists names
+    another plan only if that plan is another region or period: the same plan copied or re-downloaded to
+    another folder is the same document, updated."""
     by_path = {str(Path(d.path).resolve()): doc_id for doc_id, d in held.items()}
-    owner = {doc_id: str(Path(d.path).resolve()) for doc_id, d in held.items()}
-    out: dict[Path, str] = {}
-    for f in files:
-        real = str(f.resolve())
+    owner = {doc_id: d for doc_id, d in held.items()}
+    out: list[str] = []
+    for doc in docs:
+        real = str(Path(doc.path).resolve())
         if real in by_path:
-            out[f] = by_path[real]
+            out.append(by_path[real])
             continue
-        doc_id = f.stem
+        stem = Path(doc.path).stem
+        doc_id = stem
         other = owner.get(doc_id)
-        if other is not None and other != real and Path(other).exists():
-            doc_id = f"{f.stem}-{hashlib.sha1(real.encode()).hexdigest()[:6]}"
-        owner[doc_id] = real
+        if other is not None and str(Path(other.path).resolve()) != real and Path(other.path).exists() \
+                and not (other.region and (other.region, other.plan) == (doc.region, doc.plan)):
+            doc_id = f"{stem}-{hashlib.sha1(real.encode()).hexdigest()[:6]}"
+        owner[doc_id] = doc
         by_path[real] = doc_id
-        out[f] = doc_id
+        out.append(doc_id)
     return out

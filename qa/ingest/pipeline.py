@@ -42,16 +42,16 @@ def _read_all(settings: Settings, paths: list[Path], held: dict) -> tuple[list[S
     from qa.ingest.identity import assign_ids, printable
 
     files, failed = collect(paths)
-    ids = assign_ids(files, held)
     sources: list[SourceFile] = []
     for f in files:  # a bad document is reported and skipped: the rest of the batch still goes in
         try:
-            sources.append(read_source(f, settings.store.max_file_mb, settings.store.max_pages, settings.store.ocr,
-                                       doc_id=ids[f]))
+            sources.append(read_source(f, settings.store.max_file_mb, settings.store.max_pages, settings.store.ocr))
         except IngestError as e:
             failed[printable(f)] = str(e)
         except OSError as e:
             failed[printable(f)] = f"{printable(f)}: cannot read ({e.strerror or e})"
+    for s, doc_id in zip(sources, assign_ids([s.doc for s in sources], held), strict=True):
+        s.doc.id = doc_id
     if failed and not sources:
         raise IngestError(next(iter(failed.values())) if len(failed) == 1 else
                           f"{len(failed)} files could not be read; first: {next(iter(failed.values()))}")

@@ -132,7 +132,8 @@ def read_places(text: str, docs: dict[str, Document]) -> PlaceReading:
 
 EN_PLACE = re.compile(
     r"\b(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?|[a-z]{3,})(?:'s)?\s+(?P<kind>(?i:district|city|county|prefecture|province|"
-    r"banner|league|region|municipality))\b|\b(?:in|of|for|at)\s+(?P<place2>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)\b"
+    r"banner|league|region|municipality))\b|\b(?:in|of|for|at)\s+(?P<place2>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)"
+    r"(?:\s+(?P<kind2>(?i:district|city|county|prefecture|province|banner|league|region|municipality)))?\b"
     r"|\b(?P<place3>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)'s\b|\b(?P<place4>[A-Z][a-z]{3,}(?:[ -]?[A-Z][a-z]+)?)\b")
 EN_NOT_PLACES = frozenset({"The", "China", "Chinese", "Plan", "Five", "Year", "What", "How", "Which", "When", "Where",
                            "Does", "Did", "Will", "Was", "Were", "Are", "Is", "According", "Under", "During", "Between",
@@ -162,12 +163,13 @@ def _near(key: str, held: dict[str, str], least: float) -> str | None:
     return best[1] if best[0] >= least else None
 
 
-def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]]:
+def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str], dict[str, str]]:
     """An English question with the place names it spells in pinyin written in Chinese (Datong district →
     大同区, Daqing → 大庆市, Shanxi Province → 山西省), and the capitalised place names (X city/district …) that
-    are no division at all (Mars City). Held plans' short forms are tried first."""
+    are no division at all (Mars City), and the names it wrote as they were spelled (上海市 → Shanghai). Held plans'
+    short forms are tried first."""
     if not re.search(r"[A-Za-z]{3,}", text):
-        return text, []
+        return text, [], {}
     held: dict[str, str] = {}
     for d in docs.values():
         for a in region_aliases(d.region):
@@ -176,12 +178,13 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
                 held.setdefault(_pinyin(stem), a)
     by_pinyin = gazetteer().by_pinyin
     unknown: list[str] = []
+    named: dict[str, str] = {}
     out = text
     for m in EN_PLACE.finditer(text):
         name = next(g for g in (m.group("place"), m.group("place2"), m.group("place3"), m.group("place4")) if g)
         if name in EN_NOT_PLACES or name.split()[0] in EN_NOT_PLACES or name.lower() in EN_NOT_PLACES_LOWER:
             continue
-        kind = (m.group("kind") or "").lower()
+        kind = (m.group("kind") or m.group("kind2") or "").lower()
         name = re.sub(r"^(?:In|Of|For|At|The|And|To|By|From|With)\s+", "", name)  # "In Datong District"
         words = name.split()
         if len(words) > 1 and words[-1].lower() in EN_SUFFIX:  # "of Datong District": the kind came with the name
@@ -190,8 +193,9 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
         zh = held.get(key) or (by_pinyin[key][0].name if key in by_pinyin else None) or _near(key, held, 0.64) \
             or _near(key, {k: v[0].name for k, v in by_pinyin.items()}, 0.8)
         if zh is not None:
+            named[zh] = name
             out = re.sub(rf"\b{re.escape(name)}(?:\s+(?i:{kind}))?\b" if kind else rf"\b{re.escape(name)}\b", zh, out,
                          count=1)
         elif kind:
             unknown.append(f"{name} {kind}")
-    return out, unknown
+    return out, unknown, named
