@@ -81,13 +81,13 @@ def scope_problem(ask: Ask, docs: dict[str, Document], years_of: dict[str, set[i
         if chosen is not None:
             return "doc_contradicts_region", f"问题问的是{held[0].named}，但 --doc {chosen.id} 是{chosen.named}的规划"
     for p in dict.fromkeys(ask.plans):
+        if held and not any(d.plan == p for d in held) and not _names_a_past_period(p, held):
+            have = "、".join(f"{d.named}{d.plan or ''}" for d in held)
+            return "period_not_held", f"没有{held[0].named}的{p}规划（本库只有 {have}）"
         if p not in PLAN_PERIODS or not any(d.plan == p for d in docs.values()) and not _names_a_past_period(
                 p, held or list(docs.values())):
             plans = "、".join(sorted({d.plan for d in docs.values() if d.plan}))
             return "period_not_held", f"没有{p}规划（本库收录的规划期：{plans}）"
-        if held and not any(d.plan == p for d in held) and not _names_a_past_period(p, held):
-            have = "、".join(f"{d.named}{d.plan or ''}" for d in held)
-            return "period_not_held", f"没有{held[0].named}的{p}规划（本库只有 {have}）"
     if ask.years and years_of is not None:
         pool = held or list(docs.values())
         covered = _years_covered(pool, years_of)
