@@ -98,7 +98,12 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     if top.year_ok is False:
         years = "、".join(str(y) for y in ask.years_for(doc))
         note = f"{where}没有给出{what}{years}年的数字，只有{st.year}年的{st.text}"
-        return Decision(None, "other_year", note, [c for c in fitting if c.year_ok is False][:3], confidence=0.85)
+        other_form = next((c for c in about if c.year_ok and not c.role_ok), None)
+        if other_form is not None:  # 2025年 only as a growth rate: say so too
+            o = other_form.statement
+            note += f"；{years}年只给出了{ROLE_ZH.get(o.role, o.role)}（{o.text}）"
+        shown = [c for c in fitting if c.year_ok is False][:2] + ([other_form] if other_form else [])
+        return Decision(None, "other_year", note, shown, confidence=0.85)
     if top.kind_ok is False:
         want = KIND_ZH.get(ask.kind_for(doc) or "", "")
         note = f"{where}没有给出{what}的{want}，只有{KIND_ZH.get(st.kind or '', '')}{have}"

@@ -1,0 +1,116 @@
+"""Reading questions from domain data, and deciding by named reasons (issue 19), on the real seeds.
+
+Places come from the gazetteer (a real place no plan covers is told apart from a phrase; a parent city is
+never answered with its district's plan), short forms are derived by rule, a named year is a hard constraint,
+a question asks for a number only when it says so, a single-plan answer is the cross-plan lookup restricted
+to one plan, and every abstention names its reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qa.answer import answer_question
+from qa.answer.understand import understand
+from qa.models import Document
+from qa.text.places import read_places, region_aliases
+from tests.conftest import DOC
+
+
+def _docs() -> dict[str, Document]:
+    regions = {"000": "大庆市大同区", "001": "克拉玛依区", "002": "二连浩特市", "003": "阳泉市", "004": "哈尔滨市双城区"}
+    plans = {"000": "十一五", "001": "十一五", "002": "十二五", "003": "十一五", "004": "十四五"}
+    return {DOC[k]: Document(id=DOC[k], path=f"{DOC[k]}.txt", title="t", region=r, plan=plans[k], sha256=k, chars=1)
+            for k, r in regions.items()}
+
+
+@pytest.mark.parametrize("region, short", [
+    ("克拉玛依区", "克区"), ("二连浩特市", "二连"), ("阳泉市", "阳泉"), ("哈尔滨市双城区", "双城"), ("大庆市大同区", "大同"),
+])
+def test_short_forms_are_derived_by_rule(region: str, short: str) -> None:
+    assert short in region_aliases(region)
+
+
+@pytest.mark.parametrize("question, held, parents, unknown", [
+    ("克区十一五期间万元GDP能耗要降多少？", ["001"], [], []),
+    ("双城“一核两廊三区多点”格局里的“两廊”是指什么？", ["004"], [], []),
+    ("大庆市到2010年地区生产总值要达到多少？", [], ["大庆市"], []),
+    ("黑龙江省十四五GDP增长多少？", [], ["黑龙江省"], []),
+    ("桃源县2010年GDP目标是多少？", [], [], ["桃源县"]),
+    ("大同市2010年GDP目标是多少？", [], [], ["大同市"]),  # 山西's 大同市 is not 大庆市大同区
+    ("双城跟吉林省哪个地方共建示范区？", ["004"], [], ["吉林省"]),
+])
+def test_places_are_read_against_the_gazetteer(question: str, held: list[str], parents: list[str],
+                                               unknown: list[str]) -> None:
+    got = read_places(question, _docs())
+    assert sorted(d[:3] for d in got.held) == held
+    assert [p for p, _ in got.parents] == parents and got.unknown == unknown
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("阳泉十一五GDP目标是啥？", "number"), ("双城区GDP增速", "number"), ("二连浩特人均公共绿地面积要达到几平方米？", "number"),
+    ("克区发展畜牧业，牛主要养哪些品种？", "describe"), ("双城区十四五要打造的城市定位是什么？", "describe"),
+    ("“两廊”是指什么？", "describe"), ("二连浩特要构建的国际经济合作走廊是怎么连的？", "describe"),
+    ("二连浩特十二五末三次产业结构要调整成什么比例？", "ratio"),
+])
+def test_a_number_is_asked_only_when_the_question_says_so(question: str, kind: str) -> None:
+    assert understand(question, _docs()).answer_type == kind
+
+
+@pytest.mark.parametrize("question, role", [
+    ("双城区十四五GDP每年打算增长多少？", "growth"), ("阳泉十一五万元GDP综合能耗到期末一共要降多少？", "change"),
+    ("到2010年阳泉第三产业增加值占GDP的比重要达到多少？", "share"), ("二连浩特十二五期末GDP要达到多少？", "level"),
+    ("考虑石油石化发展带来的机械增长，克拉玛依区2010年辖区人口规模预计达到多少？", "level"),
+])
+def test_the_role_asked_for(question: str, role: str) -> None:
+    assert understand(question, _docs()).role == role
+
+
+@pytest.fixture(scope="module")
+def ask(ready_store: Any) -> Any:
+    from qa.retrieve.retriever import Retriever
+
+    retriever = Retriever(ready_store)
+    return lambda q, **kw: answer_question(q, ready_store, retriever=retriever, **kw)
+
+
+@pytest.mark.parametrize("question, value", [
+    ("阳泉十一五规划里，到2010年GDP要达到多少？", 320), ("二连浩特十二五末地区生产总值要做到多少亿？", 143),
+    ("克拉玛依区到2010年生产总值预计能做到多少？", 170), ("克区十一五期间万元GDP能耗要比十五末降多少？", 20),
+    ("双城区主要指标表里，2025年国家高新技术企业要达到多少户？", 30),
+])
+def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
+    a = ask(question)
+    assert not a.abstained and a.value == value, (a.text, a.note, a.trace)
+
+
+@pytest.mark.parametrize("question, reason, named", [
+    ("大同区2007年农民人均纯收入要达到多少？", "other_year", "2007"),
+    ("大庆市到2010年地区生产总值要达到多少？", "place_parent", "大庆市"),
+    ("桃源县2010年地区生产总值目标是多少？", "place_not_held", "桃源县"),
+    ("阳泉市十四五期间地区生产总值年均增长目标是多少？", "period_not_held", "十四五"),
+    ("克拉玛依区高中阶段毛入学率要达到多少？", "no_figure", "高中阶段毛入学率"),
+    ("双城区2025年地区生产总值要达到多少亿元？", "other_year", "增速"),  # 2020's level, and 2025 only as growth
+    ("二连浩特十二五期间社会消费品零售总额占GDP比重是多少？", "other_role", "比重"),
+])
+def test_every_abstention_names_a_reason_the_user_can_check(ask: Any, question: str, reason: str, named: str) -> None:
+    a = ask(question)
+    assert a.abstained and a.reason == reason, (a.reason, a.note, a.value)
+    assert named in (a.note or ""), a.note
+
+
+def test_a_named_year_is_a_hard_constraint_and_the_nearest_figure_is_shown(ask: Any) -> None:
+    a = ask("大同区2007年农民人均纯收入要达到多少？")
+    assert a.abstained and a.related and all(r.year != 2007 for r in a.related)
+    assert any(r.text == "5000元" and r.why.startswith("不是答案") for r in a.related)
+
+
+def test_one_plan_and_many_never_disagree(ask: Any) -> None:
+    """Each cell of an all-plans table is what the single-plan question answers for that plan."""
+    table = ask("各规划的地区生产总值年均增长目标分别是多少？")
+    assert len([r for r in table.table if r.value is not None]) >= 4
+    for row in table.table:
+        single = ask("地区生产总值年均增长目标是多少？", doc=row.doc_id)
+        assert (single.value if not single.abstained else None) == row.value, (row.region, single.text, row.text)
