@@ -168,7 +168,7 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
     大同区, Daqing → 大庆市, Shanxi Province → 山西省), and the capitalised place names (X city/district …) that
     are no division at all (Mars City), and the names it wrote as they were spelled (上海市 → Shanghai). Held plans'
     short forms are tried first."""
-    if not re.search(r"[A-Za-z]{3,}", text):
+    if not re.search(r"[A-Za-z][a-z]{2,}", text):  # GDP, CPI in a Chinese question spell no place
         return text, [], {}
     held: dict[str, str] = {}
     for d in docs.values():
