@@ -24,6 +24,24 @@ _INDUSTRY_SENT = re.compile(
     r"(?=[，。；、和及与,]|$)"
 )
 _INDUSTRY_LIST = re.compile(r"以(?P<list>[\u4e00-\u9fff、“”]{2,60}?)为(?:主导|支柱|支撑)")
+# 重点发展A、B、C等(特色)产业 / 发展A、B、C六大产业: an enumeration of what the plan develops
+_INDUSTRY_ENUM = re.compile(
+    r"(?:重点|优先|大力|着力|加快)(?:发展|培育|壮大)(?P<list>[\u4e00-\u9fff“”]{2,16}(?:、[\u4e00-\u9fff“”]{2,16}){2,})"
+    r"(?:等|[一二三四五六七八九十两]大)?(?:特色|主导|支柱|新兴)?(?:产业|行业|领域)")
+# sector words that name no priority of a plan (every plan has them)
+GENERIC = frozenset({"第一产业", "第二产业", "第三产业", "一产", "二产", "三产", "优势产业", "主导产业", "支柱产业", "服务业",
+                     "现代服务业", "其他服务业", "工业", "农业", "制造业", "新兴产业", "现代产业", "特色产业", "传统产业",
+                     "生产性服务业", "生活性服务业", "劳动密集型产业", "相关产业", "配套产业", "接续产业", "替代产业"})
+
+
+def _clean_name(name: str) -> str:
+    """具有重大带动作用的高新技术产业 → 高新技术产业: what follows the last 的 names the industry."""
+    name = re.sub(r"^(?:以|对|把|将)|(?:等.*|[一二三四五六七八九十两]大)$", "", name.strip("“”")).strip("“”")
+    if "的" in name:
+        tail = name.rsplit("的", 1)[1]
+        if len(tail) >= 3:
+            name = tail
+    return _VERBS_LEAD.sub("", name) or name
 _PROJECT_SENT = re.compile(
     r"(?:建设|实施|启动|推进|新建|扩建|加快|抓好|重点建设|开工建设|规划建设)(?P<name>[^，。；、：“”\s]{4,30}?(?:项目|工程))(?![\u4e00-\u9fff]*(?:区|园))"
 )
@@ -64,8 +82,15 @@ def _heading_cite(view: DocView, h: Heading) -> Citation:
 
 
 def industries(view: DocView) -> list[Brief.Item]:
-    """Industries the plan develops: headings of its 产业 chapters, then 重点发展…产业 phrases."""
+    """Industries the plan develops, as it names them: its enumerations of what it develops first (重点发展A、B、C
+    等产业), the headings of its 产业 chapters, then 重点发展…产业 phrases; never a bare sector word."""
     found: list[tuple[str, Citation, str | None]] = []
+    for u in view.units:
+        if is_baseline_section(u.section):
+            continue
+        for m in _INDUSTRY_ENUM.finditer(u.text):
+            for part in m.group("list").split("、"):
+                found.append((_clean_name(part), view.cite(u.start, u.end, u.section), None))
     for h in view.headings:
         parts = h.path.split(" > ")
         parents = parts[:-1][-2:]
@@ -91,7 +116,8 @@ def industries(view: DocView) -> list[Brief.Item]:
             name = m.group("name").strip("“”")
             cs = u.start + m.start("name")
             found.append((name, view.cite(u.start, u.end, u.section), u.text.strip()[:120] if cs else None))
-    return _items(found, MAX_ITEMS)
+    kept = [(n, c, t) for n, c, t in found if _clean_name(n) not in GENERIC and len(_clean_name(n)) >= 2]
+    return _items([(_clean_name(n), c, t) for n, c, t in kept], MAX_ITEMS)
 
 
 def projects(view: DocView) -> list[Brief.Item]:
