@@ -68,7 +68,7 @@ def test_units_are_scaled_before_ranking() -> None:
 
 
 def test_one_plan_questions_stay_one_plan_questions() -> None:
-    docs = {d: Document(id=d, path=f"{d}.txt", title="t", region=r, plan="十一五", sha256="0", chars=1)
+    docs = {d: Document(id=d, path=f"{d}.txt", title="t", region=r, plan="十一五", sha256=d, chars=1)
             for d, r in (("a", "大庆市大同区"), ("b", "阳泉市"))}
     from qa.answer.scope import plans_in_scope
     from qa.answer.understand import understand
