@@ -53,8 +53,8 @@ def crossplan_html(a: Answer) -> str:
     for r in rows:
         quote = f"<mark>{e(r.citation.quote[:80])}</mark>" if r.citation else "—"
         win = ' class="qa-winner"' if a.winner == r.doc_id else ""
-        body.append(f"<tr{win}><td>{e(r.region or r.doc_id)}</td><td>{e(r.plan or '')}</td><td>{e(r.text)}</td>"
-                    f"<td>{r.year or ''}</td><td>{quote}</td></tr>")
+        body.append(f'<tr data-doc="{e(r.doc_id, quote=True)}"{win}><td>{e(r.region or r.doc_id)}</td>'
+                    f"<td>{e(r.plan or '')}</td><td>{e(r.text)}</td><td>{r.year or ''}</td><td>{quote}</td></tr>")
     table = f'<table class="qa-cross-table" id="qa-cross-table">{head}{"".join(body)}</table>'
     from qa.figures.vocab import normalize_unit
 
