@@ -20,16 +20,20 @@ GATE_crossplan2 ?= crossplan_accuracy=0.63 cells_uncited=0
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe crossplan crossplan2
 EVAL_HOME ?= .qa-eval
 
-.PHONY: install ingest run test lint eval bench bench-scale bench-scale-large record-llm
+.PHONY: install install-run ingest run test lint eval bench bench-scale bench-scale-large record-llm
 
 $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
+# what a user needs (every document format); the test tools only for `make test`
+install-run: $(PY)
+	$(PY) -m pip install -q -e ".[formats,export]"
+
 install: $(PY)
 	$(PY) -m pip install -q -e ".[test]"
 
-ingest: install
+ingest: install-run
 	$(QA) ingest seeds/
 
 run: ingest

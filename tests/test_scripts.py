@@ -73,3 +73,20 @@ def test_an_unwritable_wheel_cache_names_the_step(fresh_venv: Path, tmp_path: Pa
     r = _install(fresh_venv, blocker / "wheels")
     assert r.returncode != 0
     assert "error: step" in r.stderr and "mkdir" in r.stderr, r.stderr
+
+
+def test_every_extra_with_trafilatura_brings_what_it_imports() -> None:
+    """`pip install 'planqa[html]'` once gave a trafilatura that failed to import: jusText needs
+    lxml_html_clean, which no package it depends on declares."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]
+    with_html = [name for name, reqs in extras.items() if any(r.startswith("trafilatura") for r in reqs)]
+    assert with_html and all(any(r.startswith("lxml_html_clean") for r in extras[n]) for n in with_html), with_html
+    import trafilatura  # noqa: F401 - the test venv is installed from these extras
+
+
+def test_make_run_installs_the_formats_not_the_test_tools() -> None:
+    make = (ROOT / "Makefile").read_text("utf-8")
+    assert "ingest: install-run" in make and '".[formats,export]"' in make
+    assert not list(ROOT.glob("*.whl")), "no wheel is committed at the root"
