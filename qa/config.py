@@ -117,6 +117,8 @@ class WebSettings(BaseSettings):
     max_upload_files: int = Field(20, ge=1)
     login_attempts: int = Field(5, ge=1, description="wrong passwords allowed per client per login_window")
     login_window: float = Field(60.0, gt=0, description="seconds a failed login counts against its client")
+    trusted_proxies: str = Field("", description="addresses of reverse proxies whose X-Forwarded-For names the "
+                                                 "client (comma-separated); none by default: the socket peer is")
 
 
 SECTIONS: dict[str, type[BaseSettings]] = {

@@ -68,7 +68,7 @@ def result(res: Any) -> dict[str, Any]:
 def http(method: str, url: str, body: Any = None, auth: tuple[str, str] | None = None,
          headers: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:
     """(status, JSON body, headers) of one plain HTTP request."""
-    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+    data = json.dumps(body).encode() if body is not None else None  # \u escapes: a lone surrogate stays JSON
     req = urllib.request.Request(url, data=data, method=method, headers={**(headers or {})})
     if data is not None:
         req.add_header("Content-Type", "application/json")
@@ -265,6 +265,7 @@ def test_http_api_errors_are_one_line_with_a_status(server: Server) -> None:
         ("POST", "ask", {"nothing": 1}, 422, "question"),
         ("POST", "brief", {}, 400, "name a document"),
         ("GET", "statements?kind=fact", None, 422, "kind"),
+        ("POST", "ask", {"question": "\ud800阳泉市GDP"}, 400, "not valid text"),  # once an HTTP 500 with a traceback
     ]
     for method, path, body, code, words in cases:
         status, got, _ = http(method, api(server, path), body)
@@ -334,3 +335,11 @@ def test_wrong_passwords_meet_the_login_throttle(locked: Server) -> None:
     time.sleep(WINDOW + 0.5)
     status, d, _ = http("GET", api(locked, "documents"), auth=AUTH)
     assert status == 200 and len(d["documents"]) == 5
+    # a rotating X-Forwarded-For is no new client: the socket peer is (no proxy is configured)
+    for n in range(ATTEMPTS):
+        status, _, _ = http("GET", api(locked, "documents"), auth=(AUTH[0], "wrong"),
+                            headers={"X-Forwarded-For": f"10.0.0.{n + 1}"})
+        assert status == 401
+    status, got, _ = http("GET", api(locked, "documents"), auth=AUTH, headers={"X-Forwarded-For": "10.9.9.9"})
+    assert status == 429 and "127.0.0.1" in got["error"], got
+    time.sleep(WINDOW + 0.5)

@@ -61,6 +61,10 @@ def question_problem(text: str | None, what: str = "question") -> str | None:
     q = (text or "").strip()
     if not q:
         return f"the {what} is empty"
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8 (a terminal in another encoding)
+        return f"the {what} is not valid text (it holds bytes that are not UTF-8)"
     if len(q) > MAX_QUESTION:
         return f"the {what} has {len(q)} characters; at most {MAX_QUESTION} are allowed"
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):

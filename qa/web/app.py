@@ -181,6 +181,7 @@ def is_loopback(host: str) -> bool:
 def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None = None) -> None:
     """`qa serve`: the page on settings.web.host:port (127.0.0.1 unless --host / QA_HOST says otherwise),
     behind ``qa.web.guard.Guard`` (login throttling, no uploads without a login)."""
+    import os
     import sys
 
     gradio()
@@ -195,6 +196,9 @@ def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None 
     # hook (qa/web/api.py): Guard plus the login on /api/v1 and /gradio_api/mcp; the HTTP API's routes
     guard = Middleware(ApiGuard, auth=auth is not None, attempts=settings.web.login_attempts,
                        window=settings.web.login_window, credentials=auth)
+    # uvicorn (started by Gradio) trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: a client on this
+    # machine could then rotate the header past the login throttle. Only configured proxies are trusted.
+    os.environ["FORWARDED_ALLOW_IPS"] = settings.web.trusted_proxies
     demo.launch(
         app_kwargs={"middleware": [guard],  # in front of every Gradio route: logins, uploads, the API's login
                     "routes": http_routes(demo.qa_tools),  # /api/v1, ahead of Gradio's routes
