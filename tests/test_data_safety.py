@@ -292,3 +292,17 @@ def test_a_plan_of_unknown_region_is_never_called_none(tmp_path: Path) -> None:
             for d, r in (("a", "阳泉市"), ("scan", None))}
     problem = scope_problem(understand("阳泉市十一五的GDP目标", docs), docs, None, "scan", [])
     assert problem and "None" not in problem[1] and "scan（地区不明）" in problem[1], problem
+
+
+def test_a_question_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    """Bytes from a terminal in another encoding: once a UnicodeEncodeError line."""
+    home = _home(tmp_path)
+    _copy(A, tmp_path / "docs" / f"{A}.txt")
+    assert run_qa(["ingest", "-q", str(tmp_path / "docs")], home).returncode == 0
+    from tests.conftest import qa_bin
+
+    proc = subprocess.run([qa_bin(), "ask", b"\xff\xfe" + "大同区GDP".encode()], env=qa_env(home), cwd=home,
+                          capture_output=True, text=True, timeout=120)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and len(lines) == 1 and "not valid text" in lines[0], proc.stderr
+    assert "UnicodeEncodeError" not in proc.stderr
