@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -269,5 +271,28 @@ def write(data: Sequence[dict[str, Any]], fmt: str, out: Path) -> Path:
     out = Path(out)
     if out.is_dir():
         raise ExportError(f"--out {out} is a folder; name the file to write", usage=True)
-    _atomic(out, lambda tmp: writer(data, tmp))
+    target = out.resolve() if out.is_symlink() else out  # a link stays a link: its target is written
+    kind = _special(target)
+    if kind in ("block device", "socket"):
+        raise ExportError(f"--out {out} is a {kind}; name a file, a pipe or /dev/stdout", usage=True)
+    if kind:  # /dev/null, /dev/stdout, a FIFO: written through, never replaced by a regular file
+        with tempfile.TemporaryDirectory() as d:
+            tmp = Path(d) / f"export.{fmt}"
+            writer(data, tmp)
+            with tmp.open("rb") as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        return out
+    _atomic(target, lambda tmp: writer(data, tmp))
     return out
+
+
+def _special(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (a device, a FIFO, a socket)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return ("block device" if stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "pipe" if stat.S_ISFIFO(mode) else "character device" if stat.S_ISCHR(mode) else "special file")

@@ -233,3 +233,28 @@ def test_rows_are_reusable_without_the_cli(ready_store: Any, stored: dict[str, A
     with pytest.raises(ExportError) as e:
         store_rows(Store(ready_store), Filters(doc="0"))  # a prefix of every id: ambiguous
     assert e.value.usage and "ambiguous" in str(e.value)
+
+
+def test_devices_pipes_and_links_are_written_through_never_replaced(ready_store: Any, tmp_path: Path) -> None:
+    """`qa export --out /dev/null` as root once replaced the device with a regular file, exit 0."""
+    import os
+    import stat
+    import threading
+
+    home = Path(ready_store.home)
+    proc = run_qa(["export", "--format", "csv", "--out", "/dev/null"], home)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null is no longer a device"
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    assert run_qa(["export", "--format", "csv", "--out", str(fifo)], home).returncode == 0
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and got and got[0].startswith(b"doc,"), got[:1]
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old", encoding="utf-8")
+    link.symlink_to(real)
+    assert run_qa(["export", "--format", "csv", "--out", str(link)], home).returncode == 0
+    assert link.is_symlink() and real.read_text("utf-8").startswith("doc,")
