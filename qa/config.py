@@ -42,6 +42,8 @@ class StoreSettings(BaseSettings):
     max_file_mb: float = Field(20.0, gt=0)
     max_chunks: int = Field(20000, ge=1, description="a document that chunks into more is refused")
     max_pages: int = Field(400, ge=1, description="a PDF with more pages is refused")
+    max_xml_mb: float = Field(60.0, gt=0, description="a .docx whose XML unpacks to more is refused (a zip bomb)")
+    max_page_pixels: int = Field(60_000_000, ge=1, description="a scanned page OCR would render larger is refused")
     ocr: bool = Field(True, description="read scanned PDF pages with OCR (the ocr extra); off: refuse them")
     ingest_wait: float = Field(300.0, ge=0, description="seconds an ingest waits for another one to finish")
     # the OpenAI-compatible endpoint an ``openai:MODEL`` embedding talks to

@@ -459,3 +459,52 @@ def test_ocr_models_ship_inside_the_wheel():
 
 def test_suffixes():
     assert {".txt", ".md", ".pdf", ".docx", ".html", ".htm"} == SUFFIXES
+
+
+def _docx_bomb(path: Path, xml_mb: int) -> Path:
+    """A small .docx whose document.xml unpacks to ``xml_mb`` MB (one paragraph repeated)."""
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    for line in SEED_TEXT_FOR_BOMB.splitlines():
+        d.add_paragraph(line)
+    src = path.with_name("seed.docx")
+    d.save(str(src))
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    body = parts["word/document.xml"]
+    para = b"<w:p><w:r><w:t>" + "地区生产总值".encode() * 40 + b"</w:t></w:r></w:p>"
+    at = body.index(b"<w:body>") + len(b"<w:body>")
+    filler = para * (xml_mb * 1024 * 1024 // len(para) + 1)
+    parts["word/document.xml"] = body[:at] + filler + body[at:]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    return path
+
+
+SEED_TEXT_FOR_BOMB = "大同区国民经济和社会发展第十一个五年规划\n到2010年，全区地区生产总值计划实现46.5亿元，年均增长21.6%。" * 3
+
+
+def test_a_docx_that_unpacks_to_more_than_the_limit_is_refused(tmp_path: Path) -> None:
+    """A 763 KB .docx once took 10.5 GB and 340 s: its XML is measured before it is parsed."""
+    from qa.formats import FormatError, read_document
+
+    bomb = _docx_bomb(tmp_path / "bomb.docx", 12)
+    assert bomb.stat().st_size < 1024 * 1024
+    with pytest.raises(FormatError, match=r"bomb.docx: its XML unpacks to 1[23] MB, over the 5 MB"):
+        read_document(bomb, bomb.read_bytes(), max_xml_mb=5)
+
+
+def test_a_giant_scanned_page_is_refused_before_it_is_rendered(tmp_path: Path) -> None:
+    """A PDF page of 14,400 × 14,400 points would render at 180 dpi to ~1,300 megapixels (4.7 GB once)."""
+    from PIL import Image
+
+    from qa.formats import FormatError, read_document
+
+    path = tmp_path / "giant.pdf"  # a 1000 px scan printed at 5 dpi: a page of 14,400 points a side
+    Image.new("L", (1000, 1000), 255).save(path, "PDF", resolution=5.0)
+    with pytest.raises(FormatError, match=r"giant.pdf: page 1 is 14400 × 14400 points.*megapixels"):
+        read_document(path, path.read_bytes())

@@ -56,7 +56,14 @@ class Canonical:
         return spans[i].number if i >= 0 and offset < spans[i].end else None
 
 
-def read_document(path: Path, data: bytes, *, max_pages: int = 400, ocr: bool = True) -> Canonical:
+# work one file may cost, whatever its size on disk: a 763 KB .docx whose XML unpacks to gigabytes, a PDF page
+# of 14,000 × 14,000 points that OCR would render at 180 dpi
+MAX_XML_MB = 60
+MAX_PAGE_PIXELS = 60_000_000
+
+
+def read_document(path: Path, data: bytes, *, max_pages: int = 400, ocr: bool = True,
+                  max_xml_mb: float = MAX_XML_MB, max_pixels: int = MAX_PAGE_PIXELS) -> Canonical:
     """The canonical text of ``data``, read as the format ``path``'s suffix names.
 
     ``max_pages`` refuses longer PDFs before parsing them; ``ocr=False`` refuses scanned pages instead of
@@ -90,13 +97,14 @@ def read_document(path: Path, data: bytes, *, max_pages: int = 400, ocr: bool = 
         if fmt == "pdf":
             from qa.formats.pdf import read_pdf
 
-            text, spans = read_pdf(path, data, max_pages=max_pages, ocr=ocr, error=FormatError, need=need)
+            text, spans = read_pdf(path, data, max_pages=max_pages, ocr=ocr, error=FormatError, need=need,
+                                   max_pixels=max_pixels)
             pages = [Page(n, s, e, o) for n, s, e, o in spans]
             return Canonical(text, fmt, None, pages, any(p.ocr for p in pages))
         if fmt == "docx":
             from qa.formats.word import read_docx
 
-            text = read_docx(path, data, error=FormatError, need=need)
+            text = read_docx(path, data, error=FormatError, need=need, max_xml_mb=max_xml_mb)
         else:
             from qa.formats.web import read_html
 

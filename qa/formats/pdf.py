@@ -24,8 +24,8 @@ _MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _GARBAGE = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
 
 
-def read_pdf(path: Path, data: bytes, *, max_pages: int, ocr: bool, error: type[Exception],
-             need: Any) -> tuple[str, list[tuple[int, int, int, bool]]]:
+def read_pdf(path: Path, data: bytes, *, max_pages: int, ocr: bool, error: type[Exception], need: Any,
+             max_pixels: int = 60_000_000) -> tuple[str, list[tuple[int, int, int, bool]]]:
     """The canonical text of a PDF and each page's (number, start, end, ocr) span."""
     pdfium = need("pypdfium2", "pdf", "reading PDF")
     pdfplumber = need("pdfplumber", "pdf", "reading PDF")
@@ -62,7 +62,7 @@ def read_pdf(path: Path, data: bytes, *, max_pages: int, ocr: bool, error: type[
                     scans.append(i)
                 page.close()  # pdfplumber caches every object of a page; 400 pages would hold them all
         if scans:
-            _ocr_pages(path, doc, pages, scans, ocr=ocr, n=n, error=error, need=need)
+            _ocr_pages(path, doc, pages, scans, ocr=ocr, n=n, error=error, need=need, max_pixels=max_pixels)
     finally:
         doc.close()
     text, spans = assemble(pages)
@@ -116,7 +116,7 @@ def _page_items(page: Any) -> tuple[list[Line | Table], bool]:
 
 
 def _ocr_pages(path: Path, doc: Any, pages: list[PageItems], scans: list[int], *, ocr: bool, n: int,
-               error: type[Exception], need: Any) -> None:
+               error: type[Exception], need: Any, max_pixels: int = 60_000_000) -> None:
     """Replace the items of scanned pages with OCR lines; refuse when OCR is off or not installed."""
     if len(scans) == n:
         what = "the PDF is a scan with no text layer"
@@ -128,6 +128,12 @@ def _ocr_pages(path: Path, doc: Any, pages: list[PageItems], scans: list[int], *
         raise error(f"{path}: {what}, and OCR is off")
     from qa.formats import ocr as ocr_mod
 
+    for i in scans:  # measured before anything is rendered: a giant page would take gigabytes
+        w, h = doc[i].get_size()
+        pixels = w * h * ocr_mod.SCALE * ocr_mod.SCALE
+        if pixels > max_pixels:
+            raise error(f"{path}: page {i + 1} is {w:.0f} × {h:.0f} points; reading it by OCR would render "
+                        f"{pixels / 1e6:.0f} megapixels, over the {max_pixels / 1e6:.0f} a page may take (QA_MAX_PAGE_PIXELS)")
     engine = ocr_mod.engine(need, f"{what}; OCR")
     for i in scans:
         pages[i].items = ocr_mod.page_lines(engine, doc[i])

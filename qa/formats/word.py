@@ -20,14 +20,16 @@ _SKIP = {W + "delText", W + "instrText", W + "rPr", W + "pPr", MC + "Fallback", 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_docx(path: Path, data: bytes, *, error: type[Exception], need: Any) -> str:
-    """The canonical text of a .docx: one line per paragraph, TAB rows per table row."""
+def read_docx(path: Path, data: bytes, *, error: type[Exception], need: Any, max_xml_mb: float = 60) -> str:
+    """The canonical text of a .docx: one line per paragraph, TAB rows per table row. Its XML is measured
+    before it is parsed: a small file may unpack to gigabytes (a zip bomb), refused in one line."""
     docx = need("docx", "docx", "reading Word .docx")
     if not data.startswith(b"PK\x03\x04"):
         if data.startswith(_OLE):
             raise error(f"{path}: an old Word .doc or a password-protected .docx, not a .docx; "
                         "save it as an unprotected .docx")
         raise error(f"{path}: not a Word .docx file (not a zip archive)")
+    _check_size(path, data, max_xml_mb, error)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # BadZipFile, KeyError for a missing part, ValueError for a wrong content type
@@ -35,6 +37,19 @@ def read_docx(path: Path, data: bytes, *, error: type[Exception], need: Any) -> 
     lines: list[str] = []
     _blocks(document.element.body, lines)
     return "\n".join(ln for ln in lines if ln)
+
+
+def _check_size(path: Path, data: bytes, max_xml_mb: float, error: type[Exception]) -> None:
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as e:
+        raise error(f"{path}: not a readable Word .docx (BadZipFile: {str(e)[:80]})") from None
+    unpacked = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    if unpacked > max_xml_mb * 1024 * 1024:
+        raise error(f"{path}: its XML unpacks to {unpacked / 1024 / 1024:.0f} MB, over the {max_xml_mb:g} MB a "
+                    "document may take (QA_MAX_XML_MB); nothing was read")
 
 
 def _blocks(parent: Any, lines: list[str]) -> None:

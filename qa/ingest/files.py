@@ -114,7 +114,8 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         raise IngestError(str(e)) from None
 
 
-def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True) -> SourceFile:
+def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = True, max_xml_mb: float = 60,
+                max_pixels: int = 60_000_000) -> SourceFile:
     """One file as a document: its canonical text (qa.formats: .txt/.md as decoded, PDF with its pages and
     OCR'd scans, .docx, HTML), cleaned, described; an IngestError names the file and the reason."""
     from qa.formats import FormatError, read_document
@@ -126,7 +127,7 @@ def read_source(path: Path, max_mb: float, max_pages: int = 400, ocr: bool = Tru
         )
     data = path.read_bytes()
     try:
-        canon = read_document(path, data, max_pages=max_pages, ocr=ocr)
+        canon = read_document(path, data, max_pages=max_pages, ocr=ocr, max_xml_mb=max_xml_mb, max_pixels=max_pixels)
     except FormatError as e:
         raise IngestError(str(e)) from None
     text, enc = canon.text, canon.encoding or canon.format

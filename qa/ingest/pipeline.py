@@ -45,7 +45,8 @@ def _read_all(settings: Settings, paths: list[Path], held: dict) -> tuple[list[S
     sources: list[SourceFile] = []
     for f in files:  # a bad document is reported and skipped: the rest of the batch still goes in
         try:
-            sources.append(read_source(f, settings.store.max_file_mb, settings.store.max_pages, settings.store.ocr))
+            st = settings.store
+            sources.append(read_source(f, st.max_file_mb, st.max_pages, st.ocr, st.max_xml_mb, st.max_page_pixels))
         except IngestError as e:
             failed[printable(f)] = str(e)
         except OSError as e:
