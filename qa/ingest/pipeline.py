@@ -14,6 +14,7 @@ version whose rows are missing) is repaired: that document is written again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,3 +211,25 @@ def _duplicates(sources: list[SourceFile], manifest, report: IngestReport) -> No
         if first != s.doc.id:
             report.warnings.append(f"{s.doc.id} has the same content as {first} (two names for one plan); "
                                    "cross-plan tables list it once")
+
+
+def remove_documents(settings: Settings, doc_ids: list[str]) -> list[str]:
+    """Take documents out of the store (under the writer lock, one manifest switch): what the page's 删除 does
+    before it deletes the file."""
+    from qa.store.chroma import Store, StoreError
+    from qa.store.lock import writer
+
+    store = Store(settings)
+    with writer(store, settings) as lock:
+        manifest = store.manifest()
+        gone = [d for d in doc_ids if d in manifest.docs]
+        if gone:
+            for doc_id in gone:
+                for table in (manifest.docs, manifest.versions, manifest.counts, manifest.statements,
+                              manifest.readers, manifest.chunkings):
+                    table.pop(doc_id, None)
+            lock.renew()
+            store.commit(manifest)
+            with contextlib.suppress(StoreError):  # committed; the next ingest removes the rows
+                store.garbage_collect(store.manifest())
+    return gone

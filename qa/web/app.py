@@ -130,6 +130,12 @@ def build_app(settings: Settings, gold: Path | None = None, report_dir: Path | N
                     remove_btn = gr.Button("删除", elem_id="qa-doc-remove", interactive=page.uploads_allowed)
                 docs_status = gr.Markdown(elem_id="qa-docs-status")
 
+                # the lists follow the store: a page opened (or reloaded) after an upload offers the new plan
+                demo.load(lambda: tuple(gr.update(choices=c) for c in (page.doc_choices(), page.doc_choices(),
+                                                                         page.region_choices(), page.plan_choices(),
+                                                                         page.scope_choices())),
+                          None, [doc_pick, pick, region, plan, scope], api_name=False)
+
                 def upload(fs, progress=gr.Progress()):  # noqa: B008 - how gradio injects progress
                     yield from page.upload(fs, progress)
 
@@ -217,4 +223,5 @@ def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None 
         css=CSS,
         quiet=False,
         allowed_paths=[str(demo.qa_page.briefs_dir)],
+        max_file_size=f"{settings.store.max_file_mb:g}mb",  # refused by the server before it is stored
     )

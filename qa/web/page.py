@@ -428,17 +428,15 @@ class Page:
 
     def remove_doc(self, doc_id: str | None) -> Iterator[tuple[str, Any]]:
         """Delete one document's file from the documents folder and ingest it again (the store drops it)."""
-        from qa.web.documents import UploadError, ingest_folder, remove
+        from qa.store.chroma import StoreError
+        from qa.web.documents import UploadError, remove
 
         gr = gradio()
         if not self.uploads_allowed:
             raise self._error("删除文档需要登录：用 QA_AUTH=user:password 启动页面")
         try:
             path = remove(self.settings, doc_id or "", self.docs)
-        except UploadError as err:
+        except (UploadError, StoreError) as err:
             yield f"⚠ {html.escape(str(err))}", gr.skip()
             return
-        line = f"已删除 {path.name}"
-        for line in ingest_folder(self.settings):
-            yield html.escape(line), gr.skip()
-        yield html.escape(line), gr.update(choices=self.doc_choices(), value=None)
+        yield html.escape(f"已删除 {path.name}（已从库中移除）"), gr.update(choices=self.doc_choices(), value=None)
