@@ -114,3 +114,32 @@ def test_one_plan_and_many_never_disagree(ask: Any) -> None:
     for row in table.table:
         single = ask("地区生产总值年均增长目标是多少？", doc=row.doc_id)
         assert (single.value if not single.abstained else None) == row.value, (row.region, single.text, row.text)
+
+
+@pytest.mark.parametrize("question", ["哈尔滨市十四五期间地区生产总值年均增长多少？", "黑龙江省2010年地区生产总值目标是多少？",
+                                      "山西省十一五时期地区生产总值年均增长目标是多少？"])
+def test_a_parent_city_or_province_is_never_answered_from_a_district_plan(ask: Any, question: str) -> None:
+    a = ask(question)
+    assert a.abstained and a.reason == "place_parent" and not a.citations, (a.text, a.note)
+
+
+def test_a_ranking_for_a_year_counts_only_figures_for_that_year(ask: Any) -> None:
+    """Once: 阳泉's 2010 figure crowned as the highest 2025 target, a baseline ranked as a target, a raw table row
+    as the answer text."""
+    a = ask("哪个地区2025年地区生产总值目标最高？")
+    assert a.winner != DOC["003"] and "320" not in a.text, a.text
+    assert all(r.year in (None, 2025) for r in a.table if r.value is not None), a.table
+    assert "\t" not in a.text
+    growth = ask("哪个地区规划期末的地区生产总值年均增长目标最高？")
+    assert all(r.kind == "target" for r in growth.table) and "\t" not in growth.text
+
+
+def test_a_place_not_held_never_gets_another_plans_figure(tmp_path: Any, settings_factory: Any) -> None:
+    """阳泉… asked of a store holding only 大同区 once got 大同区's 21.6%."""
+    from qa.ingest import ingest
+    from tests.conftest import SEED_FILES
+
+    settings = settings_factory(tmp_path / "home")
+    ingest(settings, [SEED_FILES[DOC["000"]]])
+    a = answer_question("阳泉十一五期间地区生产总值年均增长目标是多少？", settings)
+    assert a.abstained and a.reason == "place_not_held" and "阳泉" in a.note and a.value is None, (a.text, a.note)
