@@ -61,10 +61,11 @@ CHALLENGE = V.rule("summary.challenge", r"制约|矛盾|不足|短板|瓶颈|困
                    ("把双城建设成为哈尔滨的卫星城",))
 SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创|努力建设)“[^”]{4,40}”")
 # the headline targets, in the order an analyst reads them: ontology ids, each with the role to look for first
-HEADLINES = (("gdp", "level"), ("gdp", "growth"), ("gdp_per_capita", "level"), ("urban_income", "level"),
-             ("rural_income", "level"), ("resident_income", "level"), ("fiscal_revenue", "level"),
-             ("general_budget_revenue", "growth"), ("fixed_asset_investment", "growth"), ("energy_per_gdp", "change"),
-             ("forest_coverage", "level"), ("urbanization_rate", "level"))
+# the headline targets, in the order an analyst reads them (ontology ids): each as a level when the plan states
+# one, as a growth rate too for GDP, and as a growth rate when that is all the plan states
+HEADLINES = ("gdp", "gdp_per_capita", "urban_income", "rural_income", "resident_income", "fiscal_revenue",
+             "general_budget_revenue", "industrial_value_added_above_scale", "fixed_asset_investment", "retail_sales",
+             "energy_per_gdp", "forest_coverage", "urbanization_rate")
 LEAD_MAX = 130
 FIRST_PRIORITY = V.rule("summary.first_priority", r"重点发展|大力发展|优先发展|着力发展|加快发展|主导产业|支柱产业|首位产业|重点培育",
                         "a sentence naming what the plan develops first", ("重点发展食品、装备制造产业",),
@@ -113,33 +114,67 @@ def _clause(text: str, at: int, start: int, must: str | None = None) -> tuple[in
     return start + left, start + right
 
 
-def _target_pieces(view: DocView) -> list[tuple[int, int, str]]:
-    """(start, end, section) of the clauses stating the plan's headline targets, from its statements."""
+def _target_pieces(view: DocView) -> list[tuple[int, int, str, int]]:
+    """(start, end, section, rank) of the clauses stating the plan's headline targets, from its statements; the
+    rank is the place of its most important target in HEADLINES."""
     period = (view.doc.period_start, view.doc.period_end)
-    picked: list[tuple[int, int, str]] = []
-    for ind_id, role in HEADLINES:
-        cands = [st for st in view.statements if st.kind == "target" and st.value is not None and st.source == "prose"
-                 and (st.role == role or (role == "level" and st.role == "share"))
-                 and (ind := statement_indicator(st.name or st.label, st.label, st.indicator)) is not None
-                 and ind.id == ind_id and st.value_start is not None and not is_baseline_section(st.section)]
-        if not cands:
+    by_ind: dict[str, list] = {}
+    for st in view.statements:
+        if st.kind != "target" or st.value is None or st.source != "prose" or st.value_start is None \
+                or is_baseline_section(st.section):
             continue
-        st = min(cands, key=lambda x: (x.year not in (period[1], None), not is_target_section(x.section), x.start))
-        name = statement_indicator(st.name or st.label, st.label, st.indicator)
-        names = [n for n in (name.names if name else []) if n in st.quote]
-        a, b = _clause(st.quote, st.value_start - st.start, st.start, names[0] if names else None)
-        if any(x[0] <= a and b <= x[1] for x in picked):
-            continue
-        picked.append((a, b, st.section))
-    # clauses of one sentence become one piece
+        ind = statement_indicator(st.name or st.label, st.label, st.indicator)
+        if ind is not None and ind.id in HEADLINES:
+            by_ind.setdefault(ind.id, []).append(st)
+    picked: list[tuple[int, int, str, int]] = []
+    for ind_id in HEADLINES:
+        sts = by_ind.get(ind_id, [])
+        levels = [x for x in sts if x.role in ("level", "share")]
+        growths = [x for x in sts if x.role == "growth"]
+        chosen = levels[:1] if levels else []
+        if growths and (ind_id == "gdp" or not levels):
+            chosen = [*chosen, growths[0]]
+        if not chosen and sts:
+            chosen = sts[:1]
+        for st in chosen:
+            st = min([x for x in sts if x.role == st.role],
+                     key=lambda x: (x.year not in (period[1], None), not is_target_section(x.section), x.start))
+            ind = statement_indicator(st.name or st.label, st.label, st.indicator)
+            names = [n for n in (ind.names if ind else []) if n in st.quote]
+            a, b = _clause(st.quote, st.value_start - st.start, st.start, names[0] if names else None)
+            if not any(x[0] <= a and b <= x[1] for x in picked):
+                picked.append((a, b, st.section, HEADLINES.index(ind_id)))
+    # clauses of one sentence become one piece, as important as its most important target
     picked.sort()
-    merged: list[tuple[int, int, str]] = []
-    for a, b, sec in picked:
+    merged: list[tuple[int, int, str, int]] = []
+    for a, b, sec, rank in picked:
         if merged and "。" not in view.text[merged[-1][1] : a] and a - merged[-1][1] < 40:
-            merged[-1] = (merged[-1][0], b, merged[-1][2])
+            last = merged[-1]
+            merged[-1] = (last[0], max(b, last[1]), last[2], min(rank, last[3]))
         else:
-            merged.append((a, b, sec))
+            merged.append((a, b, sec, rank))
     return merged
+
+
+def _aim_clauses(units: list[Unit], region_words: tuple[str, ...], n: int) -> list[tuple[float, int, int, str]]:
+    """The clause of a guiding sentence that states the plan's overall aim (以全面奔小康、建设新大同为目标): the
+    sentence is boilerplate every plan shares, its aim clause is not."""
+    from qa.retrieve.sentences import AIM, NOT_AIM
+
+    out = []
+    for u in units:
+        if not BOILERPLATE.search(u.text) or is_baseline_section(u.section):
+            continue
+        pos = 0
+        for piece in re.split(r"(?<=[，；])", u.text):
+            t = piece.strip("，；。 ")
+            if 6 <= len(t) <= 60 and (AIM.search(t) or "为目标" in t) and not BOILERPLATE.search(t) \
+                    and not NOT_AIM.search(t):
+                at = u.text.find(t, pos)
+                score = 1.6 + (0.3 if u.start < n / 4 else 0.0) + (0.3 if any(w in t for w in region_words) else 0)
+                out.append((score, u.start + at, u.start + at + len(t), u.section))
+            pos += len(piece)
+    return out
 
 
 def summary(view: DocView) -> tuple[str, list[Citation]]:
@@ -152,7 +187,12 @@ def summary(view: DocView) -> tuple[str, list[Citation]]:
     n = len(view.text)
     aims = sorted((u for u in units if _aim_score(u, region_words, n) > 0),
                   key=lambda u: (-_aim_score(u, region_words, n), u.start))
-    if aims:
+    clauses = sorted(_aim_clauses(view.units, region_words, n), key=lambda c: (-c[0], c[1]))
+    best_sentence = _aim_score(aims[0], region_words, n) if aims else 0.0
+    if clauses and clauses[0][0] >= best_sentence:
+        _, a, b, sec = clauses[0]
+        pieces.append((a, b, sec))
+    elif aims:
         u = aims[0]
         if len(u.text.strip()) > LEAD_MAX:  # the clause that states the aim, not the whole long sentence
             m = SLOGAN.search(u.text) or POSITIONING.search(u.text)
@@ -160,10 +200,8 @@ def summary(view: DocView) -> tuple[str, list[Citation]]:
             pieces.append((a, b, u.section))
         else:
             pieces.append((u.start, u.end, u.section))
-    for piece in _target_pieces(view):
-        if len(pieces) >= SUMMARY_MAX_SENTENCES - 1:
-            break
-        pieces.append(piece)
+    targets = sorted(_target_pieces(view), key=lambda p: p[3])[: SUMMARY_MAX_SENTENCES - 1 - len(pieces)]
+    pieces += [p[:3] for p in sorted(targets)]
     prio = [u for u in units if FIRST_PRIORITY.search(u.text) and not CHALLENGE.search(u.text)
             and len(u.text.strip()) <= 150 and re.search(r"产业|工业|农业|服务业|物流|旅游", u.text)
             and u.text.count("、") >= 1 and "\n" not in u.text.strip()]

@@ -76,6 +76,13 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s“”\"'（）()、，,。；;：:]", "", text)
 
 
+def _stem(name: str) -> str:
+    """An industry's name without its 产业/行业/业 ending: 商贸物流业 and 商贸物流产业 are one industry."""
+    n = _norm(name)
+    stem = re.sub(r"(?:产业|行业|业)$", "", n)
+    return stem if len(stem) >= 2 else n
+
+
 def _printed(value: float, text: str) -> bool:
     want = canonical(format(abs(value), "f"))
     return any(n.lstrip("-") == want for n in numbers_in(text))
@@ -99,9 +106,9 @@ def score(gold: dict[str, Any], brief: Brief, text: str) -> dict[str, Any]:
         hit = any(v is not None and same_quantity(v, ind.unit if v != ind.growth else "%", t["value"], t["unit"])
                   for ind in brief.indicators for v in (ind.target_value, ind.growth, ind.base_value))
         table.append(hit)
-    names = [_norm(i.name) for i in brief.industries]
+    names = [_stem(i.name) for i in brief.industries]
     recalled = [g for g in gold["industries"]
-                if any(_norm(g["name"]) in n or (len(n) >= 2 and n in _norm(g["name"])) for n in names)]
+                if any(_stem(g["name"]) in n or (len(n) >= 2 and n in _stem(g["name"])) for n in names)]
     bare = [i.name for i in brief.industries if _norm(i.name) in BARE_SECTORS]
     cites = brief.citations()
     exact = [c.end <= len(text) and text[c.start : c.end] == c.quote for c in cites]
