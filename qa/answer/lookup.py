@@ -94,8 +94,9 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
     if st_ind is not None and st_ind.id in asked_ids:
         return 1.0, "ontology"
     if ask.role == "share" and st.role == "share":  # the share of the asked indicator (工业增加值占GDP比重)
-        if st_ind is not None and st_ind.nature == "rate" and any(n in st_ind.name or n in name for n in want.names):
-            return 1.0, "ontology+share"
+        if st_ind is not None and st_ind.nature == "rate" and any(
+                n in st_ind.name or n in name or any(f"{n}占" in a for a in st_ind.names) for n in want.names):
+            return 1.0, "ontology+share"  # 研发经费 asked as a share: R&D经费占GDP比重
         share = V.SHARE_OF.search(st.label) or V.SHARE_OF.search(name)
         if share:  # the share's subject, or the words just before it (第三产业…，2005年增加值占GDP比重仅为28%)
             subject = (st.label[: share.start()] if V.SHARE_OF.search(st.label) else name[: share.start()])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from qa.figures import vocab as V
 from qa.figures.indicators import english_to_chinese
-from qa.figures.ontology import Indicator, ontology
+from qa.figures.ontology import Indicator, ontology, spoken_to_plan
 from qa.models import PLAN_PERIODS, Document
 from qa.text.places import PlaceReading, read_places
 
@@ -108,6 +108,14 @@ class Ask:
         return []
 
 
+SHORT_YEAR = re.compile(r"(?<![\d.〇零一二三四五六七八九十第近每前后])([012]\d)年(?![内来间代度均]|以来)")
+
+
+def _full_years(q: str) -> str:
+    """05年, 20年: the plan-era years people write with two digits (never 10年内, 五年, 每年)."""
+    return SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", q)
+
+
 def _strip(text: str, spans: list[tuple[int, int]]) -> str:
     out, last = [], 0
     for s, e in sorted(spans):
@@ -121,7 +129,7 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     """The typed reading of a question against the plans the store holds."""
     from qa.answer.describe import Q_RATIO
 
-    q = english_to_chinese(question)
+    q = spoken_to_plan(_full_years(english_to_chinese(question)))
     ask = Ask(original=question, text=q, places=read_places(q, docs))
     if q != question:
         ask.trace.append("q.english")
@@ -159,7 +167,7 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
             break
     else:
         m = V.Q_COUNT.search(q)
-        if m and q[m.end():].startswith("百分点"):  # 多少个百分点 is a change in percentage points, not a count
+        if m and re.match(r"百分点|亿|万|点", q[m.end():]):  # 多少个百分点, 几个亿: no count of things
             m = None
         money = MONEY_ASKED.search(q) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
         ask.unit_hint = m.group(1) if m else ("元" if money else None)

@@ -92,6 +92,24 @@ class Ontology:
         return self._english
 
 
+# how people say the parts of indicator names, and how plans print them (applied to questions only, longest first)
+SPOKEN: dict[str, str] = {
+    "城里人": "城镇居民", "城市人": "城镇居民", "城里居民": "城镇居民", "市民": "城镇居民", "农村人": "农村居民", "乡下人": "农村居民",
+    "老百姓": "居民", "一人一年": "人均", "每人每年": "人均", "一个人一年": "人均", "平均每人": "人均", "每个人": "人均",
+    "人均一年": "人均", "挣的钱": "收入", "赚的钱": "收入", "腰包": "收入", "几个亿": "多少亿元", "多少个亿": "多少亿元",
+    "几个点": "百分之几", "多少个点": "百分之几", "GDP总量": "GDP", "外贸进出口": "进出口总额", "研发投入": "研发经费",
+}
+_SPOKEN = sorted(SPOKEN, key=len, reverse=True)
+
+
+def spoken_to_plan(text: str) -> str:
+    """A question's spoken words written as plans print them (城里人可支配收入 → 城镇居民可支配收入)."""
+    for w in _SPOKEN:
+        if w in text:
+            text = text.replace(w, SPOKEN[w])
+    return text
+
+
 @functools.cache
 def ontology() -> Ontology:
     data = json.loads(PATH.read_text(encoding="utf-8"))

@@ -70,7 +70,9 @@ class Gazetteer:
         for p in self.places.values():
             self.by_name.setdefault(p.name, []).append(p)
             # a province or prefecture is named without its suffix as often as with it (阳泉, 黑龙江, 内蒙古)
-            if p.level != "county" and p.stem != p.name:
+            # a province or prefecture is named without its suffix as often as with it (阳泉, 黑龙江, 内蒙古); a
+            # county only when its stem is long enough to be no everyday word (锡林浩特, not 城关)
+            if p.stem != p.name and (p.level != "county" or len(p.stem) >= 3):
                 self.by_name.setdefault(p.stem, []).append(p)
         self._longest = max(len(n) for n in self.by_name)
 
