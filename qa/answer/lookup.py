@@ -143,7 +143,7 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
         # 城乡建设…花多少钱 and 城乡建设…计划投资16.8亿元: what the money is for sits before the figure
         purpose = MONEY_WORDS.sub("", ask.core) if V.UNIT_FAMILY.get(ask.unit_hint) == "money" else ask.core
         if len(purpose) >= 2:
-            best = max(best, 0.85 * coverage(purpose, st.context[-40:] + st.label))
+            best = max(best, 0.85 * coverage(purpose, st.context[-80:] + st.label))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
         best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
     return min(best, 1.0), "words"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from qa.figures import vocab as V
 from qa.figures.indicators import english_to_chinese
-from qa.figures.ontology import Indicator, ontology, spoken_to_plan
+from qa.figures.ontology import Indicator, norm, ontology, spoken_to_plan
 from qa.models import PLAN_PERIODS, Document
 from qa.text.places import PlaceReading, read_places
 
@@ -145,9 +145,16 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
             ask.period_end = True
     ask.period_end = ask.period_end or bool(PERIOD_END.search(q))
     ask.base_period = bool(BASE_PERIOD.search(q))
-    found = ontology().find(re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", q))  # 占生产总值的比重
+    # names are looked for without places, years and 的 inside them (农村人2020年人均可支配收入, 占生产总值的比重)
+    bare = V.YEAR_TOKEN.sub("", _strip(q, ask.places.spans).replace(" ", ""))
+    bare_text = norm(re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", bare))
+    found = ontology().find(bare_text)
     ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
-    if (m := V.SHARE_OF.search(q)) and not any(i.nature == "rate" for i in ask.indicators):
+    wholes_after = [ind for at, _, ind in found if at > 0 and bare_text[at - 1] == "占"] if found else []
+    if wholes_after and len(ask.indicators) > 1 and not any(i.nature == "rate" for i in ask.indicators):
+        ask.denominators = wholes_after  # 研发经费占GDP要提到多少: GDP is the whole even without 比重
+        ask.indicators = [i for i in ask.indicators if i not in wholes_after]
+    elif (m := V.SHARE_OF.search(q)) and not any(i.nature == "rate" for i in ask.indicators):
         # 第三产业增加值占GDP比重 (no composite indicator found): GDP is the whole, not the indicator asked
         wholes = {ind.id for _, _, ind in ontology().find(m.group("den"))}
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
@@ -156,6 +163,8 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     ask.core = _core(q, ask.places)
     ask.head = _head(q, ask.places) or ask.core
     ask.role, ask.yearly = _role(_indicator_clause(q, ask.indicators), ask.indicators)
+    if ask.denominators and ask.role in (None, "level"):
+        ask.role = "share"  # a part of a whole is asked as its share
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
         ask.kind_words = "baseline"
