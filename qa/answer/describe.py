@@ -191,9 +191,13 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
                 if best is None or score > best[0]:
                     best = (score, s)
     pool = [s for d in plans for s in index.by_doc.get(d.id, [])]
-    if target and not any(_holds(s.text, target) for s in pool):
+    in_scope = {d.id for d in plans}
+    elsewhere = [doc for doc, sents in index.by_doc.items() if doc not in in_scope
+                 and any(_holds(s.text, target) for s in sents)] if target else []
+    if target and elsewhere and not any(_holds(s.text, target) for s in pool):
+        # another plan's term asked of this one (两核一带四区 of 克拉玛依区): this plan has no such thing
         where = "、".join(d.named for d in plans)
-        a = Answer.abstain(q, "extractive", note=f"{where}的规划里没有“{target}”这个说法")
+        a = Answer.abstain(q, "extractive", note=f"{where}的规划里没有“{target}”这个说法（它出自另一份规划）")
         a.reason, a.confidence = "no_term", 0.9
         return a
     if best is None or best[0] < MIN_SCORE:
