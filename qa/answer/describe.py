@@ -130,8 +130,11 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
             continue
         if t == ctx["target"]:
             score += 0.3
-            after = s.text[s.text.find(t) + len(t):].lstrip("”\"」，, ")
-            if ctx["defines"] and DEFINER.match(after):
+            at = s.text.find(f"“{t}”")
+            after = s.text[at + len(t) + 2:] if at >= 0 else s.text[s.text.find(t) + len(t):]
+            quoted_is = at >= 0 and re.match(r"[”\"」]?\s*是(?!否)", s.text[at + len(t) + 1:])
+            after = after.lstrip("”\"」，, ")
+            if ctx["defines"] and (DEFINER.match(after) or quoted_is):  # “2”是在…: a quoted term and what it is
                 score += 0.6  # “两廊”，即…: the term and what it means
         else:
             score += 0.1
@@ -199,6 +202,13 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         where = "、".join(d.named for d in plans)
         a = Answer.abstain(q, "extractive", note=f"{where}的规划里没有“{target}”这个说法（它出自另一份规划）")
         a.reason, a.confidence = "no_term", 0.9
+        return a
+    noun = nouns[-1] if nouns else ""
+    if kind == "list" and not terms and len(noun) >= 4 and not any(
+            noun[:2] in s.text and noun[-2:] in s.text for s in pool):
+        # 高速公路有哪几条: no sentence of the plan speaks of 高速…公路 at all
+        a = Answer.abstain(q, "extractive", note=f"规划里没有关于“{noun}”的段落")
+        a.reason, a.confidence = "no_passage", 0.8
         return a
     if best is None or best[0] < MIN_SCORE:
         a = Answer.abstain(q, "extractive", note="规划中没有回答这个问题的段落")
