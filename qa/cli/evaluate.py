@@ -51,15 +51,18 @@ def _verdict(report: dict, table: str, what: str, failing: str, out: Path, thres
     return EXIT_FAILED if missed else 0
 
 
-def _briefs(gold: Path, settings: Settings, out: Path, thresholds: list, engine: str, from_dir: str | None) -> int:  # noqa: ANN001
+def _briefs(gold: Path, settings: Settings, out: Path, thresholds: list, engine: str, from_dir: str | None,  # noqa: ANN001
+            record_dir: str | None = None) -> int:
     """A brief gold file: each plan's brief against the hand-made one (qa.eval.briefs)."""
     from qa.brief.view import BriefError
     from qa.eval import briefs
     from qa.eval.gold import GoldError
+    from qa.eval.run import LLMRunError
 
     try:
-        report = briefs.run(gold, settings, engine, out, Path(from_dir) if from_dir else None)
-    except (GoldError, BriefError, OSError) as e:
+        report = briefs.run(gold, settings, engine, out, Path(from_dir) if from_dir else None,
+                            Path(record_dir) if record_dir else None)
+    except (GoldError, BriefError, OSError, LLMRunError) as e:
         print(f"qa eval: error: {str(e).splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     return _verdict(report, briefs.summary(report), "briefs", "failing", out, thresholds)
@@ -88,7 +91,7 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         return _crossplan(gold, settings, out, thresholds)
     if getattr(args, "briefs", None):
         return _briefs(Path(args.briefs), settings, out, thresholds, getattr(args, "engine", None) or "extractive",
-                       getattr(args, "from_dir", None))
+                       getattr(args, "from_dir", None), record_dir)
     try:
         report = run(getattr(args, "gold", None) or "evals/indicators.jsonl", settings,
                      engine=getattr(args, "engine", None), k=k, report_dir=out, record_dir=record_dir)

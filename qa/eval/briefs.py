@@ -140,14 +140,28 @@ def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(gold: Path, settings: Any, engine: str = "extractive", report_dir: Path | None = None,
-        from_dir: Path | None = None) -> dict[str, Any]:
-    """Make (or, with ``from_dir``, read) each gold plan's brief from the store and score it."""
+        from_dir: Path | None = None, record_dir: Path | None = None, log: Any = None) -> dict[str, Any]:
+    """Make (or, with ``from_dir``, read) each gold plan's brief from the store and score it.
+
+    ``record_dir`` (llm engine): keep every model call of the map-reduce there, or with
+    ``settings.llm.replay`` answer from there only, with the recorded settings (as ``qa.eval.run``
+    does for answers), so CI scores the LLM's briefs offline.
+    """
+    import sys
+
     from qa.brief.batch import make_brief, read_brief_file
     from qa.brief.view import DocView
+    from qa.eval.run import LLMRunError, replay_settings, write_recording
+    from qa.llm import LLMError
     from qa.store.chroma import Store
 
     t0 = time.perf_counter()
     items = parse(gold)
+    rec_dir = record_dir if record_dir is not None and engine == "llm" and from_dir is None else None
+    if rec_dir is not None and settings.llm.replay:
+        settings, _ = replay_settings(settings, rec_dir, log or sys.stderr)
+    if rec_dir is not None:
+        settings = settings.with_(llm_cache=rec_dir)
     store = Store(settings)
     manifest = store.manifest()
     rows = []
@@ -159,13 +173,19 @@ def run(gold: Path, settings: Any, engine: str = "extractive", report_dir: Path 
         if from_dir is not None:
             brief, _ = read_brief_file(from_dir / f"{doc_id}.json", view.text)
         else:
-            brief = make_brief(view, settings, engine)
+            try:
+                brief = make_brief(view, settings, engine)
+            except LLMError as e:  # a replay miss or a model that failed: name the plan, one line
+                raise LLMRunError(f"brief of {doc_id}: {str(e).splitlines()[0]}") from None
         rows.append(score(g, brief, view.text))
     report = {"gold": {"path": str(gold), "sha256": hashlib.sha256(gold.read_bytes()).hexdigest(),
                        "briefs": len(items)}, "kind": "briefs", "engine": engine,
               "store": {"manifest": manifest.digest()}, "metrics": {"overall": metrics(rows)},
               "failures": [r["doc"] for r in rows if not r["passed"]], "briefs": rows,
               "timing": {"wall_s": round(time.perf_counter() - t0, 2)}}
+    if rec_dir is not None and not settings.llm.replay:
+        write_recording(rec_dir, settings, gold, manifest, len(items), report["metrics"]["overall"]["brief_pass"],
+                        "qa eval --briefs FILE --engine llm")
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / "report.json").write_text(dumps(report), encoding="utf-8")
