@@ -456,13 +456,33 @@ def test_llm_engine_maps_reduces_and_grounds(ready_store: Any, tmp_path: Path) -
         assert "<documents>" in r["messages"][-1]["content"] and "<document id=" in r["messages"][-1]["content"]
     brief, state = qb.read_brief_file(tmp_path / "out" / f"{DOC['000']}.json", SEED_FILES[DOC["000"]].read_text(encoding="utf-8"))
     assert brief.engine == "llm:scripted" and state["engine"] == "llm" and state["model"] == "scripted"
-    llm_inds = [i for i in brief.indicators if i.source == "llm"]
-    assert [(i.name, i.target_value, i.growth) for i in llm_inds] == [("地区生产总值", 46.5, 21.6)]
-    assert llm_inds[0].base_value == 17.5  # baseline attached from the 现实基础 section
+    # the model named 地区生产总值 too, but the figures come from the stored statements: one row, not two
+    gdp = [i for i in brief.indicators if i.name == "地区生产总值" and i.target_value is not None]
+    assert [(i.target_value, i.growth, i.source) for i in gdp] == [(46.5, 21.6, gdp[0].source)]
+    assert gdp[0].source != "llm" and not [i for i in brief.indicators if i.source == "llm"]
+    assert gdp[0].base_value == 17.5  # baseline attached from the 现实基础 section
     assert [s.name for s in brief.strategies] == ["科教兴区战略"]
     assert brief.projects == []  # the invented project's quote is not in the plan
     assert brief.summary == GOAL_000
     assert qb.verify_citations(brief, SEED_FILES[DOC["000"]].read_text(encoding="utf-8")) == []
+
+
+def test_llm_summary_pieces_are_sentences_once_each(ready_store: Any) -> None:
+    """A small model quotes “2010年” three times as its summary (Gemma 3 270M did): no summary of
+    fragments, no crash; the brief falls back to the plan's own cited summary sentences."""
+    from qa.brief.llm import MapReply, ReduceReply, llm_brief
+
+    class Fragmentary:
+        def structured(self, messages: list, schema: Any, **_: Any) -> Any:
+            if schema is MapReply:
+                return MapReply(summary_sentences=["2010年", "2010年", "2010年"])
+            return ReduceReply(summary=["s0", "s1", "s2"])
+
+    view = offline_view(SEED_FILES[DOC["000"]], doc_id=DOC["000"])
+    brief = llm_brief(view, ready_store.with_(model="scripted"), client=Fragmentary())
+    assert "2010年2010年" not in brief.summary and len(brief.summary) > 40
+    assert all(len(c.quote) > 12 for c in brief.summary_citations)
+    assert len({(c.start, c.end) for c in brief.summary_citations}) == len(brief.summary_citations)
 
 
 # ----------------------------------------------------------------------------- the model fails for some plans

@@ -167,3 +167,44 @@ def test_endpoint_down_stops_the_eval_with_one_line(ready_store: Any, tmp_path: 
     assert run_cli(_args(SUBSET, tmp_path / "r", None), settings) == 1
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("qa eval: error: question 000-q01 (") and "cannot reach the model endpoint" in line
+
+
+# --------------------------------------------------------------------------- briefs, recorded and replayed
+
+BRIEF_GOLD = ROOT / "evals" / "briefs-llm.jsonl"
+BRIEF_RECORDING = ROOT / "evals" / "llm-replay-briefs"
+
+
+def test_committed_brief_recording_replays_offline_and_goes_through_the_brief_checks(
+        offline: Any, tmp_path: Path) -> None:
+    from qa.eval import briefs
+
+    recorded = json.loads((BRIEF_RECORDING / "recording.json").read_text(encoding="utf-8"))
+    first = briefs.run(BRIEF_GOLD, offline, "llm", tmp_path / "a", record_dir=BRIEF_RECORDING)
+    second = briefs.run(BRIEF_GOLD, offline, "llm", tmp_path / "b", record_dir=BRIEF_RECORDING)
+    assert dumps(without_timing(first)) == dumps(without_timing(second))
+    overall = first["metrics"]["overall"]
+    assert overall["n"] == len(BRIEF_GOLD.read_text(encoding="utf-8").splitlines()) == recorded["gold"]["briefs"]
+    assert overall["brief_pass"] == recorded["brief_pass"]
+    # whatever the model wrote, every citation of the brief is the plan's text at its span
+    assert overall["citation_exact"] == 1.0 and overall["summary_chars"] <= briefs.SUMMARY_MAX
+    assert recorded["settings"]["model"] == MODEL_ALIAS and first["engine"] == "llm"
+    for row in first["briefs"]:
+        assert row["summary"], row["doc"]
+
+
+def test_brief_replay_miss_is_one_line_naming_the_plan(offline: Any, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.cli.evaluate import run_cli as eval_cli
+
+    stale = tmp_path / "llm-replay-briefs"
+    shutil.copytree(BRIEF_RECORDING, stale)
+    for f in sorted(stale.rglob("*.json")):
+        if f.name != "recording.json":
+            f.unlink()  # one model call forgotten
+            break
+    args = Namespace(gold=None, briefs=str(BRIEF_GOLD), engine="llm", k=5, report=str(tmp_path / "r"),
+                     fail_under=[], record_dir=str(stale), from_dir=None)
+    assert eval_cli(args, offline) == 1
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line.startswith("qa eval: error: brief of ") and "\n" not in line

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qa.brief.items import MAX_ITEMS, MAX_PROJECTS, _items
-from qa.brief.select import attach_baselines, baseline_values, table_indicators
+from qa.brief.select import attach_baselines, baseline_values, extract_indicators
 from qa.brief.summary import SUMMARY_MAX, summary
 from qa.brief.view import BriefError, DocView
 from qa.config import Settings
@@ -24,6 +24,7 @@ from qa.models import Brief, Citation, Indicator
 MAP_MAX_TOKENS = 2000
 REDUCE_MAX_TOKENS = 800
 _MAP_LIMIT = 20
+SUMMARY_PIECE_MIN = 12  # characters a quoted summary piece needs to be a sentence or clause
 
 
 # The length limits keep a rambling model from writing until max_tokens (llama.cpp turns them
@@ -217,20 +218,25 @@ def llm_brief(view: DocView, settings: Settings, client: Any = None) -> Brief:
                 out.append(cands[key][int(m.group(1))])
         return out or cands[key]
 
-    indicators = table_indicators(view)
+    indicators = extract_indicators(view)  # the stored statements (table and prose), never the model's figures
     have = {i.canonical or Indicator.norm(i.name) for i in indicators}
     for name, ind, c in chosen("i", picked.indicators):
         grounded = _llm_indicator(name, ind, c)
         if grounded is not None and (grounded.canonical or Indicator.norm(grounded.name)) not in have:
             have.add(grounded.canonical or Indicator.norm(grounded.name))
             indicators.append(grounded)
-    text, cites = "", []
+    text, cites, spans = "", [], set()
     for _s, _, c in chosen("s", picked.summary):
-        piece = c.quote.strip()
+        piece = re.sub(r"\s+", "", c.quote.strip())
+        if (c.start, c.end) in spans or len(Indicator.norm(piece)) < SUMMARY_PIECE_MIN:
+            continue  # a bare “2010年” or the same sentence twice is no summary
+        if not re.search(r"[。！？；…]$", piece):
+            piece += "。"  # a clause ends where its quote ends (the check splits the summary there)
         if len(text) + len(Indicator.norm(piece)) > SUMMARY_MAX:
             break
-        text += re.sub(r"\s+", "", piece)
+        text += piece
         cites.append(c)
+        spans.add((c.start, c.end))
     if not text:
         text, cites = summary(view)
 

@@ -184,8 +184,8 @@ def run(gold: Path, settings: Any, engine: str = "extractive", report_dir: Path 
               "failures": [r["doc"] for r in rows if not r["passed"]], "briefs": rows,
               "timing": {"wall_s": round(time.perf_counter() - t0, 2)}}
     if rec_dir is not None and not settings.llm.replay:
-        write_recording(rec_dir, settings, gold, manifest, len(items), report["metrics"]["overall"]["brief_pass"],
-                        "qa eval --briefs FILE --engine llm")
+        write_recording(rec_dir, settings, gold, manifest, ("briefs", len(items)),
+                        ("brief_pass", report["metrics"]["overall"]["brief_pass"]), "qa eval --briefs FILE --engine llm")
     if report_dir is not None:
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / "report.json").write_text(dumps(report), encoding="utf-8")

@@ -80,19 +80,19 @@ def replay_settings(settings: Settings, record_dir: Path, log: Any) -> tuple[Set
     return settings.with_(**update), recording
 
 
-def write_recording(record_dir: Path, settings: Settings, gold: Path, manifest: Any, items: int,
-                    score: float | None, command: str = "qa eval --engine llm") -> None:
+def write_recording(record_dir: Path, settings: Settings, gold: Path, manifest: Any, items: tuple[str, int],
+                    score: tuple[str, float | None], command: str = "qa eval --engine llm") -> None:
     """``recording.json``: what a replay needs to ask exactly the recorded requests again."""
     info = {
         "what": f"{command} recording: every model call of this run, keyed by model, messages "
                 f"and parameters (qa/llm/cache.py); replay with `{command} --replay "
                 f"--record-dir DIR`; {RECORD_HINT} after changing prompts, chunking or retrieval.",
         "settings": {k: settings.get(k) for k in RECORDED_SETTINGS},
-        "gold": {"path": str(gold), "sha256": hashlib.sha256(gold.read_bytes()).hexdigest(), "items": items},
+        "gold": {"path": str(gold), "sha256": hashlib.sha256(gold.read_bytes()).hexdigest(), items[0]: items[1]},
         "store": {"chunking": manifest.chunking, "manifest": manifest.digest()},
         "requests": sum(1 for _ in record_dir.rglob("*.json")) - int((record_dir / RECORDING_FILE).exists()),
         "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "score": score,
+        score[0]: score[1],
     }
     record_dir.mkdir(parents=True, exist_ok=True)
     (record_dir / RECORDING_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n",
@@ -211,8 +211,8 @@ def run(gold: Path | str, settings: Settings, engine: str | None = None, k: int 
             "invalid_replies": sum(bool((r["got"]["note"] or "").startswith(INVALID_NOTE)) for r in rows),
         }
         if rec_dir is not None and not settings.llm.replay:
-            write_recording(rec_dir, settings, gold, manifest, report["gold"]["questions"],
-                            report["metrics"]["overall"].get("answer_accuracy"))
+            write_recording(rec_dir, settings, gold, manifest, ("questions", report["gold"]["questions"]),
+                            ("answer_accuracy", report["metrics"]["overall"].get("answer_accuracy")))
     if report_dir is not None:
         write_report(report, Path(report_dir))
     return report
