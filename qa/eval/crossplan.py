@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from qa.eval.gold import GoldError, find_quote
+from qa.eval.gold import GoldError, find_quote, json_lines
 from qa.eval.judge import same_quantity
 from qa.eval.report import _cell, dumps
 
@@ -36,16 +36,7 @@ def is_crossplan_gold(path: Path) -> bool:
 
 def parse(path: Path) -> list[dict[str, Any]]:
     items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise GoldError(f"{path}:{n}: bad JSON ({e.msg} at column {e.colno})") from None
-        missing = [k for k in KEYS if k not in obj]
-        if missing:
-            raise GoldError(f"{path}:{n}: missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    for n, obj in json_lines(path, KEYS):
         if obj["type"] not in TYPES:
             raise GoldError(f"{path}:{n}: bad type '{obj['type']}' (expected {', '.join(TYPES)})")
         if set(obj["values"]) != set(obj["docs"]):

@@ -70,6 +70,23 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def json_lines(path: Path, keys: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
+    """A gold file's non-blank lines as ``(line number, object)``, each holding every key (else one GoldError line)."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise GoldError(f"{path}:{n}: bad JSON ({e.msg} at column {e.colno})") from None
+        missing = [k for k in keys if k not in obj]
+        if missing:
+            raise GoldError(f"{path}:{n}: missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        out.append((n, obj))
+    return out
+
+
 def parse_gold(path: Path) -> list[GoldItem]:
     """Every line checked for JSON, keys, types, kind and difficulty; documents are not read here."""
     try:
