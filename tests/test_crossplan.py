@@ -104,3 +104,21 @@ def test_the_cross_plan_gold_file_holds_to_its_contract(seed_texts) -> None:
         if it["winner"] and it["direction"]:
             pick = max if it["direction"] == "max" else min
             assert stated[it["winner"]] == pick(stated.values()), it["id"]
+
+
+def test_english_and_colloquial_rankings_name_a_winner(ask) -> None:
+    """which plan … highest, A vs B: whose … higher and 最猛 are rankings, not list questions."""
+    a = ask("Which plan sets the highest life-expectancy target?")
+    assert a.table and a.winner == DOC["004"] and "crossplan" in a.trace
+    a = ask("Which of the five plans started from the smallest GDP in its base year?")
+    assert a.winner == DOC["000"] and all(r.kind == "baseline" for r in a.table)
+    a = ask("Erenhot vs Yangquan: whose target for average annual growth of industrial value added is higher?")
+    assert a.winner == DOC["002"] and {r.doc_id for r in a.table} == {DOC["002"], DOC["003"]}
+    assert ask("哪个地方定的GDP年均增速目标最猛？").winner == DOC["002"]
+
+
+def test_a_goal_for_a_year_before_the_plan_is_not_its_record(ask) -> None:
+    """二连浩特's 十二五 plan prints its 2010 unemployment rate as a record: no 2010 控制目标."""
+    a = ask("哪个规划对2010年城镇登记失业率定的控制目标最低？")
+    rows = {r.doc_id: r for r in a.table}
+    assert rows[DOC["002"]].value is None and a.winner == DOC["001"]

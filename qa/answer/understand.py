@@ -48,6 +48,12 @@ MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投
                               r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少"),
                      ("多少人",))
+RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|更(?:高|低|快|慢|大|小|多|少)",
+                "a ranking of a quantity is a number question, even asked with 哪个/which",
+                ("哪个规划的GDP增速最高", "谁的财政收入更多"), ("哪些产业",))
+STRICT_TARGET = V.rule("q.strict_target", r"目标|计划|预期|力争|争取",
+                       "a figure asked as a goal: a plan's record of a year before it is not its goal for that year",
+                       ("2010年失业率控制目标", "预期目标"), ("2010年完成了多少", "2010年是多少"))
 Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
                      "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
 
@@ -71,6 +77,7 @@ class Ask:
     yearly: bool = False
     cumulative: bool = False
     kind_words: str | None = None  # target | baseline from the question's own words
+    strict_target: bool = False  # 目标/计划/预期: a goal, never a plan's record of an earlier year
     unit_hint: str | None = None
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
@@ -87,7 +94,7 @@ class Ask:
                                                   for p in self.plans):
                 return "baseline"  # “十五”期间 in a 十一五 plan: the record of the past
             for y in self.years:
-                return "target" if y >= doc.period_start else "baseline"
+                return "target" if y >= doc.period_start or self.strict_target else "baseline"
             if self.period_end:
                 return "target"
         return self.kind_words
@@ -168,6 +175,9 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
         ask.kind_words = "baseline"
+    elif STRICT_TARGET.search(q) and not V.Q_BASELINE.search(q) and not BASE_PERIOD.search(q):
+        ask.kind_words, ask.strict_target = "target", True
+        ask.trace.append(STRICT_TARGET.name)
     elif V.Q_TARGET.search(q) or re.search(r"打算|准备|要|将|能|会|plan|target|goal", q):
         ask.kind_words = "target"
     for unit, r in V.UNIT_HINTS:
@@ -186,7 +196,8 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
         ask.qualifier = "cap"
     if Q_RATIO.search(q):
         ask.answer_type = "ratio"
-    elif ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q):
+    elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q)
+          and not (ask.indicators and RANKED.search(q))):
         ask.answer_type = "describe"
     elif ASKS_NUMBER.search(q) or ask.indicators:
         ask.answer_type = "number"

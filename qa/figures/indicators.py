@@ -103,6 +103,12 @@ def alias_canon(name: str) -> str | None:
 
 # English questions are read through the ontology's English names (longest first), then these generic words
 ENGLISH_WORDS: list[tuple[str, str]] = [
+    (r"\bwhich (?:of (?:the|these|those) (?:\w+ )?)?(?:plans?|regions?|places?|cities|city|areas?|districts?|ones?)\b",
+     "哪个规划"),
+    (r"\b(?:highest|largest|biggest|greatest|fastest|most ambitious)\b", "最高"),
+    (r"\b(?:lowest|smallest|slowest|least)\b", "最低"),
+    (r"\b(?:higher|larger|bigger|greater|faster)\b", "更高"), (r"\b(?:lower|smaller|slower)\b", "更低"),
+    (r"\bwhose\b", "谁的"), (r"\b(?:vs\.?|versus|compared? (?:with|to))(?=\s)", "对比"),
     (r"\b(?:11th|eleventh)\b(?: five[- ]year plan| fyp)?", "十一五"), (r"\b(?:12th|twelfth)\b(?: five[- ]year plan| fyp)?", "十二五"),
     (r"\b(?:13th|thirteenth)\b(?: five[- ]year plan| fyp)?", "十三五"), (r"\b(?:14th|fourteenth)\b(?: five[- ]year plan| fyp)?", "十四五"),
     (r"\b(?:10th|tenth)\b(?: five[- ]year plan| fyp)?", "十五"), (r"\b(?:15th|fifteenth)\b(?: five[- ]year plan| fyp)?", "十五五"),
