@@ -19,7 +19,7 @@ GATE_spoken ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstention=0.10
 GATE_traps ?= answer_accuracy=0.94 abstention_recall=0.94 false_abstention=0.05
 GATE_keywords ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.02
 GATE_crossplan ?= crossplan_accuracy=0.92 winner_accuracy=0.95 cells_uncited=0
-GATE_crossplan2 ?= crossplan_accuracy=0.63 cells_uncited=0
+GATE_crossplan2 ?= crossplan_accuracy=0.80 cells_uncited=0
 GATE_briefs ?= brief_pass=0.8 summary_targets=4.6 industry_recall=0.7 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2
 EVAL_HOME ?= .qa-eval

@@ -121,6 +121,8 @@ class WebSettings(BaseSettings):
     login_window: float = Field(60.0, gt=0, description="seconds a failed login counts against its client")
     trusted_proxies: str = Field("", description="addresses of reverse proxies whose X-Forwarded-For names the "
                                                  "client (comma-separated); none by default: the socket peer is")
+    resident: bool = Field(True, description="`qa ask` asks a `qa serve` that runs on the same store with the same "
+                                             "settings (its answer is the same, without the start-up); false: never")
 
 
 SECTIONS: dict[str, type[BaseSettings]] = {
@@ -181,6 +183,21 @@ class Settings(BaseModel):
             if key in sec.model_fields:
                 return getattr(getattr(self, name), key)
         raise KeyError(key)
+
+    def fingerprint(self) -> str:
+        """What decides an answer (every section but the page's): a resident `qa serve` answers a `qa ask` only
+        when both hold the same, so the answer cannot depend on which process gave it."""
+        import hashlib
+        import json
+
+        parts = {name: getattr(self, name).model_dump(mode="json") for name in SECTIONS if name != "web"}
+        parts["store"]["home"] = str(self.store.home.resolve())
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+    @property
+    def resident_file(self) -> Path:
+        """Where a running `qa serve` says how to reach it (removed when it stops)."""
+        return self.store.home / "serve.json"
 
     # short paths for the most used values
     @property

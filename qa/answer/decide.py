@@ -26,13 +26,6 @@ from qa.answer.lookup import MATCH, Candidate
 from qa.answer.understand import Ask
 from qa.models import Document
 
-REASON_ZH = {"place_not_held": "本库没有这个地区的规划", "place_parent": "问的是上级地区，本库只有其下辖地区的规划",
-             "period_not_held": "本库没有这个规划期", "year_not_held": "没有规划给出这个年份的数字",
-             "doc_contradicts_region": "所选文件与问题中的地区不符", "no_figure": "规划没有给出这个指标的数字",
-             "other_role": "规划只以另一种形式给出（总量/增速/比重）", "other_year": "规划只给出了其他年份的数字",
-             "other_kind": "规划只给出了目标值或基期值中的另一种", "other_unit": "规划给出的数字单位不同",
-             "no_passage": "规划中没有回答这个问题的段落", "no_term": "规划里没有这个说法",
-             "no_definition": "规划提到这个说法但没有解释"}
 ROLE_ZH = {"level": "总量", "growth": "增速", "change": "变化幅度", "share": "比重（比率）", "ratio": "结构比例"}
 KIND_ZH = {"target": "目标值", "baseline": "基期（实际）值"}
 

@@ -19,6 +19,7 @@ from qa.answer.lookup import Candidate, candidates
 from qa.answer.question import MAX_QUESTION, question_problem
 from qa.answer.scope import plans_in_scope, scope_problem
 from qa.answer.understand import Ask, understand
+from qa.answer.wording import abstention_line, answer_facts  # noqa: F401  (re-exported)
 from qa.config import Settings
 from qa.models import ABSTAIN_TEXT, Answer, Document, Hit, Related
 from qa.text.numbers import unsupported_numbers
@@ -111,38 +112,6 @@ def _related(c: Candidate, why: str | None = None) -> Related:
         why = WHY[failed[0]] if failed else "不是答案：把握不足，仅供参考"
     return Related(text=st.text, label=st.name or st.label, year=st.year, kind=st.kind, role=st.role,
                    citation=st.citation(), why=why)
-
-
-KIND_ZH = {"target": "目标值", "baseline": "基期值", "fact": "事实"}
-
-
-def answer_facts(a: Answer) -> list[str]:
-    """The typed parts of an answer as short Chinese labels, shared by the CLI and the page."""
-    facts = []
-    if a.value is not None:
-        facts.append(f"数值 {a.value:g}{a.unit or ''}")
-    elif a.unit:
-        facts.append(f"单位 {a.unit}")
-    if a.qualifier:
-        facts.append(f"限定 {a.qualifier}")
-    if a.year:
-        facts.append(f"年份 {a.year}")
-    if a.kind:
-        facts.append(f"类型 {KIND_ZH.get(a.kind, a.kind)}")
-    if a.confidence is not None:
-        facts.append(f"{'弃答把握' if a.abstained else '置信度'} {a.confidence:.2f}")
-    return facts
-
-
-def abstention_line(a: Answer) -> str | None:
-    """Why an answer was withheld, in the user's words, with its machine-readable reason: shared by CLI and page."""
-    if not a.abstained:
-        return None
-    from qa.answer.decide import REASON_ZH
-
-    why = REASON_ZH.get(a.reason or "", "")
-    text = f"{why}：{a.note}" if why and a.note else why or a.note or ""
-    return f"{text}（{a.reason}）" if a.reason else text or None
 
 
 def check_numbers(a: Answer) -> Answer:

@@ -101,29 +101,28 @@ def _drop_progress_bars() -> None:
         bar.close()
 
 
+# the one-line errors of the modules a run loaded: an error of a module it never imported cannot occur, and
+# importing the store and the LLM client just to name their errors would cost `qa ask` its fast path
+KNOWN_ERRORS = (("qa.config", "ConfigError"), ("qa.ingest.files", "IngestError"), ("qa.llm.errors", "LLMError"),
+                ("qa.store.chroma", "StoreError"))
+
+
+def _known() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = [UserError, FileNotFoundError, PermissionError]
+    for module, name in KNOWN_ERRORS:
+        cls = getattr(sys.modules.get(module), name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            found.append(cls)
+    return tuple(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from qa.config import ConfigError
-    from qa.ingest import IngestError
-
-    known: tuple[type[BaseException], ...] = (IngestError, UserError, ConfigError, FileNotFoundError,
-                                              PermissionError)
-    try:
-        from qa.llm import LLMError
-        from qa.store.chroma import StoreError
-
-        known = known + (StoreError, LLMError)
-    except ImportError:  # pragma: no cover
-        pass
     try:
         return int(args.fn(args) or 0)
     except UsageError as e:
         print(f"qa {args.cmd}: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except known as e:
-        _drop_progress_bars()
-        print(f"qa {args.cmd}: error: {e}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         _drop_progress_bars()
         print(f"qa {args.cmd}: interrupted", file=sys.stderr)
@@ -133,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain
         return 0
     except Exception as e:  # validation errors of settings, etc.: still one line
+        if isinstance(e, _known()):
+            _drop_progress_bars()
+            print(f"qa {args.cmd}: error: {e}", file=sys.stderr)
+            return 1
         if os.environ.get("QA_DEBUG"):
             raise
         _drop_progress_bars()

@@ -58,12 +58,20 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.answer import answer_question
+    from qa.web.resident import ask as resident_ask
 
     settings = settings_for(args)
-    question = check_question(args.question, "question")
-    a = answer_question(question, settings, retriever=retriever_for(settings, args), doc=args.doc,
-                        region=args.region, plan=args.plan)
+    data = resident_ask(settings, args.question, doc=args.doc, region=args.region, plan=args.plan)
+    if data is not None:  # a `qa serve` of this store and settings answered: the same answer, no start-up
+        from qa.models import Answer
+
+        a = Answer.model_validate(data)
+    else:
+        from qa.answer import answer_question
+
+        question = check_question(args.question, "question")
+        a = answer_question(question, settings, retriever=retriever_for(settings, args), doc=args.doc,
+                            region=args.region, plan=args.plan)
     if args.json:
         print(a.model_dump_json(indent=2))
         return 0

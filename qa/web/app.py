@@ -224,4 +224,9 @@ def serve(settings: Settings, gold: Path | None = None, report_dir: Path | None 
         quiet=False,
         allowed_paths=[str(demo.qa_page.briefs_dir)],
         max_file_size=f"{settings.store.max_file_mb:g}mb",  # refused by the server before it is stored
+        prevent_thread_lock=True,
     )
+    from qa.web.resident import announced
+
+    with announced(settings, demo.server_port):  # `qa ask` on this store now asks this process
+        demo.block_thread()
