@@ -106,12 +106,25 @@ def _target_term(q: str, terms: list[str]) -> str | None:
     return (max(before, key=q.rfind) if before else terms[-1]) if terms else None
 
 
-def _defines(s: Sentence, term: str, index) -> bool:  # noqa: ANN001
-    """The sentence says what the term is: the term followed by 即/是指/：…, or a list of as many items as the
-    term counts (“三区” … 经济开发区、临空经济区配套功能区、…), or it is followed by such a sentence."""
+def _head_after(q: str, term: str | None) -> str:
+    """The noun the question puts after a quoted term (“商贸活区”战略是指什么 → 战略): the plan may define the
+    term with it (商贸活区战略是指…)."""
+    if not term:
+        return ""
+    m = re.search(re.escape(term) + r"[”\"」]([\u4e00-\u9fff]{0,4}?)(?:是指|指的是|指|是什么|是啥|什么意思|的含义)", q)
+    return m.group(1) if m else ""
+
+
+def _defines(s: Sentence, term: str, index, head: str = "") -> bool:  # noqa: ANN001
+    """The sentence says what the term is: the term (and the noun the question puts after it) followed by
+    即/是指/：…, or a list of as many items as the term counts (“三区” … 经济开发区、临空经济区配套功能区、…),
+    or it is followed by such a sentence."""
     for x in [s, *index.neighbours(s)[:2]]:
         at = x.text.find(term)
-        if at >= 0 and DEFINER.match(x.text[at + len(term):].lstrip("”\"」，, ")):
+        after = x.text[at + len(term):].lstrip("”\"」，, ") if at >= 0 else ""
+        if head and after.startswith(head):
+            after = after[len(head):]
+        if at >= 0 and DEFINER.match(after):
             return True
     n = CN_COUNT.get(term[0]) if term else None
     return bool(n and _enumerates(s.text, n)) or s.text.count("、") >= 2 or "：" in s.text
@@ -134,6 +147,8 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
             after = s.text[at + len(t) + 2:] if at >= 0 else s.text[s.text.find(t) + len(t):]
             quoted_is = at >= 0 and re.match(r"[”\"」]?\s*是(?!否)", s.text[at + len(t) + 1:])
             after = after.lstrip("”\"」，, ")
+            if ctx["head"] and after.startswith(ctx["head"]):  # “商贸活区”战略 … 商贸活区战略是指…
+                after = after[len(ctx["head"]):]
             if ctx["defines"] and (DEFINER.match(after) or quoted_is):  # “2”是在…: a quoted term and what it is
                 score += 0.6  # “两廊”，即…: the term and what it means
         else:
@@ -165,7 +180,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     kind = question_type(q)
     terms = _terms(q)
     index = corpus.sentences
-    plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", _without_places(ask)))
+    plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", ASK_GLUE.sub(" ", _without_places(ask))))  # 主要包括: glue first
     if kind == "aim":  # 被定位为什么: the aim words are what the sentence must be, not words it must share
         plain = AIM_WORDS.sub(" ", plain)
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
@@ -173,6 +188,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     # “一核两廊三区多点”格局里的“两廊”: the slogan around the term asked is context, not what is asked
     around = frozenset().union(*(bigrams(t) for t in terms if t != target and target and target in t))
     ctx = {"kind": kind, "terms": terms, "target": target, "want": bigrams(plain) - around,
+           "head": _head_after(q, target),
            "defines": bool(target),  # a question about a quoted term wants the sentence that says what it is
            "guiding": bool(re.search(r"指导思想|指导方针|基本原则", q)),
            "count": CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None,
@@ -216,7 +232,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         a.confidence = round(1.0 - (best[0] if best else 0.0) / 2, 3)
         return a
     score, s = best
-    if kind == "definition" and target and not _defines(s, target, index):
+    if kind == "definition" and target and not _defines(s, target, index, ctx["head"]):
         a = Answer.abstain(q, "extractive", note=f"规划提到了“{target}”，但没有说明它指什么")
         a.reason, a.confidence = "no_definition", 0.7
         a.related = [Related(text=s.text.strip()[:120], label=target, citation=s.citation(),
@@ -257,7 +273,7 @@ def _list(question: str, cit: Citation) -> Answer:
     text = cit.quote
     cues = LIST_CUE.finditer(text)
     body = text[cues[-1].end():] if cues else text  # the last cue: the enumeration follows it
-    items = [re.sub(r"^(?:和|及|与|以及)|等$|等[\u4e00-\u9fff]{0,4}$", "", x).strip(" “”\"。；;")
+    items = [re.sub(r"^(?:即|和|及|与|以及)|等$|等[\u4e00-\u9fff]{0,4}$", "", x).strip(" “”\"。；;")
              for x in ITEM_SPLIT.re.split(body)]
     items = [x for x in items if 2 <= len(x) <= 24]
     if len(items) < 2:

@@ -1,0 +1,42 @@
+"""Descriptive answers (qa/answer/describe.py) on the real seeds: definitions, lists, each item cited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qa.answer import answer_question
+from qa.answer.describe import _head_after
+
+
+@pytest.fixture(scope="module")
+def ask(ready_store: Any) -> Any:
+    from qa.retrieve.retriever import Retriever
+
+    retriever = Retriever(ready_store)
+    return lambda q: answer_question(q, ready_store, retriever=retriever)
+
+
+@pytest.mark.parametrize("question, term, head", [
+    ("“商贸活区”战略是指什么？", "商贸活区", "战略"), ("“两廊”是指什么？", "两廊", ""),
+    ("“14558”工程指的是什么", "14558", "工程"), ("“两廊”在哪里", "两廊", ""),
+])
+def test_the_noun_after_a_quoted_term(question: str, term: str, head: str) -> None:
+    assert _head_after(question, term) == head
+
+
+def test_a_term_defined_with_the_noun_the_question_puts_after_it(ask: Any, seed_texts: dict[str, str]) -> None:
+    """The plan writes 商贸活区战略是指…, the question “商贸活区”战略是指什么: that sentence is the definition."""
+    a = ask("克拉玛依区的“商贸活区”战略是指什么？")
+    assert not a.abstained and "现代商贸体系" in a.text
+    c = a.citations[0]
+    assert seed_texts[c.doc_id][c.start:c.end] == c.quote and "商贸活区战略是指" in c.quote
+
+
+def test_a_list_asked_with_zhuyao_baokuo_is_read_as_a_list(ask: Any) -> None:
+    """主要包括哪些 is question glue, not part of the noun: the plan's list answers, without its 即."""
+    a = ask("克拉玛依区要培育和壮大的五大支柱产业体系主要包括哪些？")
+    assert not a.abstained and a.items
+    assert any(i.text == "建筑建材产业体系" for i in a.items)
+    assert not any(i.text.startswith("即") for i in a.items)
