@@ -10,16 +10,16 @@ GATE_indicators ?= answer_accuracy=0.96 citation_accuracy=0.94 recall@5=0.96 abs
 GATE_holdout ?= answer_accuracy=0.94 abstention_recall=0.85 false_abstention=0.02
 GATE_blind ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.07
 GATE_blind2 ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.09
-GATE_blind3 ?= answer_accuracy=0.87 abstention_recall=0.85 false_abstention=0.03
+GATE_blind3 ?= answer_accuracy=0.89 abstention_recall=0.85 false_abstention=0.03
 GATE_outside ?= answer_accuracy=0.89 abstention_recall=0.95 false_abstention=0.03
 GATE_analyst ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.05
 GATE_english ?= answer_accuracy=0.84 abstention_recall=0.95 false_abstention=0.06
-GATE_describe ?= answer_accuracy=0.72 abstention_recall=0.85
+GATE_describe ?= answer_accuracy=0.75 abstention_recall=0.85
 GATE_spoken ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstention=0.10
 GATE_traps ?= answer_accuracy=0.94 abstention_recall=0.94 false_abstention=0.05
 GATE_keywords ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.02
 GATE_crossplan ?= crossplan_accuracy=0.92 winner_accuracy=0.95 cells_uncited=0
-GATE_crossplan2 ?= crossplan_accuracy=0.80 cells_uncited=0
+GATE_crossplan2 ?= crossplan_accuracy=0.87 cells_uncited=0
 GATE_briefs ?= brief_pass=0.8 summary_targets=4.6 industry_recall=0.7 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2
 EVAL_HOME ?= .qa-eval

@@ -122,3 +122,12 @@ def test_a_goal_for_a_year_before_the_plan_is_not_its_record(ask) -> None:
     a = ask("哪个规划对2010年城镇登记失业率定的控制目标最低？")
     rows = {r.doc_id: r for r in a.table}
     assert rows[DOC["002"]].value is None and a.winner == DOC["001"]
+
+
+def test_a_period_sum_is_not_a_years_level_and_a_yearly_cut_is_not_a_total_one(ask) -> None:
+    """大同区's “十五”期间累计完成本级财政收入4.04亿元 is five years' sum, not its 2005 level; 二连浩特's 年均下降5%
+    is no answer to 累计下降多少."""
+    a = ask("各规划基期（上一规划期末）的财政收入各是多少？")
+    assert {r.doc_id: r.value for r in a.table}[DOC["000"]] != 4.04
+    b = ask("各规划对单位GDP能耗在规划期内累计下降多少的目标分别是多少？")
+    assert {r.doc_id: r.value for r in b.table}[DOC["002"]] is None

@@ -186,6 +186,8 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
     if r is None:
         return sr != "ratio", 0.2 if sr in ("level", "share") else 0.0
     if r == "level":
+        if st.cumulative and not ask.cumulative and (ask.years or ask.period_end or ask.base_period):
+            return False, 0.0  # “十五”期间累计完成财政收入4.04亿元 is five years' sum, not the level of 2005
         return sr == "level" or (sr == "share" and _rate_like(ask)), 0.5
     if r == "share":
         return sr == "share" or (sr == "level" and percent), 0.5
@@ -198,7 +200,8 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
     if r == "change":
         if sr == "change":
             return True, 0.5
-        return sr == "growth", 0.1
+        yearly = st.yearly or bool(re.search(r"年均|每年", st.label))
+        return sr == "growth" and not (ask.cumulative and yearly), 0.1  # 累计下降 is not 年均下降5%
     return False, 0.0
 
 
