@@ -30,7 +30,7 @@ from typing import Any
 
 from qa.eval.gold import GoldError, json_lines
 from qa.eval.judge import same_quantity
-from qa.eval.report import dumps
+from qa.eval.report import write_report
 from qa.models import Brief
 from qa.text.numbers import canonical, numbers_in
 
@@ -178,9 +178,7 @@ def run(gold: Path, settings: Any, engine: str = "extractive", report_dir: Path 
         write_recording(rec_dir, settings, gold, manifest, ("briefs", len(items)),
                         ("brief_pass", report["metrics"]["overall"]["brief_pass"]), "qa eval --briefs FILE --engine llm")
     if report_dir is not None:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        (report_dir / "report.json").write_text(dumps(report), encoding="utf-8")
-        (report_dir / "report.md").write_text(render(report), encoding="utf-8")
+        write_report(report, report_dir, render)
     return report
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from qa.eval.gold import GoldError, find_quote, json_lines
 from qa.eval.judge import same_quantity
-from qa.eval.report import _cell, dumps
+from qa.eval.report import _cell, write_report
 
 KEYS = ("id", "question", "type", "direction", "role", "kind", "docs", "winner", "values", "note")
 TYPES = ("ranking", "pairwise", "all")
@@ -115,9 +115,7 @@ def run(gold: Path, settings: Any, retriever: Any, report_dir: Path | None = Non
               "failures": [r["id"] for r in rows if not r["correct"]], "questions": rows,
               "timing": {"wall_s": round(time.perf_counter() - t0, 2)}}
     if report_dir is not None:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        (report_dir / "report.json").write_text(dumps(report), encoding="utf-8")
-        (report_dir / "report.md").write_text(render(report), encoding="utf-8")
+        write_report(report, report_dir, render)
     return report
 
 

@@ -6,7 +6,7 @@ run must meet (``--fail-under answer_accuracy=0.85 …``, checked by ``check_thr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,11 @@ def without_timing(report: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k != "timing"}
 
 
-def write_report(report: dict[str, Any], out: Path) -> None:
+def write_report(report: dict[str, Any], out: Path, render: Callable[[dict[str, Any]], str] | None = None) -> None:
+    """report.json and report.md (``render``: the markdown of another kind of report, briefs or cross-plan)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(dumps(report), encoding="utf-8")
-    (out / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    (out / "report.md").write_text((render or render_markdown)(report), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- markdown
