@@ -21,6 +21,7 @@ GATE_keywords ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.
 GATE_crossplan ?= crossplan_accuracy=0.92 winner_accuracy=0.95 cells_uncited=0
 GATE_crossplan2 ?= crossplan_accuracy=0.87 cells_uncited=0
 GATE_briefs ?= brief_pass=0.8 summary_targets=4.6 industry_recall=0.7 bare_sector_items=0 citation_exact=1
+GATE_briefs_sealed ?= brief_pass=0.8 summary_targets=3.8 industry_recall=0.7 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2
 EVAL_HOME ?= .qa-eval
 
@@ -51,6 +52,8 @@ eval: install
 	$(foreach n,$(EVAL_SETS),QA_HOME=$(EVAL_HOME) $(QA) eval --gold evals/$(n).jsonl --report reports/eval-$(n) \
 	  --fail-under $(GATE_$(n)) $(if $(findstring crossplan,$(n)),,$(GATE_COMMON)) && ) true
 	QA_HOME=$(EVAL_HOME) $(QA) eval --briefs evals/briefs.jsonl --report reports/eval-briefs --fail-under $(GATE_briefs)
+	QA_HOME=$(EVAL_HOME) $(QA) eval --briefs evals/briefs-sealed.jsonl --report reports/eval-briefs-sealed \
+	  --fail-under $(GATE_briefs_sealed)
 
 # Debian chromium for the browser tests is installed when missing (every time with PLANQA_FRESH=1, as in CI)
 test: install
