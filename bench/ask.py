@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,19 +74,19 @@ def main() -> int:
                GRADIO_ANALYTICS_ENABLED="False")
     qa = str(Path(sys.executable).parent / "qa")
 
-    def timed(argv: list[str], n: int, **extra: str) -> list[float]:
+    def timed(argv: Callable[[int], list[str]], n: int, **extra: str) -> list[float]:
+        """Seconds of each of ``n`` `qa` processes, the i-th run with ``argv(i)``."""
         out = []
         for i in range(n):
             t0 = time.perf_counter()
-            subprocess.run([qa, *argv(i)] if callable(argv) else [qa, *argv], env={**env, **extra},
-                           capture_output=True, check=True)
+            subprocess.run([qa, *argv(i)], env={**env, **extra}, capture_output=True, check=True)
             out.append(time.perf_counter() - t0)
         return out
 
     n = min(args.cli, len(questions))
     if not n:
         return 0
-    helps = timed(["--help"], n)
+    helps = timed(lambda i: ["--help"], n)
     local = timed(lambda i: ["ask", questions[i]], n, QA_RESIDENT="false")
     print(f"`qa --help` per process: p50 {statistics.median(helps):.3f} s")
     print(f"`qa ask` per process, in-process ({n} runs: start, imports, open store, answer): "

@@ -115,16 +115,18 @@ def _head_after(q: str, term: str | None) -> str:
     return m.group(1) if m else ""
 
 
+def _without_head(after: str, head: str) -> str:
+    """The words after a term, past the noun the question puts after it (战略是指… → 是指…)."""
+    return after[len(head):] if head and after.startswith(head) else after
+
+
 def _defines(s: Sentence, term: str, index, head: str = "") -> bool:  # noqa: ANN001
     """The sentence says what the term is: the term (and the noun the question puts after it) followed by
     即/是指/：…, or a list of as many items as the term counts (“三区” … 经济开发区、临空经济区配套功能区、…),
     or it is followed by such a sentence."""
     for x in [s, *index.neighbours(s)[:2]]:
         at = x.text.find(term)
-        after = x.text[at + len(term):].lstrip("”\"」，, ") if at >= 0 else ""
-        if head and after.startswith(head):
-            after = after[len(head):]
-        if at >= 0 and DEFINER.match(after):
+        if at >= 0 and DEFINER.match(_without_head(x.text[at + len(term):].lstrip("”\"」，, "), head)):
             return True
     n = CN_COUNT.get(term[0]) if term else None
     return bool(n and _enumerates(s.text, n)) or s.text.count("、") >= 2 or "：" in s.text
@@ -146,9 +148,7 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
             at = s.text.find(f"“{t}”")
             after = s.text[at + len(t) + 2:] if at >= 0 else s.text[s.text.find(t) + len(t):]
             quoted_is = at >= 0 and re.match(r"[”\"」]?\s*是(?!否)", s.text[at + len(t) + 1:])
-            after = after.lstrip("”\"」，, ")
-            if ctx["head"] and after.startswith(ctx["head"]):  # “商贸活区”战略 … 商贸活区战略是指…
-                after = after[len(ctx["head"]):]
+            after = _without_head(after.lstrip("”\"」，, "), ctx["head"])  # “商贸活区”战略 … 商贸活区战略是指…
             if ctx["defines"] and (DEFINER.match(after) or quoted_is):  # “2”是在…: a quoted term and what it is
                 score += 0.6  # “两廊”，即…: the term and what it means
         else:

@@ -19,7 +19,6 @@ from qa.answer.lookup import Candidate, candidates
 from qa.answer.question import MAX_QUESTION, question_problem
 from qa.answer.scope import plans_in_scope, scope_problem
 from qa.answer.understand import Ask, understand
-from qa.answer.wording import abstention_line, answer_facts  # noqa: F401  (re-exported)
 from qa.config import Settings
 from qa.models import ABSTAIN_TEXT, Answer, Document, Hit, Related
 from qa.text.numbers import unsupported_numbers

@@ -200,9 +200,13 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
     if r == "change":
         if sr == "change":
             return True, 0.5
-        yearly = st.yearly or bool(re.search(r"年均|每年", st.label))
-        return sr == "growth" and not (ask.cumulative and yearly), 0.1  # 累计下降 is not 年均下降5%
+        return sr == "growth" and not (ask.cumulative and _yearly(st)), 0.1  # 累计下降 is not 年均下降5%
     return False, 0.0
+
+
+def _yearly(st: Statement) -> bool:
+    """A rate per year (年均增长8%, 每年下降3%), as the reader marked it or as its label says."""
+    return st.yearly or bool(re.search(r"年均|每年", st.label))
 
 
 INCREMENT = re.compile(r"(?:年均|每年|平均每年)(?:增加|增长|提高|递增)$")
@@ -296,7 +300,7 @@ def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vec
     elif st.cumulative:
         p["cumulative"] = -0.2
     if ask.role in ("growth", "change") and ask.yearly:
-        p["yearly"] = 0.2 if st.yearly or re.search(r"年均|每年", st.label) else -0.1
+        p["yearly"] = 0.2 if _yearly(st) else -0.1
     if ask.qualifier:
         q = st.qualifier or ""
         p["qualifier"] = 0.1 if (ask.qualifier == "floor" and q in FLOOR) or (ask.qualifier == "cap" and q in CAP) else 0.0

@@ -16,8 +16,6 @@ import contextlib
 import json
 import os
 import signal
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,9 +56,7 @@ def _alive(pid: Any) -> bool:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: not ours to use
+    except (ProcessLookupError, PermissionError):  # gone, or another user's process: not ours to use
         return False
     return True
 
@@ -76,29 +72,30 @@ def ask(settings: Settings, question: str, doc: str | None = None, region: str |
         return None
     if not isinstance(info, dict) or info.get("fingerprint") != settings.fingerprint() or not _alive(info.get("pid")):
         return None
-    url = str(info.get("url", ""))
-    if not url.startswith("http://"):
-        return None
-    body = json.dumps({"question": question, "doc": doc, "region": region, "plan": plan,
-                       "engine": settings.engine}, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(f"{url}/api/v1/ask", data=body, method="POST",
-                                 headers={"Content-Type": "application/json"})
-    if settings.web.auth is not None:
-        token = base64.b64encode(settings.web.auth.get_secret_value().encode("utf-8")).decode("ascii")
-        req.add_header("Authorization", f"Basic {token}")
-    try:
-        import socket
+    import http.client
+    from urllib.parse import urlsplit
 
-        with socket.create_connection(_host_port(url), timeout=CONNECT_TIMEOUT):
-            pass  # it accepts: now wait for the answer as long as an answer may take
-        with urllib.request.urlopen(req, timeout=ANSWER_TIMEOUT) as resp:  # noqa: S310 (http to our own server)
+    try:
+        where = urlsplit(str(info.get("url", "")))
+        if where.scheme != "http" or not where.hostname or not where.port:
+            return None
+        body = json.dumps({"question": question, "doc": doc, "region": region, "plan": plan,
+                           "engine": settings.engine}, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        if settings.web.auth is not None:
+            token = base64.b64encode(settings.web.auth.get_secret_value().encode("utf-8")).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+        conn = http.client.HTTPConnection(where.hostname, where.port, timeout=CONNECT_TIMEOUT)
+        try:
+            conn.connect()  # a server that does not accept at once is not used …
+            conn.sock.settimeout(ANSWER_TIMEOUT)  # … one that does may take as long as an answer takes
+            conn.request("POST", "/api/v1/ask", body=body, headers=headers)
+            resp = conn.getresponse()
+            if resp.status != 200:
+                return None
             data = json.loads(resp.read().decode("utf-8"))
-    except (OSError, ValueError, urllib.error.URLError):
+        finally:
+            conn.close()
+    except (OSError, ValueError, http.client.HTTPException):
         return None
     return data if isinstance(data, dict) and "text" in data else None
-
-
-def _host_port(url: str) -> tuple[str, int]:
-    hostport = url.removeprefix("http://").split("/", 1)[0]
-    host, _, port = hostport.rpartition(":")
-    return host.strip("[]"), int(port)
