@@ -481,7 +481,8 @@ def test_llm_summary_pieces_are_sentences_once_each(ready_store: Any) -> None:
     view = offline_view(SEED_FILES[DOC["000"]], doc_id=DOC["000"])
     brief = llm_brief(view, ready_store.with_(model="scripted"), client=Fragmentary())
     assert "2010年2010年" not in brief.summary and len(brief.summary) > 40
-    assert all(len(c.quote) > 12 for c in brief.summary_citations)
+    # clauses that state something (森林覆盖率达到16.4% is 12 characters), never the model's “2010年” fragments
+    assert all(len(c.quote) >= 10 and c.quote != "2010年" for c in brief.summary_citations)
     assert len({(c.start, c.end) for c in brief.summary_citations}) == len(brief.summary_citations)
 
 
@@ -643,3 +644,45 @@ def test_compare_cli_formats(ready_store: Any) -> None:
 
 def test_env_has_shared_embedding_cache() -> None:
     assert os.environ["QA_EMBED_CACHE"].endswith("test-embeddings.sqlite")
+
+
+# ----------------------------------------------------------------------------- what the 摘要 and the lists pick
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("其中轻纺产业达到50亿元，纸业包装产业达到20亿元", "轻纺产业"),
+    ("食品产业增加值实现120亿元", "食品产业"),
+])
+def test_an_industry_given_its_own_figure_is_named(text: str, name: str) -> None:
+    from qa.brief.items import _INDUSTRY_TARGET, _NOT_AN_INDUSTRY
+
+    found = [m.group("name") for m in _INDUSTRY_TARGET.finditer(text) if not _NOT_AN_INDUSTRY.search(m.group("name"))]
+    assert found[0] == name
+
+
+@pytest.mark.parametrize("text", ["区域工业增加值实现23亿元", "其中“轻纺、纸业、玉米”三个产业增加值总量达到15亿元",
+                                  "全区产业规模达到100亿元", "建立起三大产业支撑工业发展新体系"])
+def test_a_total_is_no_industry(text: str) -> None:
+    from qa.brief.items import _INDUSTRY_TARGET, _NOT_AN_INDUSTRY
+
+    assert [m.group("name") for m in _INDUSTRY_TARGET.finditer(text) if not _NOT_AN_INDUSTRY.search(m.group("name"))] == []
+
+
+def test_industries_with_their_own_targets_come_first_once_each(sources: dict[str, Any]) -> None:
+    """大同区 sets 轻纺产业 50亿元, 纸业包装产业 20亿元, 玉米深加工产业 20亿元: those lead its list, and the 轻纺 of a
+    later enumeration is the same industry, not a second item."""
+    from qa.brief.items import industries
+
+    names = [i.name for i in industries(sources["000"])]
+    assert names[:3] == ["轻纺产业", "纸业包装产业", "玉米深加工产业"]
+    assert "轻纺" not in names and not any(re.search(r"区域|三个|^和|^其中", n) for n in names)
+
+
+def test_summary_states_an_environment_target_beside_the_economy(sources: dict[str, Any]) -> None:
+    """An analyst reads the economy, incomes and the environment first: 大同区's 森林覆盖率 16.4% is in its 摘要
+    beside GDP, ahead of retail sales."""
+    from qa.brief.summary import summary
+
+    text, cites = summary(sources["000"])
+    assert "46.5亿元" in text and "16.4%" in text and "11.5亿元" not in text
+    assert len(cites) <= 6 and len(text) <= 450

@@ -23,6 +23,15 @@ _INDUSTRY_SENT = re.compile(
     r"(?:重点|优先|大力|积极|加快|着力|加速)(?:发展|培育|壮大|打造|提升)(?P<name>[\u4e00-\u9fff“”]{2,16}?(?:产业|工业|服务业|农业|物流业|旅游业|制造业))"
     r"(?=[，。；、和及与,]|$)"
 )
+# 轻纺产业达到50亿元 / 食品产业增加值实现…: an industry the plan sets its own figure for is one of its priorities
+_INDUSTRY_TARGET = re.compile(
+    r"(?:^|(?<=[，。；、：和及与]))(?:其中)?(?P<name>[\u4e00-\u9fff]{2,12}?(?:产业|行业))(?:增加值|产值|总产值|销售收入|规模|收入)?"
+    r"(?:总量)?(?:要|将)?(?:达到|实现|突破|超过|达)\s*\d")
+# a total, not an industry: 区域工业 / 三个产业 / 全区产业
+_NOT_AN_INDUSTRY = re.compile(r"^(?:区域|全区|全市|全县|全旗|地方|规模以上|[一二三四五六七八九十两\d]+个?)|[个大]产业$")
+# a paragraph that opens with what it develops: 发展现代物流业。/ 大力发展旅游业，…
+_INDUSTRY_LEAD = re.compile(
+    r"^\s*(?:(?:加快|大力|积极|重点|着力|优先)?(?:发展|壮大|做大做强|做强|振兴))(?P<name>[\u4e00-\u9fff]{2,10}?(?:产业|业))[。，；]")
 _INDUSTRY_LIST = re.compile(r"以(?P<list>[\u4e00-\u9fff、“”]{2,60}?)为(?:主导|支柱|支撑)")
 # 重点发展A、B、C等(特色)产业 / 发展A、B、C六大产业: an enumeration of what the plan develops
 _INDUSTRY_ENUM = re.compile(
@@ -56,8 +65,11 @@ _STRATEGY_NEXT_STOP = re.compile(r"^(?:布局|目标|部署|性|机遇|地位|�
 
 _VERBS_LEAD = re.compile(
     r"^(?:(?:巩固|提升|培育|壮大|升级|发展|大力|打造|全面|优化|整体|加快|推动|创新|拓展|积极|重点|做大|做强|着力|加速|推进|构建|实施|"
-    r"深入|继续|坚定不移地|建设|扶持|提高)+)(?=.{2,})"
+    r"深入|继续|坚定不移地|建设|扶持|提高|繁荣|振兴|[和及与并])+)(?=.{2,})"
 )
+
+
+_STEM_END = re.compile(r"(?:产业|行业|工业|业)$")
 
 
 def _items(found: Iterable[tuple[str, Citation, str | None]], limit: int) -> list[Brief.Item]:
@@ -65,6 +77,8 @@ def _items(found: Iterable[tuple[str, Citation, str | None]], limit: int) -> lis
     seen: set[str] = set()
     for name, cite, text in found:
         key = Indicator.norm(name).replace("“", "").replace("”", "")
+        stem = _STEM_END.sub("", key)
+        key = stem if len(stem) >= 2 else key
         if key in seen:
             continue
         try:
@@ -85,6 +99,13 @@ def industries(view: DocView) -> list[Brief.Item]:
     """Industries the plan develops, as it names them: its enumerations of what it develops first (重点发展A、B、C
     等产业), the headings of its 产业 chapters, then 重点发展…产业 phrases; never a bare sector word."""
     found: list[tuple[str, Citation, str | None]] = []
+    for u in view.units:
+        if is_baseline_section(u.section):
+            continue
+        for m in _INDUSTRY_TARGET.finditer(u.text):
+            if _NOT_AN_INDUSTRY.search(m.group("name")):
+                continue
+            found.append((_clean_name(m.group("name")), view.cite(u.start, u.end, u.section), None))
     for u in view.units:
         if is_baseline_section(u.section):
             continue
@@ -112,6 +133,8 @@ def industries(view: DocView) -> list[Brief.Item]:
                 part = _VERBS_LEAD.sub("", part)
                 if 2 <= len(part) <= 12 and not re.search(r"[为以是的等]$|公司|企业|集团|政府|市场|产品$", part):
                     found.append((part, view.cite(u.start, u.end, u.section), None))
+        for m in _INDUSTRY_LEAD.finditer(u.text):
+            found.append((m.group("name"), view.cite(u.start, u.end, u.section), None))
         for m in _INDUSTRY_SENT.finditer(u.text):
             name = m.group("name").strip("“”")
             cs = u.start + m.start("name")

@@ -60,12 +60,19 @@ CHALLENGE = V.rule("summary.challenge", r"制约|矛盾|不足|短板|瓶颈|困
                    "a sentence about the plan's problems, never its lead", ("成为制约经济发展的主要体制性矛盾",),
                    ("把双城建设成为哈尔滨的卫星城",))
 SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创|努力建设)“[^”]{4,40}”")
-# the headline targets, in the order an analyst reads them: ontology ids, each with the role to look for first
-# the headline targets, in the order an analyst reads them (ontology ids): each as a level when the plan states
-# one, as a growth rate too for GDP, and as a growth rate when that is all the plan states
-HEADLINES = ("gdp", "gdp_per_capita", "urban_income", "rural_income", "resident_income", "fiscal_revenue",
-             "general_budget_revenue", "industrial_value_added_above_scale", "fixed_asset_investment", "retail_sales",
-             "energy_per_gdp", "forest_coverage", "urbanization_rate")
+# the headline targets, in the order an analyst reads them (ontology ids), by what they tell: the economy, incomes,
+# public money, the environment, then the rest. Each is taken as a level when the plan states one, as a growth rate
+# too for GDP, and as a growth rate when that is all the plan states
+HEADLINE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("economy", ("gdp", "gdp_per_capita")),
+    ("income", ("urban_income", "rural_income", "resident_income")),
+    ("public money", ("fiscal_revenue", "general_budget_revenue")),
+    ("environment", ("energy_per_gdp", "forest_coverage", "air_quality_days", "so2_emissions", "cod_emissions")),
+    ("other", ("import_export", "industrial_value_added_above_scale", "fixed_asset_investment", "retail_sales",
+               "urbanization_rate")),
+)
+HEADLINES = tuple(i for _, ids in HEADLINE_GROUPS for i in ids)
+_GROUP = {i: g for g, ids in HEADLINE_GROUPS for i in ids}
 LEAD_MAX = 130
 FIRST_PRIORITY = V.rule("summary.first_priority", r"重点发展|大力发展|优先发展|着力发展|加快发展|主导产业|支柱产业|首位产业|重点培育",
                         "a sentence naming what the plan develops first", ("重点发展食品、装备制造产业",),
@@ -156,6 +163,25 @@ def _target_pieces(view: DocView) -> list[tuple[int, int, str, int]]:
     return merged
 
 
+def _headline_choice(pieces: list[tuple[int, int, str, int]], room: int) -> list[tuple[int, int, str, int]]:
+    """The target clauses the 摘要 has room for: the most important of each group first (an economy, an income, a
+    public-money and an environment target when the plan states them), then the rest by importance."""
+    ranked = sorted(pieces, key=lambda p: p[3])
+    chosen: list[tuple[int, int, str, int]] = []
+    seen: set[str] = set()
+    for p in ranked:
+        group = _GROUP[HEADLINES[p[3]]]
+        if group != "other" and group not in seen and len(chosen) < room:
+            chosen.append(p)
+            seen.add(group)
+    for p in ranked:
+        if len(chosen) >= room:
+            break
+        if p not in chosen:
+            chosen.append(p)
+    return chosen
+
+
 def _aim_clauses(units: list[Unit], region_words: tuple[str, ...], n: int) -> list[tuple[float, int, int, str]]:
     """The clause of a guiding sentence that states the plan's overall aim (以全面奔小康、建设新大同为目标): the
     sentence is boilerplate every plan shares, its aim clause is not."""
@@ -200,7 +226,7 @@ def summary(view: DocView) -> tuple[str, list[Citation]]:
             pieces.append((a, b, u.section))
         else:
             pieces.append((u.start, u.end, u.section))
-    targets = sorted(_target_pieces(view), key=lambda p: p[3])[: SUMMARY_MAX_SENTENCES - 1 - len(pieces)]
+    targets = _headline_choice(_target_pieces(view), SUMMARY_MAX_SENTENCES - 1 - len(pieces))
     pieces += [p[:3] for p in sorted(targets)]
     prio = [u for u in units if FIRST_PRIORITY.search(u.text) and not CHALLENGE.search(u.text)
             and len(u.text.strip()) <= 150 and re.search(r"产业|工业|农业|服务业|物流|旅游", u.text)
