@@ -40,3 +40,10 @@ def test_a_list_asked_with_zhuyao_baokuo_is_read_as_a_list(ask: Any) -> None:
     assert not a.abstained and a.items
     assert any(i.text == "建筑建材产业体系" for i in a.items)
     assert not any(i.text.startswith("即") for i in a.items)
+
+
+@pytest.mark.parametrize("question", ["阳泉要打造哪三大旅游品牌？", "阳泉要打造哪三个旅游品牌？"])
+def test_san_da_is_a_count_like_san_ge(ask: Any, question: str) -> None:
+    """哪三大 asks like 哪三个 (plans name their 三大品牌, 四大战略): the noun is 旅游品牌, not 大旅游品牌."""
+    a = ask(question)
+    assert not a.abstained and all(b in a.text for b in ("藏山", "娘子关", "百团大战")), a.text

@@ -88,3 +88,23 @@ def test_a_part_may_stand_in_for_the_whole_never_the_other_way() -> None:
     assert all(o.by_id[i.broader].broader != i.id for i in o.indicators if i.broader)
 
 
+
+
+@pytest.mark.parametrize("question, want, never", [
+    # a name's words in either number, the closest-standing words winning (not export … value)
+    ("What was the value of Erenhot's import and export trade in 2010?", "进出口总额", "(?<!进)出口总额"),
+    ("How many domestic and foreign tourists does Erenhot expect per year?", "旅游接待人数", "年均增长"),
+    ("By how much should GDP grow annually in Shuangcheng?", "年均增长", "每年"),
+    ("What annual GDP growth does Yangquan target?", "年均", "每年"),
+    ("Which three tourism brands does Yangquan plan to build?", "三个 旅游 品牌", "three|brand"),
+    ("What are the four strategies in Karamay District's 11th five-year plan?", "四个 战略", "strateg"),
+])
+def test_english_questions_read_as_their_chinese_twins(question: str, want: str, never: str) -> None:
+    from qa.figures.indicators import english_to_chinese
+
+    got = english_to_chinese(question)
+    assert want in got and not re.search(never, got), got
+
+
+def test_a_colloquial_name_finds_coal_output() -> None:
+    assert ontology().exact("原煤").name == "原煤产量"

@@ -116,13 +116,23 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:by |at |until )?(?:the )?end of the (?:plan|period|planning period)\b", "期末"),
     (r"\bbase(?:line)? year\b|\bstarting point\b", "基期"),
     (r"(?:average )?annual(?:ly)? (?:average )?growth(?: rate)?|grow(?:th)? (?:rate )?(?:each|per|a) year|"
-     r"annual(?:ly)?|per year|each year|a year", "年均增长"),
+     r"grow(?:th|s)? annually|annual(?:ly)? (?:increase|rise)", "年均增长"),
+    (r"\b(?:average )?annual(?:ly)?\b(?=(?:\W+\w+){0,3}\W+(?:growth|grow|grows|increase|rise)\b)", "年均"),
+    (r"\b(?:per|each|a) year\b|\bannual(?:ly)?\b", "每年"),  # how many tourists a year: a yearly level, not a growth rate
     (r"growth rate|growth|increase|rise", "增长"),
     (r"\b(?:reduc(?:e|tion)|decrease|decline|cut|fall|drop)\b", "下降"),
     (r"\bshare\b|\bproportion\b|\bpercentage\b", "比重"),
     (r"\b(?:target(?:ed|s)?|planned|plans?|goal|aim(?:ed)?|expected|projected)\b", "目标"),
     (r"\bactual\b|\bachieved\b|\breached\b", "实现了"),
     (r"\b(?:by|in|for|until|of) (?=(?:19|20)\d\d)", "到"),
+    # the nouns of descriptive questions (what are the four strategies → 四个战略是什么)
+    (r"\b(?:two|2)\b(?=\s+[a-z])", "两个"), (r"\b(?:three|3)\b(?=\s+[a-z])", "三个"),
+    (r"\b(?:four|4)\b(?=\s+[a-z])", "四个"), (r"\b(?:five|5)\b(?=\s+[a-z])", "五个"),
+    (r"\b(?:six|6)\b(?=\s+[a-z])", "六个"),
+    (r"\bstrateg(?:y|ies)\b", "战略"), (r"\bbrands?\b", "品牌"), (r"\bindustrial parks?\b", "工业园"),
+    (r"\b(?:pillar|leading) industr(?:y|ies)\b", "主导产业"), (r"\bindustr(?:y|ies)\b", "产业"),
+    (r"\bprojects?\b", "项目"), (r"\bpositioning\b|\b(?:role|position) (?=of|for|as)", "定位"),
+    (r"\btouris(?:m|t)\b", "旅游"), (r"\bbases\b|\bbase\b(?! year)", "基地"),
     (r"\bhow (?:much|many|high|large|big)\b", "多少"),
     (r"\bwhat (?:percentage|proportion|share|rate|level|value|figure|amount|number)\b", "多少"),
     (r"\bwhich\b", "哪些"),
@@ -141,8 +151,18 @@ def _english() -> list[tuple[re.Pattern[str], str]]:
 _EN_STOP = frozenset({"of", "the", "and", "for", "in", "to", "a", "an", "by", "on", "s"})
 
 
+def _stem(word: str) -> str:
+    """exports → export, industries → industry: a name's words match a question's in either number."""
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
 def _tokens(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9&]+", text.lower()) if w not in _EN_STOP]
+    return [_stem(w) for w in re.findall(r"[a-z0-9&]+", text.lower()) if w not in _EN_STOP]
 
 
 def _english_names(text: str) -> str:
@@ -151,25 +171,35 @@ def _english_names(text: str) -> str:
     words = list(re.finditer(r"[A-Za-z0-9&]+", text))
     free = {i for i, w in enumerate(words) if w.group().lower() not in _EN_STOP}
     by_word: dict[str, list[int]] = {}
-    for i in free:
-        by_word.setdefault(words[i].group().lower(), []).append(i)
-    names = sorted({(tuple(_tokens(e)), ind.name) for e, ind in ontology().english() if len(_tokens(e)) >= 1},
-                   key=lambda x: -len(x[0]))
+    for i in sorted(free):
+        by_word.setdefault(_stem(words[i].group()), []).append(i)
+    names = {(tuple(_tokens(e)), ind.name) for e, ind in ontology().english() if len(_tokens(e)) >= 1}
     put: dict[int, str] = {}
     drop: set[int] = set()
-    for toks, zh in names:
-        picked = []
-        for t in toks:
-            pos = next((i for i in by_word.get(t, []) if i in free and i not in picked), None)
-            if pos is None:
-                break
-            picked.append(pos)
-        else:
+    while True:
+        # the name with the most words found, then the one whose words stand closest together (import and
+        # export trade is 进出口, not the export … value two words of it and a later one would make)
+        best: tuple[int, int, str, tuple[str, ...], list[int]] | None = None
+        for toks, zh in names:
             if len(toks) == 1 and len(toks[0]) < 3:
                 continue
-            put[min(picked)] = zh
-            drop.update(picked)
-            free -= set(picked)
+            picked: list[int] = []
+            for t in toks:
+                pos = next((i for i in by_word.get(t, []) if i in free and i not in picked), None)
+                if pos is None:
+                    break
+                picked.append(pos)
+            else:
+                gaps = max(picked) - min(picked) + 1 - len(picked)
+                key = (-len(toks), gaps, zh, toks, picked)
+                if best is None or key[:4] < best[:4]:
+                    best = key
+        if best is None:
+            break
+        picked = best[4]
+        put[min(picked)] = best[2]
+        drop.update(picked)
+        free -= set(picked)
     if not put:
         return text
     out, last = [], 0

@@ -1,28 +1,124 @@
-"""The query-time view of the live store: chunks with their BM25 index, and the statements each chunk holds.
+"""The query-time view of the live store: chunks with their BM25 postings, and the statements each chunk holds.
 
-Built from the store once per manifest (its digest names the folder under ``QA_HOME/lexical``), saved
-beside the BM25 index, and loaded by every process that answers, so a question costs no store read
-beyond the dense query. Statements keep their label vectors for the answer ranking's similarity part.
+Kept as one ``Segment`` per live document version (its chunks, statements with their label vectors, and
+lexical postings), read from the store once, written under ``QA_HOME/segments`` and never changed: a
+manifest's corpus is its segments side by side, so a new plan costs reading and counting that plan, and a
+process that holds the other segments in memory loads only the new one. A reader assembles exactly the
+segments its manifest names: the old state or the new one, never a mix.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from qa.models import Statement
-from qa.store.lexical import LexicalIndex, save_folder
+from qa.models import Chunk, Statement
+from qa.store.lexical import LexicalIndex, Postings, prune, save_folder
+
+SEGMENT_FORMAT = "seg-1"  # bump when a segment's files or their reading change: every segment is rebuilt
+VECTOR_DIM = 384
+
+
+def segment_name(manifest, doc_id: str) -> str:  # noqa: ANN001 - qa.store.chroma.Manifest
+    """What a segment depends on: the version, its statements' reader, its chunking, the embedding model."""
+    key = f"{doc_id}@{manifest.versions[doc_id]}+{manifest.readers.get(doc_id, '')}"
+    blob = json.dumps([SEGMENT_FORMAT, key, manifest.chunking_of(doc_id), manifest.embedding], ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+@dataclass
+class Segment:
+    """One live document version as queries read it."""
+
+    doc_id: str
+    chunks: list[Chunk]
+    statements: list[Statement]
+    vectors: np.ndarray
+    postings: Postings
+
+    @classmethod
+    def build(cls, store, manifest, doc_id: str) -> Segment:  # noqa: ANN001 - qa.store.chroma.Store, Manifest
+        """Read from the store: this version's chunks and statements only."""
+        from qa.store.chroma import index_text
+
+        chunks = store.live_chunks(manifest, {doc_id})
+        statements, vecs = store.live_statements(manifest, {doc_id}, with_embeddings=True)
+        dim = next((len(v) for v in vecs if v is not None), VECTOR_DIM)
+        arr = np.asarray([v if v is not None else np.zeros(dim) for v in vecs], dtype=np.float32).reshape(-1, dim)
+        return cls(doc_id, chunks, statements, arr, Postings.count([index_text(c) for c in chunks]))
+
+    def write(self, folder: Path) -> None:
+        (folder / "chunks.json").write_text(
+            json.dumps([c.model_dump() for c in self.chunks], ensure_ascii=False), encoding="utf-8")
+        (folder / "statements.json").write_text(
+            json.dumps([s.model_dump() for s in self.statements], ensure_ascii=False), encoding="utf-8")
+        np.save(folder / "vectors.npy", self.vectors)
+        self.postings.write(folder)
+        (folder / "segment.json").write_text(json.dumps({"doc_id": self.doc_id, "chunks": len(self.chunks),
+                                                         "statements": len(self.statements)}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> Segment:
+        """A complete segment or ValueError/OSError (a folder is renamed into place whole, but disks fail)."""
+        meta = json.loads((folder / "segment.json").read_text("utf-8"))
+        chunks = [Chunk.model_validate(d) for d in json.loads((folder / "chunks.json").read_text("utf-8"))]
+        statements = [Statement.model_validate(d) for d in json.loads((folder / "statements.json").read_text("utf-8"))]
+        vectors = np.load(folder / "vectors.npy")
+        postings = Postings.load(folder)
+        if (len(chunks), len(statements)) != (meta["chunks"], meta["statements"]) \
+                or len(postings.lengths) != len(chunks) or len(vectors) != len(statements):
+            raise ValueError(f"{folder}: an incomplete segment")
+        return cls(meta["doc_id"], chunks, statements, vectors, postings)
+
+
+class Segments:
+    """The segments of one QA_HOME, on disk and (for this process) in memory by name."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.loaded: dict[str, Segment] = {}
+
+    def get(self, store, manifest, doc_id: str) -> Segment:  # noqa: ANN001
+        name = segment_name(manifest, doc_id)
+        seg = self.loaded.get(name)
+        if seg is None:
+            path = self.folder / name
+            try:
+                seg = Segment.load(path)
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # absent, or damaged on disk
+                seg = Segment.build(store, manifest, doc_id)
+                if path.exists():  # a damaged segment: set aside, the rebuilt one takes its name
+                    shutil.rmtree(path, ignore_errors=True)
+                save_folder(path, seg.write, keep_others=True)
+            self.loaded[name] = seg
+        return seg
+
+    def corpus(self, store, manifest) -> Corpus:  # noqa: ANN001
+        """The manifest's corpus; segments of other manifests leave this process's memory, and the disk after
+        ten minutes (another process may still be reading an older manifest)."""
+        names = {segment_name(manifest, d): d for d in manifest.versions}
+        segs = [self.get(store, manifest, d) for d in sorted(manifest.versions)]
+        self.loaded = {n: s for n, s in self.loaded.items() if n in names}
+        if self.folder.exists():
+            prune(self.folder, keep=set(names), spare=0)
+        before = self.folder.parent / "lexical"  # whole-library indexes of earlier planqa versions: never read
+        if before.is_dir():
+            shutil.rmtree(before, ignore_errors=True)
+        return Corpus.assemble(segs)
 
 
 @dataclass
 class Corpus:
     lexical: LexicalIndex
     statements: list[Statement] = field(default_factory=list)
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 384), dtype=np.float32))
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, VECTOR_DIM), dtype=np.float32))
     by_chunk: dict[str, list[int]] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -71,29 +167,16 @@ class Corpus:
         return [s for s in self.statements if doc_ids is None or s.doc_id in doc_ids]
 
     @classmethod
-    def build(cls, store, manifest) -> Corpus:  # noqa: ANN001 - qa.store.chroma.Store, Manifest
-        from qa.store.chroma import index_text
-
-        chunks = store.live_chunks(manifest)
-        statements, vecs = store.live_statements(manifest, with_embeddings=True)
-        dim = next((len(v) for v in vecs if v is not None), 384)
-        arr = np.asarray([v if v is not None else np.zeros(dim) for v in vecs], dtype=np.float32).reshape(-1, dim)
-        return cls(LexicalIndex.build(chunks, [index_text(c) for c in chunks]), statements, arr)
-
-    def save(self, path: Path) -> None:
-        """Written to a temp dir then renamed, so a reader never loads half a corpus."""
-        def write(tmp: Path) -> None:
-            self.lexical.write(tmp)
-            (tmp / "statements.json").write_text(
-                json.dumps([s.model_dump() for s in self.statements], ensure_ascii=False), encoding="utf-8")
-            np.save(tmp / "vectors.npy", self.vectors)
-
-        save_folder(path, write)
+    def assemble(cls, segments: list[Segment]) -> Corpus:
+        chunks = [c for s in segments for c in s.chunks]
+        statements = [st for s in segments for st in s.statements]
+        dim = next((s.vectors.shape[1] for s in segments if s.vectors.size), VECTOR_DIM)
+        vectors = np.concatenate([s.vectors.reshape(-1, dim) if s.vectors.size else np.zeros((0, dim), np.float32)
+                                  for s in segments]) if segments else np.zeros((0, dim), dtype=np.float32)
+        lexical = LexicalIndex(chunks, [(s.doc_id, s.postings) for s in segments])
+        return cls(lexical, statements, vectors.astype(np.float32, copy=False))
 
     @classmethod
-    def load(cls, path: Path) -> Corpus:
-        lexical = LexicalIndex.load(path)
-        raw = json.loads((path / "statements.json").read_text("utf-8"))
-        statements = [Statement.model_validate(d) for d in raw]
-        vectors = np.load(path / "vectors.npy")
-        return cls(lexical, statements, vectors)
+    def build(cls, store, manifest) -> Corpus:  # noqa: ANN001 - qa.store.chroma.Store, Manifest
+        """Straight from the store, nothing saved (a one-off reader)."""
+        return cls.assemble([Segment.build(store, manifest, d) for d in sorted(manifest.versions)])

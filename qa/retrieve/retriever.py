@@ -14,7 +14,7 @@ import numpy as np
 
 from qa.config import Settings
 from qa.models import Document, Hit
-from qa.retrieve.corpus import Corpus
+from qa.retrieve.corpus import Corpus, Segments
 from qa.retrieve.query import chunk_kind_cues, parse
 from qa.retrieve.scope import detect_scope, doc_matches, lexical_query
 from qa.store.chroma import Manifest, Store
@@ -31,6 +31,7 @@ class Retriever:
         self._digest: str | None = None
         self._manifest: Manifest | None = None
         self._corpus: Corpus | None = None
+        self._segments = Segments(settings.home / "segments")
 
     def refresh(self) -> tuple[Manifest, Corpus]:
         from qa.store.chroma import StoreChanged
@@ -43,20 +44,11 @@ class Retriever:
         return self._refresh()
 
     def _refresh(self) -> tuple[Manifest, Corpus]:
-        from qa.store.lexical import LexicalIndex
-
         manifest = self.store.manifest()
         digest = manifest.digest()
         with self._lock:
-            if not manifest.versions:  # empty store: nothing to index (bm25s refuses an empty corpus)
-                self._digest, self._manifest, self._corpus = digest, manifest, Corpus(LexicalIndex([], None))
-            elif digest != self._digest or self._corpus is None:
-                path = self.settings.home / "lexical" / digest
-                try:
-                    corpus = Corpus.load(path)
-                except (OSError, ValueError):
-                    corpus = Corpus.build(self.store, manifest)
-                    corpus.save(path)
+            if digest != self._digest or self._corpus is None:
+                corpus = self._segments.corpus(self.store, manifest)
                 self._digest, self._manifest, self._corpus = digest, manifest, corpus
             return self._manifest, self._corpus  # type: ignore[return-value]
 

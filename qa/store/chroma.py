@@ -316,11 +316,14 @@ class Store:
                 return ids, metas, docs
             offset += PAGE
 
-    def live_chunks(self, manifest: Manifest) -> list[Chunk]:
+    def live_chunks(self, manifest: Manifest, doc_ids: set[str] | None = None) -> list[Chunk]:
+        """The chunks of the live versions (of ``doc_ids``), by document and place in it."""
         if not manifest.versions:
             return []
         out: list[Chunk] = []
         for key in manifest.live_keys():
+            if doc_ids is not None and key.split("@", 1)[0] not in doc_ids:
+                continue
             ids, metas, _ = self._get_all("chunks", where={"key": key}, include=["metadatas"])
             units = (self._get_blob(key, "t") or {}).get("units", {})
             chunks = [_chunk_of(i, m, units.get(i)) for i, m in zip(ids, metas, strict=True)]

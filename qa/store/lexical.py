@@ -1,10 +1,13 @@
-"""BM25 over Chinese character bigrams (plus Latin words and figures), kept beside the store.
+"""BM25 over Chinese character bigrams (plus Latin words and figures), in one segment per document version.
 
-Local Chroma has no sparse index, so the lexical side lives here: built with bm25s
-from the live chunks, saved under QA_HOME keyed by the manifest digest, and rebuilt
-whenever the manifest changes. Character bigrams beat word segmentation on plan
-text (measured in bench/retrieval.py): indicator names are compounds that jieba
-splits inconsistently.
+Local Chroma has no sparse index, so the lexical side lives here. bm25s's eager index bakes the
+library-wide IDF into every stored score, so one new plan would re-score every plan; here each document
+version keeps only its own term counts (``Postings``, written once under QA_HOME and never changed), and a
+query scores them with bm25s's own Lucene formulas (k1 1.2, b 0.75) and the IDF and mean length of the
+segments a manifest names. The scores are bit-identical to one bm25s index over the same chunks (a test
+holds this), so adding or removing a plan costs that plan's counting, not the library's. Character bigrams
+beat word segmentation on plan text (measured in bench/retrieval.py): indicator names are compounds that
+jieba splits inconsistently.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +28,8 @@ import numpy as np
 from qa.models import Chunk
 
 _TOKEN_RE = re.compile(r"[\u3400-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
+K1, B = 1.2, 0.75  # bm25s's defaults, as the index was tuned with (bench/retrieval.py)
+EMPTY = "\u0000"  # the one token of a chunk with no text (bm25s refuses an empty document)
 
 
 def tokenize(text: str) -> list[str]:
@@ -39,55 +47,137 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+@dataclass
+class Postings:
+    """One segment's term counts: for each token, the rows (chunks of the segment) it occurs in and how often."""
+
+    vocab: dict[str, int] = field(default_factory=dict)
+    indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    tf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def count(cls, texts: Sequence[str]) -> Postings:
+        by_token: dict[str, list[tuple[int, int]]] = {}
+        lengths = []
+        for row, text in enumerate(texts):
+            toks = tokenize(text) or [EMPTY]
+            lengths.append(len(toks))
+            for tok, n in Counter(toks).items():
+                by_token.setdefault(tok, []).append((row, n))
+        tokens = sorted(by_token)
+        indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum([len(by_token[t]) for t in tokens], out=indptr[1:])
+        flat = [p for t in tokens for p in by_token[t]]
+        return cls(vocab={t: i for i, t in enumerate(tokens)}, indptr=indptr,
+                   rows=np.asarray([r for r, _ in flat], dtype=np.int32).reshape(-1),
+                   tf=np.asarray([n for _, n in flat], dtype=np.float32).reshape(-1),
+                   lengths=np.asarray(lengths, dtype=np.int64).reshape(-1))
+
+    def df(self, token: str) -> int:
+        i = self.vocab.get(token)
+        return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])
+
+    def of(self, token: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self.vocab.get(token)
+        if i is None:
+            return None
+        a, b = self.indptr[i], self.indptr[i + 1]
+        return self.rows[a:b], self.tf[a:b]
+
+    def write(self, folder: Path) -> None:
+        (folder / "tokens.json").write_text(json.dumps(list(self.vocab), ensure_ascii=False), encoding="utf-8")
+        np.savez(folder / "postings.npz", indptr=self.indptr, rows=self.rows, tf=self.tf, lengths=self.lengths)
+
+    @classmethod
+    def load(cls, folder: Path) -> Postings:
+        tokens = json.loads((folder / "tokens.json").read_text("utf-8"))
+        with np.load(folder / "postings.npz") as z:
+            p = cls({t: i for i, t in enumerate(tokens)}, z["indptr"], z["rows"], z["tf"], z["lengths"])
+        if len(p.indptr) != len(tokens) + 1 or len(p.rows) != len(p.tf) or p.indptr[-1] != len(p.rows):
+            raise ValueError(f"{folder}: postings do not match their tokens")
+        return p
+
+
 class LexicalIndex:
-    def __init__(self, chunks: list[Chunk], retriever: Any):
+    """The chunks of a manifest's segments, in store order, and BM25 over their postings."""
+
+    def __init__(self, chunks: list[Chunk], segments: Iterable[tuple[str, Postings]] = ()):
         self.chunks = chunks
-        self.retriever = retriever
         self.pos = {c.id: i for i, c in enumerate(chunks)}
-        self.doc_ids = np.array([c.doc_id for c in chunks])
+        self.segments: list[tuple[str, int, Postings]] = []  # (doc_id, first row, postings)
+        offset = 0
+        for doc_id, p in segments:
+            self.segments.append((doc_id, offset, p))
+            offset += len(p.lengths)
+        if offset != len(chunks):
+            raise ValueError(f"{offset} rows of postings for {len(chunks)} chunks")
+        self.lengths = (np.concatenate([p.lengths for _, _, p in self.segments]) if self.segments
+                        else np.zeros(0, dtype=np.int64))
+        self.l_avg = self.lengths.mean() if len(self.lengths) else 0.0  # np.float64, as bm25s computes it
+        self._idf: dict[str, np.float32 | None] = {}
 
     @classmethod
     def build(cls, chunks: list[Chunk], texts: list[str]) -> LexicalIndex:
-        import bm25s
+        """One index over ``chunks`` (each document's rows counted as its own segment)."""
+        segs: list[tuple[str, Postings]] = []
+        i = 0
+        while i < len(chunks):
+            j = i
+            while j < len(chunks) and chunks[j].doc_id == chunks[i].doc_id:
+                j += 1
+            segs.append((chunks[i].doc_id, Postings.count(texts[i:j])))
+            i = j
+        return cls(chunks, segs)
 
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [tokenize(t) or ["\u0000"] for t in texts]
-        retriever.index(corpus, show_progress=False)
-        return cls(chunks, retriever)
+    def idf(self, token: str) -> np.float32 | None:
+        """bm25s's Lucene IDF of ``token`` over every segment (None: no chunk has it), as a float32 like its array."""
+        if token not in self._idf:
+            df = sum(p.df(token) for _, _, p in self.segments)
+            from bm25s.scoring import _score_idf_lucene
+
+            self._idf[token] = np.float32(_score_idf_lucene(df, N=len(self.chunks))) if df else None
+        return self._idf[token]
+
+    def _term(self, token: str, allowed: set[str] | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """The rows holding ``token`` (in ``allowed`` plans) and their scores, computed as bm25s's eager index
+        stores them: float64 term-frequency component times the float32 IDF, kept as float32."""
+        idf = self.idf(token)
+        if idf is None:
+            return None
+        rows, tfs = [], []
+        for doc_id, offset, p in self.segments:
+            if allowed is not None and doc_id not in allowed:
+                continue
+            got = p.of(token)
+            if got is not None:
+                rows.append(got[0].astype(np.int64) + offset)
+                tfs.append(got[1])
+        if not rows:
+            return None
+        r, tf = np.concatenate(rows), np.concatenate(tfs)
+        tfc = tf / (K1 * ((1 - B) + B * self.lengths[r] / self.l_avg) + tf)
+        return r, (idf * tfc).astype(np.float32)
 
     def scores(self, query: str, allowed_docs: set[str] | None = None) -> np.ndarray:
+        """One BM25 score a chunk (0 outside ``allowed_docs``); a token counts as often as the query says it."""
+        out = np.zeros(len(self.chunks), dtype=np.float32)
         if not self.chunks:
-            return np.zeros(0, dtype=np.float32)
-        vocab = self.retriever.vocab_dict
-        toks = [t for t in tokenize(query) if t in vocab]
-        if not toks:
-            return np.zeros(len(self.chunks), dtype=np.float32)
-        s = np.asarray(self.retriever.get_scores(toks), dtype=np.float32)
-        if allowed_docs is not None:
-            s = np.where(np.isin(self.doc_ids, list(allowed_docs)), s, 0.0)
-        return s
-
-    def write(self, folder: Path) -> None:
-        """The index and its chunks into ``folder`` (the caller renames it into place)."""
-        self.retriever.save(str(folder / "bm25"))
-        (folder / "chunks.json").write_text(
-            json.dumps([c.model_dump() for c in self.chunks], ensure_ascii=False), encoding="utf-8"
-        )
-
-    def save(self, path: Path) -> None:
-        save_folder(path, self.write)
-
-    @classmethod
-    def load(cls, path: Path) -> LexicalIndex:
-        import bm25s
-
-        chunks = [Chunk.model_validate(d) for d in json.loads((path / "chunks.json").read_text("utf-8"))]
-        retriever = bm25s.BM25.load(str(path / "bm25"))
-        return cls(chunks, retriever)
+            return out
+        terms: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+        for tok in tokenize(query):
+            if tok not in terms:
+                terms[tok] = self._term(tok, allowed_docs)
+            got = terms[tok]
+            if got is not None:
+                out[got[0]] += got[1]
+        return out
 
 
-def save_folder(path: Path, write: Any) -> None:
-    """``write(tmp)`` fills a temp dir that is then renamed to ``path``: a reader never loads half of it."""
+def save_folder(path: Path, write: Any, keep_others: bool = False) -> None:
+    """``write(tmp)`` fills a temp dir that is then renamed to ``path``: a reader never loads half of it.
+    Then the folder's old entries are pruned, unless ``keep_others`` (segments of other plans live beside it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
     write(tmp)
@@ -95,12 +185,13 @@ def save_folder(path: Path, write: Any) -> None:
         os.replace(tmp, path)
     except OSError:  # another process won the race; theirs is identical
         shutil.rmtree(tmp, ignore_errors=True)
-    prune(path.parent, keep=path.name)
+    if not keep_others:
+        prune(path.parent, keep=path.name)
 
 
-def prune(folder: Path, keep: str, spare: int = 2, grace: float = 600.0) -> None:
-    """Indexes of old manifests and temp dirs of killed saves would pile up; keep the newest few
-    (a reader may still be loading one) and anything touched in the last ten minutes."""
+def prune(folder: Path, keep: str | set[str], spare: int = 2, grace: float = 600.0) -> None:
+    """Old entries and temp dirs of killed saves would pile up; keep ``keep``, the newest ``spare`` others (a
+    reader may still be loading one) and anything touched in the last ``grace`` seconds."""
     import time
 
     def mtime(p: Path) -> float:
@@ -109,7 +200,8 @@ def prune(folder: Path, keep: str, spare: int = 2, grace: float = 600.0) -> None
         except OSError:  # another process pruned it first
             return float("inf")
 
-    entries = sorted(((mtime(p), p) for p in folder.iterdir() if p.name != keep), reverse=True)
+    keep = {keep} if isinstance(keep, str) else keep
+    entries = sorted(((mtime(p), p) for p in folder.iterdir() if p.name not in keep), reverse=True)
     now = time.time()
     kept = 0
     for t, p in entries:
