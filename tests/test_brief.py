@@ -686,3 +686,26 @@ def test_summary_states_an_environment_target_beside_the_economy(sources: dict[s
     text, cites = summary(sources["000"])
     assert "46.5亿元" in text and "16.4%" in text and "11.5亿元" not in text
     assert len(cites) <= 6 and len(text) <= 450
+
+
+def test_industries_counted_headed_or_listed_by_kind(sources: dict[str, Any]) -> None:
+    """五大支柱产业体系：即石油化工、精细化工… names them; 大力发展建筑业 as a heading is one; an enumeration of
+    products (金属加工、机械制造…等装备制造产业) puts its industry first; 教育事业 is no industry."""
+    from qa.brief.items import industries
+
+    kl = [i.name for i in industries(sources["001"])]
+    assert {"石油化工", "精细化工"} <= set(kl) and "服务" not in kl
+    sc = [i.name for i in industries(sources["004"])]
+    assert "装备制造产业" in sc and sc.index("装备制造产业") < sc.index("金属加工") if "金属加工" in sc else True
+    assert "文化旅游" in sc
+    dt = [i.name for i in industries(sources["000"])]
+    assert not any(n.endswith("事业") for n in dt)
+
+
+def test_energy_target_in_the_summary_is_the_period_cut(sources: dict[str, Any]) -> None:
+    """A plan that states 万元GDP能耗 as a total cut over the period and as a yearly rate: the 摘要 states the
+    period's cut, where the plan ends, beside the other headline levels."""
+    from qa.brief.summary import summary
+
+    text, _ = summary(sources["003"])
+    assert "25%" in text and "320亿元" in text

@@ -35,10 +35,20 @@ _INDUSTRY_LEAD = re.compile(
 _INDUSTRY_LIST = re.compile(r"以(?P<list>[\u4e00-\u9fff、“”]{2,60}?)为(?:主导|支柱|支撑)")
 # 重点发展A、B、C等(特色)产业 / 发展A、B、C六大产业: an enumeration of what the plan develops
 _INDUSTRY_ENUM = re.compile(
-    r"(?:重点|优先|大力|着力|加快)(?:发展|培育|壮大)(?P<list>[\u4e00-\u9fff“”]{2,16}(?:、[\u4e00-\u9fff“”]{2,16}){2,})"
+    r"(?:重点|优先|大力|着力|加快|积极|努力|谋划)?(?:发展|培育|壮大|提升|做强|做大)"
+    r"(?P<list>[\u4e00-\u9fff“”]{2,16}(?:、[\u4e00-\u9fff“”]{2,16}){2,})"
     r"(?:等|[一二三四五六七八九十两]大)?(?:特色|主导|支柱|新兴)?(?:产业|行业|领域)")
+# …等装备制造产业: the industry an enumeration of products belongs to
+_ENUM_KIND = re.compile(r"等(?P<name>[\u4e00-\u9fff]{2,8}?(?:产业|行业))")
+# 五大支柱产业体系：即石油化工、精细化工及配套产业体系，…: the plan counts its industries, then names them
+_INDUSTRY_SYSTEM = re.compile(
+    r"[一二三四五六七八九十两]大(?:支柱|主导|优势|特色|重点|新兴)?产业(?:体系|集群)?[：:]\s*即?(?P<list>[^。；]{4,160})")
+# 以建材、风电为主的新型产业: an enumeration the plan says its industries are made of
+_INDUSTRY_MAINLY = re.compile(r"以(?P<list>[\u4e00-\u9fff]{2,10}(?:、[\u4e00-\u9fff]{2,10})+)为主的[\u4e00-\u9fff]{0,6}产业")
+# a heading that is the industry: （2）大力发展建筑业
+_INDUSTRY_HEADING = re.compile(r"^(?:大力|加快|积极|重点|着力|优先)?(?:推动)?发展(?P<name>[\u4e00-\u9fff]{2,10}?(?:产业|业))$")
 # sector words that name no priority of a plan (every plan has them)
-GENERIC = frozenset({"第一产业", "第二产业", "第三产业", "一产", "二产", "三产", "优势产业", "主导产业", "支柱产业", "服务业",
+GENERIC = frozenset({"第一产业", "第二产业", "第三产业", "一产", "二产", "三产", "优势产业", "主导产业", "支柱产业", "服务业", "服务",
                      "现代服务业", "其他服务业", "工业", "农业", "制造业", "新兴产业", "现代产业", "特色产业", "传统产业",
                      "生产性服务业", "生活性服务业", "劳动密集型产业", "相关产业", "配套产业", "接续产业", "替代产业"})
 
@@ -96,49 +106,58 @@ def _heading_cite(view: DocView, h: Heading) -> Citation:
 
 
 def industries(view: DocView) -> list[Brief.Item]:
-    """Industries the plan develops, as it names them: its enumerations of what it develops first (重点发展A、B、C
-    等产业), the headings of its 产业 chapters, then 重点发展…产业 phrases; never a bare sector word."""
-    found: list[tuple[str, Citation, str | None]] = []
-    for u in view.units:
-        if is_baseline_section(u.section):
-            continue
+    """Industries the plan develops, as it names them, strongest evidence first: those it sets its own figure for,
+    the headings of its 产业 chapters, its enumerations of what it develops (重点发展A、B、C等X产业: X first), then
+    重点发展…产业 phrases; never a bare sector word."""
+    units = [u for u in view.units if not is_baseline_section(u.section)]
+    quantified: list[tuple[str, Citation, str | None]] = []
+    headed: list[tuple[str, Citation, str | None]] = []
+    listed: list[tuple[str, Citation, str | None]] = []
+    phrased: list[tuple[str, Citation, str | None]] = []
+    for u in units:
+        cite = view.cite(u.start, u.end, u.section)
         for m in _INDUSTRY_TARGET.finditer(u.text):
-            if _NOT_AN_INDUSTRY.search(m.group("name")):
-                continue
-            found.append((_clean_name(m.group("name")), view.cite(u.start, u.end, u.section), None))
-    for u in view.units:
-        if is_baseline_section(u.section):
-            continue
+            if not _NOT_AN_INDUSTRY.search(m.group("name")):
+                quantified.append((_clean_name(m.group("name")), cite, None))
         for m in _INDUSTRY_ENUM.finditer(u.text):
-            for part in m.group("list").split("、"):
-                found.append((_clean_name(part), view.cite(u.start, u.end, u.section), None))
+            kind = _ENUM_KIND.match(u.text, m.end("list"))
+            if kind:
+                listed.append((_clean_name(kind.group("name")), cite, None))
+            listed += [(_clean_name(part), cite, None) for part in m.group("list").split("、")]
+        for m in [*_INDUSTRY_SYSTEM.finditer(u.text), *_INDUSTRY_MAINLY.finditer(u.text)]:
+            for part in re.split(r"[、，,和及与]", m.group("list")):
+                name = _clean_name(re.sub(r"(?:配套)?(?:产业)?体系$", "", part.strip()))
+                if 2 <= len(name) <= 10 and not re.search(r"[的为是]|配套$|^相关", name):
+                    listed.append((name, cite, None))
     for h in view.headings:
-        parts = h.path.split(" > ")
-        parents = parts[:-1][-2:]
+        title = heading_title(h.title)
+        m = _INDUSTRY_HEADING.match(title)
+        if m and not m.group("name").endswith("事业"):
+            headed.append((m.group("name"), _heading_cite(view, h), None))
+            continue
+        parents = h.path.split(" > ")[:-1][-2:]
         if not any("产业" in p for p in parents) or h.level >= 6:
             continue
-        title = heading_title(h.title)
         if re.search(r"布局|机制|保障|措施|环境|体制|改革|空间|开发区|园区|战略|项目|结构", title):
             continue
-        if re.search(r"(?:产业|业|物流门户|物流|旅游|电子商务(?:应用)?|经济)(?:发展)?$", title):
-            found.append((_VERBS_LEAD.sub("", title) or title, _heading_cite(view, h), None))
-    for u in view.units:
-        if is_baseline_section(u.section):
-            continue
+        if re.search(r"(?:产业|业|物流门户|物流|旅游|电子商务(?:应用)?|经济)(?:(?:品牌化|高质量|融合|集群化|规模化|特色化)?发展)?$",
+                     title):
+            title = re.sub(r"^(?:加快)?推动|(?:(?:品牌化|高质量|融合|集群化|规模化|特色化)?发展)$", "", title)
+            headed.append((_VERBS_LEAD.sub("", title) or title, _heading_cite(view, h), None))
+    for u in units:
+        cite = view.cite(u.start, u.end, u.section)
         for m in _INDUSTRY_LIST.finditer(u.text):
             if not re.search(r"产业|工业|农业|服务业", u.text):
                 continue
             for part in re.split(r"[、和及与]", m.group("list")):
-                part = part.strip("“”")
-                part = _VERBS_LEAD.sub("", part)
+                part = _VERBS_LEAD.sub("", part.strip("“”"))
                 if 2 <= len(part) <= 12 and not re.search(r"[为以是的等]$|公司|企业|集团|政府|市场|产品$", part):
-                    found.append((part, view.cite(u.start, u.end, u.section), None))
+                    phrased.append((part, cite, None))
         for m in _INDUSTRY_LEAD.finditer(u.text):
-            found.append((m.group("name"), view.cite(u.start, u.end, u.section), None))
+            phrased.append((m.group("name"), cite, None))
         for m in _INDUSTRY_SENT.finditer(u.text):
-            name = m.group("name").strip("“”")
-            cs = u.start + m.start("name")
-            found.append((name, view.cite(u.start, u.end, u.section), u.text.strip()[:120] if cs else None))
+            phrased.append((m.group("name").strip("“”"), cite, u.text.strip()[:120]))
+    found = [*quantified, *headed, *listed, *phrased]
     kept = [(n, c, t) for n, c, t in found if _clean_name(n) not in GENERIC and len(_clean_name(n)) >= 2]
     return _items([(_clean_name(n), c, t) for n, c, t in kept], MAX_ITEMS)
 

@@ -68,8 +68,8 @@ HEADLINE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("income", ("urban_income", "rural_income", "resident_income")),
     ("public money", ("fiscal_revenue", "general_budget_revenue")),
     ("environment", ("energy_per_gdp", "forest_coverage", "air_quality_days", "so2_emissions", "cod_emissions")),
-    ("other", ("import_export", "industrial_value_added_above_scale", "fixed_asset_investment", "retail_sales",
-               "urbanization_rate")),
+    ("other", ("tertiary_share", "import_export", "industrial_value_added_above_scale", "fixed_asset_investment",
+               "retail_sales", "urbanization_rate")),
 )
 HEADLINES = tuple(i for _, ids in HEADLINE_GROUPS for i in ids)
 _GROUP = {i: g for g, ids in HEADLINE_GROUPS for i in ids}
@@ -136,7 +136,9 @@ def _target_pieces(view: DocView) -> list[tuple[int, int, str, int]]:
     picked: list[tuple[int, int, str, int]] = []
     for ind_id in HEADLINES:
         sts = by_ind.get(ind_id, [])
-        levels = [x for x in sts if x.role in ("level", "share")]
+        # a level, share, rate or the period's total change (能耗降低20%) says where the plan ends; a yearly rate
+        # is added for GDP, and stands in only when the plan states nothing else
+        levels = [x for x in sts if x.role in ("level", "share", "rate", "change")]
         growths = [x for x in sts if x.role == "growth"]
         chosen = levels[:1] if levels else []
         if growths and (ind_id == "gdp" or not levels):
