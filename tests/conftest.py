@@ -103,6 +103,19 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
+def ingest_copies(tmp_path: Path, settings_factory: Callable[..., Any], keys: tuple[str, ...]) -> tuple[Any, Path]:
+    """A private store over copies of the seeds ``keys`` (e.g. ("000", "002")) that a test may change."""
+    from qa.ingest import ingest
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for key in keys:
+        shutil.copy(SEED_FILES[DOC[key]], docs / SEED_FILES[DOC[key]].name)
+    settings = settings_factory(tmp_path / "home", docs=[docs])
+    ingest(settings, [docs])
+    return settings, docs
+
+
 @pytest.fixture(scope="session")
 def settings_factory() -> Callable[..., Any]:
     """``settings_factory(home, **overrides)`` → Settings with state in ``home`` and the seeds as docs."""

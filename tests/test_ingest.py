@@ -10,7 +10,7 @@ import pytest
 from qa.ingest import IngestError, ingest, read_source
 from qa.store.chroma import Manifest, Store
 from qa.text.chunk import chunk_document
-from tests.conftest import DOC, SEED_FILES, SEEDS, one_line_error, run_qa, store_state
+from tests.conftest import DOC, SEED_FILES, SEEDS, ingest_copies, one_line_error, run_qa, store_state
 
 EXPECTED = {
     "000": ("大庆市大同区", "十一五", 2006, 2010),
@@ -90,13 +90,7 @@ def test_reingest_of_unchanged_corpus_embeds_and_writes_nothing(ready_store):
 @pytest.fixture
 def two_doc_store(tmp_path, settings_factory, no_default_embedding):
     """A private store over copies of 000 and 002 that a test may change."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for key in ("000", "002"):
-        shutil.copy(SEED_FILES[DOC[key]], docs / SEED_FILES[DOC[key]].name)
-    settings = settings_factory(tmp_path / "home", docs=[docs])
-    ingest(settings, [docs])
-    return settings, docs
+    return ingest_copies(tmp_path, settings_factory, ("000", "002"))
 
 
 def test_changed_file_replaces_its_chunks_as_a_whole(two_doc_store, seed_texts):

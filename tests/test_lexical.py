@@ -24,7 +24,7 @@ from qa.retrieve.retriever import Retriever
 from qa.retrieve.scope import lexical_query
 from qa.store.chroma import index_text
 from qa.store.lexical import tokenize
-from tests.conftest import DOC, SEED_FILES, qa_env
+from tests.conftest import DOC, SEED_FILES, ingest_copies, qa_env
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["双城区十四五期间地区生产总值年均增长目标是多少", "What GDP growth does Yangquan target?", "二连浩特 进出口 贸易额",
@@ -63,12 +63,7 @@ def test_segment_scores_are_bm25s_scores_bit_for_bit(retriever: Retriever) -> No
 
 @pytest.fixture
 def two_plans(tmp_path: Path, settings_factory: Any, no_default_embedding: list[str]) -> dict[str, Any]:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for key in ("002", "004"):
-        shutil.copy(SEED_FILES[DOC[key]], docs / SEED_FILES[DOC[key]].name)
-    settings = settings_factory(tmp_path / "home", docs=[docs])
-    ingest(settings, [docs])
+    settings, docs = ingest_copies(tmp_path, settings_factory, ("002", "004"))
     return {"settings": settings, "docs": docs, "segments": settings.home / "segments"}
 
 
