@@ -26,8 +26,9 @@ GATE_sealed-mixedA ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstenti
 GATE_sealed-mixedB ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedC ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.03
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
-GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.6 industry_recall=0.82 bare_sector_items=0 citation_exact=1
-GATE_briefs_sealed2 ?= brief_pass=0.8 summary_targets=3.8 industry_recall=0.85 bare_sector_items=0 citation_exact=1
+GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
+GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 bare_sector_items=0 citation_exact=1
+GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
 	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC
 EVAL_HOME ?= .qa-eval
@@ -63,6 +64,8 @@ eval: install
 	  --fail-under $(GATE_briefs_sealed)
 	QA_HOME=$(EVAL_HOME) $(QA) eval --briefs evals/briefs-sealed2.jsonl --report reports/eval-briefs-sealed2 \
 	  --fail-under $(GATE_briefs_sealed2)
+	QA_HOME=$(EVAL_HOME) $(QA) eval --briefs evals/briefs-sealed3.jsonl --report reports/eval-briefs-sealed3 \
+	  --fail-under $(GATE_briefs_sealed3)
 
 # Debian chromium for the browser tests is installed when missing (every time with PLANQA_FRESH=1, as in CI)
 test: install

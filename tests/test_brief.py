@@ -709,3 +709,16 @@ def test_energy_target_in_the_summary_is_the_period_cut(sources: dict[str, Any])
 
     text, _ = summary(sources["003"])
     assert "25%" in text and "320亿元" in text
+
+
+def test_the_target_that_measures_the_plans_aim_is_a_headline(sources: dict[str, Any]) -> None:
+    """双城 wants to be “高品质食品工业之都”: its 食品工业占GDP比重 target belongs in the 摘要; a figure that only
+    shares the region's name with the aim (克拉玛依区农业总产值) does not."""
+    from qa.brief.summary import _signature, summary
+
+    text, _ = summary(sources["004"])
+    assert "食品工业占GDP比重达15%" in text
+    assert _signature("食品工业占GDP比重", "努力建成“高品质食品工业之都，高标准现代文明新区”")
+    assert not _signature("克拉玛依区农业总产值", "力争成为克拉玛依市乃至北疆地区的“四大中心”", ("克拉玛依区", "克拉玛依"))
+    text, _ = summary(sources["001"])
+    assert "农业总产值" not in text

@@ -30,7 +30,7 @@ from qa.brief.view import BriefError, DocView
 from qa.config import Settings
 from qa.models import Brief, Document
 
-BRIEF_VERSION = "brief-11"  # bump when extraction or the file layout changes: every brief is rebuilt
+BRIEF_VERSION = "brief-12"  # bump when extraction or the file layout changes: every brief is rebuilt
 
 
 def extractive_brief(view: DocView) -> Brief:

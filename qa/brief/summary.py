@@ -63,8 +63,10 @@ SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创|努
 # the headline targets, in the order an analyst reads them (ontology ids), by what they tell: the economy, incomes,
 # public money, the environment, then the rest. Each is taken as a level when the plan states one, as a growth rate
 # too for GDP, and as a growth rate when that is all the plan states
+SIGNATURE = "signature"  # a target that measures the plan's own aim (see _signature)
 HEADLINE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("economy", ("gdp", "gdp_per_capita")),
+    ("aim", (SIGNATURE,)),
     ("income", ("urban_income", "rural_income", "resident_income")),
     ("public money", ("fiscal_revenue", "general_budget_revenue")),
     ("environment", ("energy_per_gdp", "forest_coverage", "air_quality_days", "so2_emissions", "cod_emissions")),
@@ -121,9 +123,19 @@ def _clause(text: str, at: int, start: int, must: str | None = None) -> tuple[in
     return start + left, start + right
 
 
-def _target_pieces(view: DocView) -> list[tuple[int, int, str, int]]:
+def _signature(name: str, aim: str, region_words: tuple[str, ...] = ()) -> bool:
+    """A target that measures the plan's own aim: 食品工业占GDP比重 for a plan that wants to be 食品工业之都 (the
+    region's own name, which the aim and many names print, says nothing)."""
+    for w in sorted(region_words, key=len, reverse=True):
+        name, aim = name.replace(w, " "), aim.replace(w, " ")
+    bare = re.sub(r"占.*|比重|增加值|产值|[（(].*|\s", "", name)
+    return len(bare) >= 4 and any(bare[i : i + 4] in aim for i in range(len(bare) - 3))
+
+
+def _target_pieces(view: DocView, aim: str = "", region_words: tuple[str, ...] = ()) -> list[tuple[int, int, str, int]]:
     """(start, end, section, rank) of the clauses stating the plan's headline targets, from its statements; the
-    rank is the place of its most important target in HEADLINES."""
+    rank is the place of its most important target in HEADLINES (the target that measures the plan's aim ranks
+    with the economy's)."""
     period = (view.doc.period_start, view.doc.period_end)
     by_ind: dict[str, list] = {}
     for st in view.statements:
@@ -133,6 +145,8 @@ def _target_pieces(view: DocView) -> list[tuple[int, int, str, int]]:
         ind = statement_indicator(st.name or st.label, st.label, st.indicator)
         if ind is not None and ind.id in HEADLINES:
             by_ind.setdefault(ind.id, []).append(st)
+        elif aim and _signature(st.name or st.label, aim, region_words):
+            by_ind.setdefault(SIGNATURE, []).append(st)
     picked: list[tuple[int, int, str, int]] = []
     for ind_id in HEADLINES:
         sts = by_ind.get(ind_id, [])
@@ -149,7 +163,7 @@ def _target_pieces(view: DocView) -> list[tuple[int, int, str, int]]:
             st = min([x for x in sts if x.role == st.role],
                      key=lambda x: (x.year not in (period[1], None), not is_target_section(x.section), x.start))
             ind = statement_indicator(st.name or st.label, st.label, st.indicator)
-            names = [n for n in (ind.names if ind else []) if n in st.quote]
+            names = [n for n in (ind.names if ind else [st.name or st.label]) if n in st.quote]
             a, b = _clause(st.quote, st.value_start - st.start, st.start, names[0] if names else None)
             if not any(x[0] <= a and b <= x[1] for x in picked):
                 picked.append((a, b, st.section, HEADLINES.index(ind_id)))
@@ -228,7 +242,8 @@ def summary(view: DocView) -> tuple[str, list[Citation]]:
             pieces.append((a, b, u.section))
         else:
             pieces.append((u.start, u.end, u.section))
-    targets = _headline_choice(_target_pieces(view), SUMMARY_MAX_SENTENCES - 1 - len(pieces))
+    aim = "".join(view.text[a:b] for a, b, _ in pieces)
+    targets = _headline_choice(_target_pieces(view, aim, region_words), SUMMARY_MAX_SENTENCES - 1 - len(pieces))
     pieces += [p[:3] for p in sorted(targets)]
     prio = [u for u in units if FIRST_PRIORITY.search(u.text) and not CHALLENGE.search(u.text)
             and len(u.text.strip()) <= 150 and re.search(r"产业|工业|农业|服务业|物流|旅游", u.text)
