@@ -29,6 +29,7 @@ GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sect
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
+GATE_briefs_sealed4 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
 	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC
 EVAL_HOME ?= .qa-eval
@@ -66,6 +67,8 @@ eval: install
 	  --fail-under $(GATE_briefs_sealed2)
 	QA_HOME=$(EVAL_HOME) $(QA) eval --briefs evals/briefs-sealed3.jsonl --report reports/eval-briefs-sealed3 \
 	  --fail-under $(GATE_briefs_sealed3)
+	QA_HOME=$(EVAL_HOME) $(QA) eval --briefs evals/briefs-sealed4.jsonl --report reports/eval-briefs-sealed4 \
+	  --fail-under $(GATE_briefs_sealed4)
 
 # Debian chromium for the browser tests is installed when missing (every time with PLANQA_FRESH=1, as in CI)
 test: install
