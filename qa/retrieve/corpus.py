@@ -28,8 +28,7 @@ VECTOR_DIM = 384
 
 def segment_name(manifest, doc_id: str) -> str:  # noqa: ANN001 - qa.store.chroma.Manifest
     """What a segment depends on: the version, its statements' reader, its chunking, the embedding model."""
-    key = f"{doc_id}@{manifest.versions[doc_id]}+{manifest.readers.get(doc_id, '')}"
-    blob = json.dumps([SEGMENT_FORMAT, key, manifest.chunking_of(doc_id), manifest.embedding], ensure_ascii=False)
+    blob = json.dumps([SEGMENT_FORMAT, manifest.statement_key(doc_id), manifest.chunking_of(doc_id), manifest.embedding], ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -175,8 +174,3 @@ class Corpus:
                                   for s in segments]) if segments else np.zeros((0, dim), dtype=np.float32)
         lexical = LexicalIndex(chunks, [(s.doc_id, s.postings) for s in segments])
         return cls(lexical, statements, vectors.astype(np.float32, copy=False))
-
-    @classmethod
-    def build(cls, store, manifest) -> Corpus:  # noqa: ANN001 - qa.store.chroma.Store, Manifest
-        """Straight from the store, nothing saved (a one-off reader)."""
-        return cls.assemble([Segment.build(store, manifest, d) for d in sorted(manifest.versions)])

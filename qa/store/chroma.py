@@ -76,8 +76,12 @@ class Manifest(BaseModel):
     def live_keys(self) -> list[str]:
         return [f"{d}@{v}" for d, v in sorted(self.versions.items())]
 
+    def statement_key(self, doc_id: str) -> str:
+        """The live version of ``doc_id`` with the reader of its statements: what its statements are stored under."""
+        return f"{doc_id}@{self.versions[doc_id]}+{self.readers.get(doc_id, '')}"
+
     def statement_keys(self) -> list[str]:
-        return [f"{d}@{v}+{self.readers.get(d, '')}" for d, v in sorted(self.versions.items())]
+        return [self.statement_key(d) for d in sorted(self.versions)]
 
     def digest(self) -> str:
         blob = json.dumps([self.statement_keys(), self.chunking, self.embedding], ensure_ascii=False)
