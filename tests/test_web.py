@@ -203,9 +203,17 @@ def choose(page: Any, elem_id: str, option: str) -> None:
 def ask_in_page(page: Any, question: str, expect_doc: str) -> list[str]:
     """Ask, wait until the sources cite ``expect_doc``; the doc ids of every cited passage."""
     page.locator("#qa-clear").click()
-    page.wait_for_function("!document.querySelector('#qa-sources .qa-source')", timeout=20_000)
+    # wait for the clear's own output (its placeholder, an empty box), not merely for no .qa-source: a
+    # cross-plan answer shows a table and no .qa-source, and a clear still in flight would empty the box
+    # after it is filled
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#qa-sources'); const b = document.querySelector("
+        "'#qa-question textarea'); return s && s.innerText.includes('提问后这里显示引用的原文段落') "
+        "&& !s.querySelector('.qa-source') && b && b.value === ''; }", timeout=20_000)
     box = page.locator("#qa-question textarea")
     box.fill(question)
+    page.wait_for_function("q => document.querySelector('#qa-question textarea').value === q",
+                           arg=question, timeout=10_000)
     box.press("Enter")
     page.locator(f"#qa-sources .qa-source[data-doc='{expect_doc}']").first.wait_for(timeout=60_000)
     return [e.get_attribute("data-doc") for e in page.locator("#qa-sources .qa-source").all()]
