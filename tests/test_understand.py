@@ -54,6 +54,9 @@ def test_places_are_read_against_the_gazetteer(question: str, held: list[str], p
     ("克区发展畜牧业，牛主要养哪些品种？", "describe"), ("双城区十四五要打造的城市定位是什么？", "describe"),
     ("“两廊”是指什么？", "describe"), ("二连浩特要构建的国际经济合作走廊是怎么连的？", "describe"),
     ("二连浩特十二五末三次产业结构要调整成什么比例？", "ratio"),
+    ("阳泉 每千人病床数 2010", "number"), ("二连浩特 铁路年吞吐能力", "number"), ("双城区 发展定位", "describe"),
+    ("What water reuse rate does Datong District aim for?", "number"),
+    ("Which three tourism brands is Yangquan going to build?", "describe"),
 ])
 def test_a_number_is_asked_only_when_the_question_says_so(question: str, kind: str) -> None:
     assert understand(question, _docs()).answer_type == kind
@@ -80,6 +83,7 @@ def ask(ready_store: Any) -> Any:
     ("阳泉十一五规划里，到2010年GDP要达到多少？", 320), ("二连浩特十二五末地区生产总值要做到多少亿？", 143),
     ("克拉玛依区到2010年生产总值预计能做到多少？", 170), ("克区十一五期间万元GDP能耗要比十五末降多少？", 20),
     ("双城区主要指标表里，2025年国家高新技术企业要达到多少户？", 30),
+    ("阳泉 每千人病床数 2010", 4.8),  # a keyword query ending on a quantity asks for it
 ])
 def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
     a = ask(question)
@@ -143,3 +147,27 @@ def test_a_place_not_held_never_gets_another_plans_figure(tmp_path: Any, setting
     ingest(settings, [SEED_FILES[DOC["000"]]])
     a = answer_question("阳泉十一五期间地区生产总值年均增长目标是多少？", settings)
     assert a.abstained and a.reason == "place_not_held" and "阳泉" in a.note and a.value is None, (a.text, a.note)
+
+
+@pytest.mark.parametrize("question, value, glossed", [
+    ("What corn planting area does Shuangcheng District plan to keep by 2025?", 280, "corn"),
+    ("What annual railway throughput capacity does Erenhot aim to reach by 2015?", 3000, "railway"),
+    ("By 2010, what water reuse rate does Datong District aim for in its major industries?", 80, "reuse"),
+])
+def test_english_words_no_ontology_name_has_are_read_through_the_dictionary(ask: Any, question: str, value: float,
+                                                                            glossed: str) -> None:
+    """CC-CEDICT read backwards, kept to the words the library prints, each phrase by any of its translations."""
+    a = ask(question)
+    assert not a.abstained and a.value == value, (a.text, a.note, a.trace)
+    assert any(t.startswith("q.glossary=") and glossed in t for t in a.trace), a.trace
+
+
+def test_a_base_the_english_question_compares_with_is_not_the_year_asked(ask: Any) -> None:
+    a = ask("By how much does Karamay District plan to cut energy consumption per 10,000 yuan of GDP compared with "
+            "the end of the 10th FYP?")
+    assert not a.abstained and a.value == 20, (a.text, a.note, a.trace)
+
+
+def test_a_descriptive_english_question_is_read_by_its_own_words(ask: Any) -> None:
+    a = ask("Which three tourism brands is Yangquan going to build during the 11th FYP?")
+    assert not any(t.startswith("q.glossary=") for t in a.trace), a.trace

