@@ -131,3 +131,27 @@ def test_a_period_sum_is_not_a_years_level_and_a_yearly_cut_is_not_a_total_one(a
     assert {r.doc_id: r.value for r in a.table}[DOC["000"]] != 4.04
     b = ask("各规划对单位GDP能耗在规划期内累计下降多少的目标分别是多少？")
     assert {r.doc_id: r.value for r in b.table}[DOC["002"]] is None
+
+
+def test_a_sector_share_is_read_off_the_plans_three_sector_structure(ask, seed_texts) -> None:
+    """大同区 prints its 2010 第三产业 share only inside 三次产业比例 12.9：52.7：34.4: the ranking takes its third part."""
+    a = ask("在三个“十一五”规划中，哪一个设定的第三产业增加值占地区生产总值比重目标最高？")
+    rows = {r.doc_id[:3]: r for r in a.table}
+    assert rows["000"].value == 34.4 and "12.9：52.7：34.4" in rows["000"].citation.quote
+    c = rows["000"].citation
+    assert seed_texts[c.doc_id][c.start : c.end] == c.quote and a.supported
+
+
+@pytest.mark.parametrize("question, winner", [
+    ("大同区规划基期与双城区规划基期的森林覆盖率相比，哪一方较低？", "004"),  # 较低 ranks from the bottom
+    ("二连浩特市“十二五”规划与大同区“十一五”规划相比，哪个规划的农民（农牧民）人均纯收入年均增长目标更高？", "002"),
+])
+def test_a_pair_compared_names_its_winner(ask, question: str, winner: str) -> None:
+    a = ask(question)
+    assert a.table and a.winner == DOC[winner], (a.text, a.trace)
+
+
+def test_the_year_a_plan_starts_from_is_its_base_year(ask) -> None:
+    a = ask("规划刚起步那年，五个地方农民人均纯收入各有多少钱？")
+    rows = {r.doc_id[:3]: r.value for r in a.table}
+    assert rows == {"000": 3100, "001": 5850, "002": 7490, "003": 3748, "004": 18970}, a.text

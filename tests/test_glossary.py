@@ -12,14 +12,15 @@ def test_a_phrase_is_looked_up_before_its_words_and_plurals_by_their_stem() -> N
 
 
 def test_only_words_the_library_prints_are_kept_most_printed_first() -> None:
-    printed = {"玉米": 5, "种植": 9, "植物": 1}
-    text, concepts, done = to_chinese("what corn planting area does it keep", lambda w: printed.get(w, 0))
+    printed = {"玉米": 5, "种植": 9, "植物": 1, "面积": 7}
+    text, concepts, measures, done = to_chinese("what corn planting area does it keep", lambda w: printed.get(w, 0))
     assert "玉米" in text and "种植" in text and "植物" not in text  # the question reads the most printed one
     assert concepts == [("玉米",), ("种植", "植物")]  # a plan's figure is matched against all of them
+    assert measures == [("面积",)]  # a measure word is matched, never written in (area → 地区 would mislead)
     assert done == ["corn", "planting"]
-    assert "area" in text and "keep" in text  # measure words and verbs are not looked up
+    assert "area" in text and "keep" in text and "面积" not in text
 
 
 def test_a_word_no_plan_prints_stays_as_it_is() -> None:
-    text, concepts, done = to_chinese("railway", lambda w: 0)
+    text, concepts, measures, done = to_chinese("railway", lambda w: 0)
     assert text == "railway" and concepts == [] and done == []

@@ -84,6 +84,8 @@ def ask(ready_store: Any) -> Any:
     ("克拉玛依区到2010年生产总值预计能做到多少？", 170), ("克区十一五期间万元GDP能耗要比十五末降多少？", 20),
     ("双城区主要指标表里，2025年国家高新技术企业要达到多少户？", 30),
     ("阳泉 每千人病床数 2010", 4.8),  # a keyword query ending on a quantity asks for it
+    ("克拉玛依区05年城里人一年人均可支配收入多少钱？", 10788), ("二连浩特到15年城里人均住房能有多大？", 40),
+    ("双城 2025 民营经济 GDP占比", 65), ("克拉玛依区 2010 人口规模", 24),
 ])
 def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
     a = ask(question)
@@ -153,6 +155,7 @@ def test_a_place_not_held_never_gets_another_plans_figure(tmp_path: Any, setting
     ("What corn planting area does Shuangcheng District plan to keep by 2025?", 280, "corn"),
     ("What annual railway throughput capacity does Erenhot aim to reach by 2015?", 3000, "railway"),
     ("By 2010, what water reuse rate does Datong District aim for in its major industries?", 80, "reuse"),
+    ("How much road area per resident does Karamay District want to reach by 2010?", 20, "road"),
 ])
 def test_english_words_no_ontology_name_has_are_read_through_the_dictionary(ask: Any, question: str, value: float,
                                                                             glossed: str) -> None:

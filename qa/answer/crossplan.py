@@ -18,16 +18,17 @@ from qa.figures import vocab as V
 from qa.models import Answer, CrossRow, Document, Statement
 
 RANK = V.rule("q.rank", r"最高|最低|最猛|最激进|最保守|最快|最慢|最大|最小|最多|最少|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
-                        r"更高|更低|更快|更慢|更多|更少|更大|更小|更严|更宽松|"
-                        r"哪个.{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)",
-              "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快", "哪个地方定的增速目标最猛"), ("是多少",))
+                        r"[更较](?:高|低|快|慢|多|少|大|小)|更严|更宽松|"
+                        r"哪(?:个|一个|一方|方|边).{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)",
+              "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快", "哪个地方定的增速目标最猛", "哪一方较低"),
+              ("是多少",))
 COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为多少|各规划|各地区|各个|所有规划|每个规划|几个规划|"
                               r"[两三四五]个(?:规划|地区)|哪些规划|哪个规划|哪个地区|各区|各市|各是多少|各为多少|各自|"
                               r"各地",
                  "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区"),
                  ("大同区的地区生产总值",))
-LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|更低|更慢|更小|更少|更严|最严", "a ranking from the bottom",
-                ("哪个最低",), ("最高", "能耗降低最多"))
+LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|[更较](?:低|慢|小|少)|更严|最严", "a ranking from the bottom",
+                ("哪个最低", "哪一方较低"), ("最高", "能耗降低最多"))
 WHO = V.rule("q.crossplan_glue", r"谁|地区|规划|哪个|各地|各|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间",
              "the words of a cross-plan question that name no indicator", ("谁最高", "各地规划"), ("财政收入",))
 Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个五年|上个五年|规划前|期初|“?十[一二三]?五”?末.{0,4}(?:实际|完成)|完成了|实现了",
@@ -56,7 +57,8 @@ SECTORS = ("第一产业增加值", "第二产业增加值", "第三产业增加
 
 
 def _sector(canon: list[str]) -> int | None:
-    return next((i for i, name in enumerate(SECTORS) if name in canon), None)
+    """The sector whose share is asked (第三产业增加值占地区生产总值比重 → 2), or None."""
+    return next((i for i, name in enumerate(SECTORS) if any(c.startswith(name) or c == name[:4] for c in canon)), None)
 
 
 def _from_structure(sts: list[Statement], doc: Document, kind: str, sector: int) -> CrossRow | None:

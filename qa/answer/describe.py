@@ -201,9 +201,9 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
             score = _score(s, index, ctx)
             if best is None or score > best[0]:
                 best = (score, s)
-    if "q.english" in ask.trace and (best is None or best[0] < MIN_SCORE + 0.2):
-        # an English question shares no words with the plan: the passages the (multilingual) dense search ranked
-        # first are where its answer is, and the cues say which sentence of them answers
+    if ask.rewritten and (best is None or best[0] < MIN_SCORE + 0.2):
+        # a question in other words than the plan's (English above all) shares few words with it: the passages
+        # the (multilingual) dense search ranked first are where its answer is, and the cues say which sentence
         for h in hits[:3]:
             for s in index.of_chunk(h.chunk.id):
                 score = _score(s, index, ctx) + 0.45 / h.rank

@@ -135,12 +135,12 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     if not views:
         return 0.0, "other_indicator"
     if st_ind is not None and max(_fit(v, st_ind.name) for v in views) < 0.5 and max(_fit(v, name) for v in views) < 0.5 \
-            and max(_concepts_fit(tuple(ask.concepts), n) for n in (st_ind.name, name)) < 0.5:
+            and max(_concepts_fit(tuple(ask.concepts), n, tuple(ask.measures)) for n in (st_ind.name, name)) < 0.5:
         return 0.0, "other_indicator"
     best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
     if ask.concepts:  # an English question's words, each by any of its translations (corn planting area: 玉米种植面积)
-        best = max(best, _concepts_fit(tuple(ask.concepts), name),
-                   0.9 * _concepts_fit(tuple(ask.concepts), st.label))
+        best = max(best, _concepts_fit(tuple(ask.concepts), name, tuple(ask.measures)),
+                   0.9 * _concepts_fit(tuple(ask.concepts), st.label, tuple(ask.measures)))
     if ask.thesaurus:  # 游客 and 游人, 工资 and 薪资: synonyms written alike on both sides
         best = max(best, 0.95 * max(_fit(normalize(v), normalize(name)) for v in views))
     if ask.unit_hint and st.unit and _unit_ok(ask, st):
@@ -184,19 +184,23 @@ def _fit(asked: str, name: str) -> float:
 
 
 @functools.lru_cache(maxsize=65536)
-def _concepts_fit(concepts: tuple[tuple[str, ...], ...] | list, name: str) -> float:
+def _concepts_fit(concepts: tuple[tuple[str, ...], ...], name: str, measures: tuple[tuple[str, ...], ...] = ()
+                  ) -> float:
     """``_fit`` by concepts: how many of the question's translated phrases the name prints (by any of each
-    phrase's translations, a shared bigram enough), and how much of the name they cover."""
+    phrase's translations, a shared bigram enough), and how much of the name they cover; a measure word
+    (area, capacity) counts only where the name prints it (玉米种植面积), a name that says it otherwise
+    (铁路年吞吐能力 for capacity) is not held against."""
     n = bigrams(canon_text(name))
     if not n or not concepts:
         return 0.0
-    hit, covered = 0, set()
-    for alts in concepts:
+    hit, asked, covered = 0, len(concepts), set()
+    for alts in concepts + measures:
         shared = set().union(*(bigrams(canon_text(a)) & n for a in alts))
         if shared:
             hit += 1
             covered |= shared
-    return 0.6 * hit / len(concepts) + 0.4 * len(covered) / len(n)
+            asked += alts in measures
+    return 0.6 * hit / asked + 0.4 * len(covered) / len(n)
 
 
 def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:

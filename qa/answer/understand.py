@@ -41,10 +41,14 @@ QUANTITY_HEAD = V.rule(
     "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度)$",
     "a question that ends on a measured quantity asks for it, even without 多少 (a keyword query)",
     ("每千人病床数", "铁路年吞吐能力", "玉米种植面积"), ("发展定位", "主导产业", "空间布局"))
+SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
+                     "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
+                     ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重"))
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
-BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年",
-                     "the year before the plan: its baseline", ("基期值", "编制时"), ("期末",))
+BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
+                     r"|起步(?:那年|那一年|时|的时候|之年)|刚起步|开局前",
+                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年"), ("期末", "起步区"))
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
@@ -53,7 +57,7 @@ MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投
                               r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少"),
                      ("多少人",))
-RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|更(?:高|低|快|慢|大|小|多|少)",
+RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较](?:高|低|快|慢|大|小|多|少)",
                 "a ranking of a quantity is a number question, even asked with 哪个/which",
                 ("哪个规划的GDP增速最高", "谁的财政收入更多"), ("哪些产业",))
 STRICT_TARGET = V.rule("q.strict_target", r"目标|计划|预期|力争|争取",
@@ -86,7 +90,9 @@ class Ask:
     unit_hint: str | None = None
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
-    concepts: list[tuple[str, ...]] = field(default_factory=list)  # an English phrase's printed translations
+    rewritten: bool = False  # read in other words than typed (English, spoken words, 05年)
+    concepts: list[tuple[str, ...]] = field(default_factory=list)
+    measures: list[tuple[str, ...]] = field(default_factory=list)  # area, capacity: count only when a name prints them  # an English phrase's printed translations
     thesaurus: bool = True  # words the ontology does not know are also compared through 同义词词林
     spelled: dict[str, str] = field(default_factory=dict)  # a place written in Chinese → as the question spelled it
     trace: list[str] = field(default_factory=list)
@@ -152,17 +158,22 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = english_to_chinese(question)
     glossed: list[str] = []
     concepts: list[tuple[str, ...]] = []
+    measures: list[tuple[str, ...]] = []
     if printed is not None and is_english(question):
         from qa.text.glossary import to_chinese
 
-        q, concepts, glossed = to_chinese(q, printed)
+        q, concepts, measures, glossed = to_chinese(q, printed)
     q = spoken_to_plan(_full_years(q))
+    q = SHARE_AFTER.sub(r"占\1比重", q)
     ask = Ask(original=question, text=q, places=read_places(q, docs))
-    if q != question:
+    ask.rewritten = q != question
+    if is_english(question):
         ask.trace.append("q.english")
+    elif ask.rewritten:
+        ask.trace.append("q.rewritten")  # spoken words, two-digit years, X GDP占比 written as plans print them
     if glossed:
         ask.trace.append("q.glossary=" + "|".join(glossed))
-        ask.concepts = concepts
+        ask.concepts, ask.measures = concepts, measures
     ask.plans = [m.group(1) for m in V.PLAN_MENTION.finditer(q)
                  if not V.Q_COMPARISON_YEAR.search(q[: m.start()].rstrip("“\""))]  # 比“十五”末: a base, not the plan
     for m in V.YEAR_RE.finditer(q):

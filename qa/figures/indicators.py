@@ -109,6 +109,7 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:lowest|smallest|slowest|least)\b", "最低"),
     (r"\b(?:higher|larger|bigger|greater|faster)\b", "更高"), (r"\b(?:lower|smaller|slower)\b", "更低"),
     (r"\bwhose\b", "谁的"),
+    (r"\bper (?:resident|person|capita|head|inhabitant|people|citizen)\b", "人均"),
     # compared with the end of the 10th FYP / with 2005: a base, not the year asked (比“十五”末降低20%)
     (r"\b(?:compared (?:with|to)|relative to|from) (?:the )?(?=(?:end|level) of (?:the )?(?:10th|tenth|11th|eleventh|"
      r"12th|twelfth|13th|thirteenth)\b|(?:the )?(?:19|20)\d\d(?:\s+levels?)?\b(?!\s*(?:-|to|until)))", "比"),

@@ -19,6 +19,9 @@ from pathlib import Path
 
 MAX_WORDS = 3  # the longest English phrase looked up whole
 MAX_CANDIDATES = 8  # printed headwords kept per English word or phrase
+# measure words a plan's name ends on: matched by any translation (area → 面积 in 玉米种植面积), never written
+# into the question, whose first sense (area → 地区) would read as something else
+MEASURES = frozenset({"area", "capacity"})
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _HAN2 = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
@@ -29,7 +32,7 @@ are was were been being do does did done have has had will would shall should ca
 supposed expected set sets plan plans planned aim aims aimed target targets targeted goal goals what which how
 much many who whose when where why during over under about into than then so such per each every all any some
 total level value figure number amount rate percent percentage share proportion yuan million billion year years
-capacity area size scale volume quantity count
+size scale volume quantity count
 end start beginning final plan's district city county province region area's s i we you they me us them
 keep reach build achieve make hit get maintain implement follow focus commit want need create boost raise lay put
 intend intends expect expects project projects projected forecast see seek strive try hold
@@ -86,13 +89,16 @@ def candidates(words: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def to_chinese(text: str, known: Callable[[str], int]) -> tuple[str, list[tuple[str, ...]], list[str]]:
+def to_chinese(text: str, known: Callable[[str], int]
+               ) -> tuple[str, list[tuple[str, ...]], list[tuple[str, ...]], list[str]]:
     """``text`` with its remaining English content words written as the library's Chinese for them (each
     phrase → its headword the library prints most; words no plan prints are left as they are), every phrase's
-    printed headwords (most printed first: what a plan may call the thing), and the phrases translated."""
+    printed headwords (most printed first: what a plan may call the thing), those of its measure words
+    (``MEASURES``, not written into the text), and the phrases translated."""
     words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
     out: list[str] = []
     concepts: list[tuple[str, ...]] = []
+    measures: list[tuple[str, ...]] = []
     done: list[str] = []
     last = 0
     i = 0
@@ -107,6 +113,10 @@ def to_chinese(text: str, known: Callable[[str], int]) -> tuple[str, list[tuple[
                 continue
             scored = sorted(((known(c), c) for c in candidates([w.group() for w in span])), key=lambda x: (-x[0], x[1]))
             kept = tuple(c for k, c in scored if k > 0)[:MAX_CANDIDATES]
+            if kept and n == 1 and span[0].group().lower() in MEASURES:
+                measures.append(kept)
+                i += 1
+                break
             if kept:
                 out.append(text[last : span[0].start()] + kept[0])
                 last = span[-1].end()
@@ -117,4 +127,4 @@ def to_chinese(text: str, known: Callable[[str], int]) -> tuple[str, list[tuple[
         else:
             i += 1
     out.append(text[last:])
-    return "".join(out), concepts, done
+    return "".join(out), concepts, measures, done
