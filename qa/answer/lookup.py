@@ -67,13 +67,20 @@ def _indicator_strength(ask: Ask, st: Statement) -> tuple[float, str]:
     return _asked_words(ask, st)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _glueless(name: str) -> str:
+    return BARE_GLUE.sub("", name)
+
+
 def _completed_by_context(st: Statement, name: str, want: Indicator) -> bool:
     """A name that is the tail of the asked one, whose missing head the sentence printed just before it:
     口岸进出口货运量…，进出口贸易额32.8亿美元; 每千人拥有医生数、病床数4.8张."""
-    bare = BARE_GLUE.sub("", name)  # as printed: no alias written out, the names are compared as plans print them
+    bare = _glueless(name)  # as printed: no alias written out, the names are compared as plans print them
+    if len(bare) < 2:
+        return False
     for n in [want.name, *want.aliases]:  # the names plans print, not the loose ones people ask by
-        b = BARE_GLUE.sub("", n)
-        if len(bare) >= 2 and bare in b and b != bare:
+        b = _glueless(n)
+        if bare in b and b != bare:
             missing = b.replace(bare, "", 1)
             for ctx in (st.context[-40:], BARE_GLUE.sub("", st.context[-40:])):
                 at = ctx.rfind(missing) if len(missing) >= 2 else -1
@@ -164,13 +171,27 @@ DIFFERENTIATOR = re.compile(
     r"亿元|每|比重|占|率|增长|增速|下降|降低|总额|总量|产值|收入|支出|投资|人口|面积|数")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _bare(name: str) -> str:
     """A name without the words that do not change the indicator (实现, 全区, 全社会 …), aliases written out."""
     return BARE_GLUE.sub("", canon_text(name))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 17)
+def _chars(text: str) -> frozenset[str]:
+    """Every character a fit could share: of the text as printed and with its aliases written out."""
+    return frozenset(re.findall(r"[\u4e00-\u9fffA-Za-z]", canon_text(text) + text))
+
+
 def _fit(asked: str, name: str) -> float:
+    """``_fitted`` without the work when the two share no character (then nothing of them fits: 0)."""
+    if _chars(asked).isdisjoint(_chars(name)):
+        return 0.0
+    return _fitted(asked, name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fitted(asked: str, name: str) -> float:
     """How well a name the ontology does not know fits the asked words: mostly how much of the asked words it
     prints, partly how much of it the question asks (bigrams; characters count a little less), so a bare
     投资 or 增加值 does not fit 全社会固定资产投资."""
@@ -287,6 +308,11 @@ def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits
     return out
 
 
+def _norm(v: np.ndarray) -> float:
+    """``np.linalg.norm`` of a vector as it computes it (sqrt of the dot product), without its overhead."""
+    return float(np.sqrt(v.dot(v)))
+
+
 def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vector_of) -> dict[str, float]:  # noqa: ANN001
     p: dict[str, float] = {"indicator": 3.0 * c.indicator, "role": role_fit if c.role_ok else -0.5}
     explicit = any(t in st.trace for t in ("year.own_clause", "year.sentence", "table.base_column",
@@ -316,7 +342,7 @@ def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vec
     if core_vec is not None and vector_of is not None:
         v = vector_of(st)
         if v is not None:
-            na, nb = float(np.linalg.norm(core_vec)), float(np.linalg.norm(v))
+            na, nb = _norm(core_vec), _norm(v)
             if na and nb:
                 p["similarity"] = round(0.5 * float(core_vec @ v) / (na * nb), 4)
     if ask.cumulative:
