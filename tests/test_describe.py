@@ -47,3 +47,19 @@ def test_san_da_is_a_count_like_san_ge(ask: Any, question: str) -> None:
     """哪三大 asks like 哪三个 (plans name their 三大品牌, 四大战略): the noun is 旅游品牌, not 大旅游品牌."""
     a = ask(question)
     assert not a.abstained and all(b in a.text for b in ("藏山", "娘子关", "百团大战")), a.text
+
+
+@pytest.mark.parametrize("question", ["克区旅游那个三元一线，三元是指啥", "克拉玛依区旅游“三元一线”里的三元指的是啥？"])
+def test_the_part_of_a_slogan_asked_is_defined_by_the_sentence_after_it(ask: Any, question: str,
+                                                                         seed_texts: dict[str, str]) -> None:
+    """The term is the part named before 是指 (三元 of 三元一线); the plan names the slogan in one sentence and
+    says “三元”是指：… in the next, which the next chunk holds: that sentence answers, cited exactly."""
+    a = ask(question)
+    assert not a.abstained and "生态观光休闲游" in a.text and "石油工业文化游" in a.text, (a.text, a.note)
+    c = a.citations[0]
+    assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "“三元”是指" in c.quote
+
+
+def test_a_descriptive_english_question_is_matched_by_its_chinese_words(ask: Any) -> None:
+    a = ask("Which three tourism brands is Yangquan going to build during the 11th FYP?")
+    assert not a.abstained and all(x in a.text for x in ("藏山", "娘子关", "百团大战")), (a.text, a.trace)

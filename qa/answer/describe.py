@@ -103,7 +103,15 @@ def _target_term(q: str, terms: list[str]) -> str | None:
     “一核两廊三区多点”格局里的“两廊”是指什么), else the last one."""
     m = Q_DEFINE.search(q) or re.search(r"什么|啥", q)
     before = [t for t in terms if m and q.find(t) < m.start()]
-    return (max(before, key=q.rfind) if before else terms[-1]) if terms else None
+    term = (max(before, key=q.rfind) if before else terms[-1]) if terms else None
+    if term and m:
+        # “三元一线”里的三元指的是啥: the part of the term named just before the question word is what is asked
+        lead = re.sub(r"[的”\"」\s]+$", "", q[: m.start()])
+        for n in range(min(6, len(term) - 1), 1, -1):
+            part = lead[-n:]
+            if len(part) == n and part in term and part != term and q.rfind(part) > q.rfind(term) + len(term) - 1:
+                return part
+    return term
 
 
 def _head_after(q: str, term: str | None) -> str:
@@ -120,14 +128,18 @@ def _without_head(after: str, head: str) -> str:
     return after[len(head):] if head and after.startswith(head) else after
 
 
+def _says_what(x: Sentence, term: str, head: str = "") -> bool:
+    """The term stands in the sentence followed by 即/是指/：… (what it is)."""
+    at = x.text.find(term)
+    return at >= 0 and bool(DEFINER.match(_without_head(x.text[at + len(term):].lstrip("”\"」，, "), head)))
+
+
 def _defines(s: Sentence, term: str, index, head: str = "") -> bool:  # noqa: ANN001
     """The sentence says what the term is: the term (and the noun the question puts after it) followed by
     即/是指/：…, or a list of as many items as the term counts (“三区” … 经济开发区、临空经济区配套功能区、…),
     or it is followed by such a sentence."""
-    for x in [s, *index.neighbours(s)[:2]]:
-        at = x.text.find(term)
-        if at >= 0 and DEFINER.match(_without_head(x.text[at + len(term):].lstrip("”\"」，, "), head)):
-            return True
+    if any(_says_what(x, term, head) for x in [s, *index.after(s, 2)]):  # or the next sentence, in the next chunk
+        return True
     n = CN_COUNT.get(term[0]) if term else None
     return bool(n and _enumerates(s.text, n)) or s.text.count("、") >= 2 or "：" in s.text
 
@@ -240,6 +252,9 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         a.related = [Related(text=s.text.strip()[:120], label=target, citation=s.citation(),
                              why="不是答案：规划只提到这个说法，没有解释")]
         return a
+    if kind == "definition" and target:  # the term named in s and defined in the sentence after: that one
+        s = next((x for x in index.after(s, 2) if _says_what(x, target, ctx["head"])
+                  and not _says_what(s, target, ctx["head"])), s)
     last = s
     following = index.neighbours(s)
     if kind == "definition" and s.text.rstrip()[-1:] in ":：":

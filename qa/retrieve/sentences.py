@@ -107,6 +107,14 @@ class SentenceIndex:
                     self._by_chunk.setdefault(x.chunk.id, []).append(x)
         return self._by_chunk.get(chunk_id, [])
 
+    def after(self, s: Sentence, n: int) -> list[Sentence]:
+        """The ``n`` sentences that follow ``s`` in its document, whichever chunk holds them."""
+        if not hasattr(self, "_pos"):
+            self._pos: dict[int, int] = {id(x): i for sents in self.by_doc.values() for i, x in enumerate(sents)}
+        sents = self.by_doc.get(s.doc_id, [])
+        i = self._pos.get(id(s))
+        return [] if i is None else sents[i + 1 : i + 1 + n]
+
     def neighbours(self, s: Sentence) -> list[Sentence]:
         """The sentences of the same chunk after ``s`` (what a definition ending in a colon lists)."""
         return [x for x in self.by_doc.get(s.doc_id, []) if x.chunk.id == s.chunk.id and x.index > s.index]
