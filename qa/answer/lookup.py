@@ -154,10 +154,18 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
         # 城乡建设…花多少钱 and 城乡建设…计划投资16.8亿元: what the money is for sits before the figure
         purpose = MONEY_WORDS.sub("", ask.core) if V.UNIT_FAMILY.get(ask.unit_hint) == "money" else ask.core
         if len(purpose) >= 2:
-            best = max(best, 0.85 * coverage(purpose, st.context[-80:] + st.label))
+            text = st.context[-80:] + st.label
+            best = max(best, 0.85 * max(coverage(purpose, text), _pairs_in(purpose, text)))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
         best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
     return min(best, 1.0), "words"
+
+
+def _pairs_in(words: str, text: str) -> float:
+    """The share of a phrase's two-character words (水利建设: 水利, 建设) the text prints, wherever: the money
+    for 水利建设 is the 计划投资 under 加强水利基础设施建设."""
+    pairs = [words[i : i + 2] for i in range(0, len(words) - 1, 2) if re.fullmatch(r"[\u4e00-\u9fff]{2}", words[i : i + 2])]
+    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
 
 
 MONEY_WORDS = re.compile(r"投入|投资|资金|经费|花费|花|用于|钱|金额|总投资|费用|安排")
