@@ -86,6 +86,8 @@ def ask(ready_store: Any) -> Any:
     ("阳泉 每千人病床数 2010", 4.8),  # a keyword query ending on a quantity asks for it
     ("克拉玛依区05年城里人一年人均可支配收入多少钱？", 10788), ("二连浩特到15年城里人均住房能有多大？", 40),
     ("双城 2025 民营经济 GDP占比", 65), ("克拉玛依区 2010 人口规模", 24),
+    ("阳泉研发投入占GDP要提到多少", 1.2),  # a part of GDP asked without 比重 is its share
+    ("十一五期间大同区水利建设一共打算投多少钱？", 1.65),  # the 计划投资 under 加强水利基础设施建设
 ])
 def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
     a = ask(question)

@@ -190,6 +190,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     bare = V.YEAR_TOKEN.sub("", _strip(q, ask.places.spans).replace(" ", ""))
     bare = re.sub(r"（[^（）]{1,12}）|\([^()]{1,12}\)", "", bare)  # 农民（农牧民）人均纯收入: an aside, not the name
     bare_text = norm(re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", bare))
+    # 研发经费占GDP要提到多少: a part of GDP asked without 比重 is its share (研发经费占GDP比重: R&D intensity)
+    bare_text = re.sub(r"占(GDP|地区生产总值|生产总值)(?!的?(?:比重|比例|份额))", r"占\1比重", bare_text, flags=re.I)
     found = ontology().find(bare_text)
     ask.indicators = list({ind.id: ind for _, _, ind in found}.values())
     wholes_after = [ind for at, _, ind in found if at > 0 and bare_text[at - 1] == "占"] if found else []
