@@ -88,6 +88,8 @@ def ask(ready_store: Any) -> Any:
     ("双城 2025 民营经济 GDP占比", 65), ("克拉玛依区 2010 人口规模", 24),
     ("阳泉研发投入占GDP要提到多少", 1.2),  # a part of GDP asked without 比重 is its share
     ("十一五期间大同区水利建设一共打算投多少钱？", 1.65),  # the 计划投资 under 加强水利基础设施建设
+    ("十四五期间双城要新引进多少个亿元以上招商项目？", 60),  # 多少个亿元以上项目 counts projects, not money
+    ("2005年阳泉市区空气质量二级以上的天数有多少天？", 225),  # the plan's 二级以上天气
 ])
 def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
     a = ask(question)

@@ -108,7 +108,10 @@ def spoken_to_plan(text: str) -> str:
     """A question's spoken words written as plans print them (城里人可支配收入 → 城镇居民可支配收入)."""
     for w in _SPOKEN:
         if w in text:
-            text = text.replace(w, SPOKEN[w])
+            if w.endswith("亿"):  # 几个亿 is money; 多少个亿元以上项目 counts projects
+                text = re.sub(re.escape(w) + "(?!元)", SPOKEN[w], text)
+            else:
+                text = text.replace(w, SPOKEN[w])
     return text
 
 
