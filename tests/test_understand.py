@@ -178,3 +178,14 @@ def test_a_base_the_english_question_compares_with_is_not_the_year_asked(ask: An
 def test_a_descriptive_english_question_is_read_by_its_own_words(ask: Any) -> None:
     a = ask("Which three tourism brands is Yangquan going to build during the 11th FYP?")
     assert not any(t.startswith("q.glossary=") for t in a.trace), a.trace
+
+
+def test_a_sector_share_printed_only_in_the_three_sector_structure_answers_one_plan_too(ask: Any,
+                                                                                      seed_texts: Any) -> None:
+    """大同区 prints its 2005 第三产业 share only as 26.3:45.7:28: the single-plan answer reads it as the
+    cross-plan table does (one path), cited; a year the structure is not for is never answered with it."""
+    a = ask("2005年大同区第三产业增加值占GDP的比重是多少？")
+    assert not a.abstained and a.value == 28 and a.unit == "%", (a.text, a.note)
+    c = a.citations[0]
+    assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "26.3" in c.quote and a.supported
+    assert ask("2007年大同区第三产业增加值占GDP的比重是多少？").abstained

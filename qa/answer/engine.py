@@ -52,7 +52,27 @@ def numeric(ask: Ask, plans: list[Document], hits: list[Hit], corpus, core_vec=N
         doc = next(d for d in plans if d.id == top.statement.doc_id)
         cands = [c for c in cands if c.statement.doc_id == doc.id]
     d = decide(ask, doc, cands)
+    if d.best is None and doc is not None and (row := _structure_share(ask, doc, corpus)) is not None:
+        return row
     return _answer(ask, d, cands)
+
+
+def _structure_share(ask: Ask, doc: Document, corpus) -> Answer | None:  # noqa: ANN001
+    """A sector's share the plan prints only inside its three-sector structure (26.3:45.7:28), read as the
+    cross-plan table reads it: one path for one plan and for many."""
+    from qa.answer.crossplan import _from_structure, _sector
+
+    sector = _sector([i.name for i in ask.indicators]) if ask.role == "share" else None
+    kind = ask.kind_for(doc)
+    if sector is None or kind is None:
+        return None
+    row = _from_structure(corpus.of_docs({doc.id}), doc, kind, sector)
+    years = ask.years_for(doc)
+    if row is None or row.citation is None or (years and row.year not in years):
+        return None
+    return Answer(question=ask.original, text=row.text, value=row.value, unit=row.unit, year=row.year, kind=kind,
+                  indicator=ask.indicators[0].name, citations=[row.citation], engine="extractive", confidence=0.7,
+                  trace=ask.trace + ["decide.answer=structure"])
 
 
 def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:

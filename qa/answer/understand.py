@@ -279,7 +279,7 @@ def _head(q: str, places: PlaceReading) -> str:
 def _indicator_clause(q: str, indicators: list[Indicator]) -> str:
     """The clause that names the asked indicator says what form of it is asked: 考虑…带来的机械增长，人口规模预计
     达到多少 asks for a level; 社会消费品零售总额年均增长目标，哪个规划最高 for a growth rate."""
-    clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
+    clauses = [c for c in re.split(r"[，,；;？?]", q) if c.strip()]  # …目标是多少？年均增速几何？: the first asks
     if len(clauses) < 2 or not indicators:
         return q
     names = indicators[0].names
