@@ -189,3 +189,12 @@ def test_a_sector_share_printed_only_in_the_three_sector_structure_answers_one_p
     c = a.citations[0]
     assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "26.3" in c.quote and a.supported
     assert ask("2007年大同区第三产业增加值占GDP的比重是多少？").abstained
+
+
+def test_a_county_inside_a_held_city_is_not_answered_with_the_citys_figure(ask: Any) -> None:
+    """平定县 lies in 阳泉市: the city plan's GDP target is not the county's; a descriptive question about a
+    county of the city is still answered from the city's plan."""
+    a = ask("平定县十一五期末地区生产总值目标是多少亿元？")
+    assert a.abstained and a.reason == "place_within" and "平定县" in (a.note or ""), (a.text, a.reason, a.note)
+    b = ask("阳泉十一五期间要把盂县培植成什么？")
+    assert not b.abstained and "旅游大县" in b.text

@@ -46,12 +46,21 @@ def numeric(ask: Ask, plans: list[Document], hits: list[Hit], corpus, core_vec=N
     for d in plans:
         cands += candidates(ask, d, corpus.of_docs({d.id}), hits, core_vec, corpus.vector)
     cands.sort(key=lambda c: (-c.score, c.statement.doc_id, c.statement.start))
+    if ask.places.within:  # 平定县 in 阳泉市's plan: only a figure the plan states for the county itself
+        names = [n for w in ask.places.within for n in (w, w[:-1] if len(w) > 2 else w)]
+        cands = [c for c in cands if any(n in c.statement.quote or n in c.statement.context[-40:] for n in names)]
     doc = plans[0] if len(plans) == 1 else None
     if doc is None and cands:
         top = next((c for c in cands if c.agrees), cands[0])
         doc = next(d for d in plans if d.id == top.statement.doc_id)
         cands = [c for c in cands if c.statement.doc_id == doc.id]
     d = decide(ask, doc, cands)
+    if d.best is None and ask.places.within:
+        a = Answer.abstain(ask.original, "extractive", note=(
+            f"{ask.places.within[0]}属于{'、'.join(p.named for p in plans)}，规划没有给出{ask.places.within[0]}自己的这个数字"
+            "（规划里的数字是全市（区）的）"))
+        a.reason, a.trace = "place_within", ask.trace + ["decide.place_within"]
+        return a
     if d.best is None and doc is not None and (row := _structure_share(ask, doc, corpus)) is not None:
         return row
     return _answer(ask, d, cands)

@@ -78,6 +78,7 @@ class PlaceReading:
     parents: list[tuple[str, list[str]]] = field(default_factory=list)  # (a parent named alone, its held regions)
     unknown: list[str] = field(default_factory=list)  # real places no plan covers
     spans: list[tuple[int, int]] = field(default_factory=list)  # every place word's span in the text
+    within: list[str] = field(default_factory=list)  # a county named inside a held city (平定县 in 阳泉市)
 
     def problem(self, docs: dict[str, Document]) -> tuple[str, str] | None:
         """(reason code, the reason in the user's words) when the question is about a place no plan covers."""
@@ -121,6 +122,8 @@ def read_places(text: str, docs: dict[str, Document]) -> PlaceReading:
         own = [i for i, ch in chains.items() if ch and any(p.code == ch[-1].code or p.within(ch[-1]) for p in m.places)]
         if own:  # the region itself, or a county inside a held city (盂县 in 阳泉市)
             out.held += [i for i in own if i not in out.held]
+            if not any(p.code == chains[i][-1].code for i in own for p in m.places):
+                out.within.append(m.text)
             continue
         parent_of = [i for i, ch in chains.items() if ch and any(ch[-1].within(p) for p in m.places)]
         if parent_of:
