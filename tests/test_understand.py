@@ -62,6 +62,10 @@ def test_a_number_is_asked_only_when_the_question_says_so(question: str, kind: s
     assert understand(question, _docs()).answer_type == kind
 
 
+def test_a_two_digit_year_after_dao_is_a_year_even_before_lai() -> None:
+    assert understand("二连到15年来旅游的人能有多少人次？", _docs()).years == [2015]
+
+
 @pytest.mark.parametrize("question, role", [
     ("双城区十四五GDP每年打算增长多少？", "growth"), ("阳泉十一五万元GDP综合能耗到期末一共要降多少？", "change"),
     ("到2010年阳泉第三产业增加值占GDP的比重要达到多少？", "share"), ("二连浩特十二五期末GDP要达到多少？", "level"),
@@ -196,5 +200,6 @@ def test_a_county_inside_a_held_city_is_not_answered_with_the_citys_figure(ask: 
     county of the city is still answered from the city's plan."""
     a = ask("平定县十一五期末地区生产总值目标是多少亿元？")
     assert a.abstained and a.reason == "place_within" and "平定县" in (a.note or ""), (a.text, a.reason, a.note)
+    assert ask("盂县 2010 GDP 目标").reason == "place_within"  # a two-character county inside a held city is a place
     b = ask("阳泉十一五期间要把盂县培植成什么？")
     assert not b.abstained and "旅游大县" in b.text

@@ -137,7 +137,8 @@ SHORT_YEAR = re.compile(r"(?<![\d.〇零一二三四五六七八九十第近每�
 
 
 def _full_years(q: str) -> str:
-    """05年, 20年: the plan-era years people write with two digits (never 10年内, 五年, 每年)."""
+    """05年, 20年: the plan-era years people write with two digits (never 10年内, 五年, 每年; 到15年来旅游 is 2015)."""
+    q = re.sub(r"(?<=到)([012]\d)年(?=来)", r"20\1年", q)
     return SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", q)
 
 
@@ -239,7 +240,9 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.answer_type = "describe"
     elif ASKS_NUMBER.search(q) or ask.indicators or RANKED.search(q):
         ask.answer_type = "number"
-    elif QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head)) and not V.Q_FACT.search(q):
+    elif (QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head))
+          or QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|十[一二三四五六七八九]?五|[\s？?。]", "",
+                                         _strip(q, ask.places.spans)))) and not V.Q_FACT.search(q):
         ask.answer_type = "number"
         ask.trace.append(QUANTITY_HEAD.name)
     else:
