@@ -56,12 +56,12 @@ def _kind(ask: Ask, doc: Document) -> str:
 SECTORS = ("第一产业增加值", "第二产业增加值", "第三产业增加值")
 
 
-def _sector(canon: list[str]) -> int | None:
+def sector_asked(canon: list[str]) -> int | None:
     """The sector whose share is asked (第三产业增加值占地区生产总值比重 → 2), or None."""
     return next((i for i, name in enumerate(SECTORS) if any(c.startswith(name) or c == name[:4] for c in canon)), None)
 
 
-def _from_structure(sts: list[Statement], doc: Document, kind: str, sector: int) -> CrossRow | None:
+def from_structure(sts: list[Statement], doc: Document, kind: str, sector: int) -> CrossRow | None:
     """第三产业比重 read off 三次产业结构 a:b:c (its third part), the plan's own structure statement."""
     found = [s for s in sts if len(s.parts) == 3 and "产业" in (s.label + s.context) and s.kind == kind]
     if not found:
@@ -89,9 +89,9 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         sts = corpus.of_docs({d.id})
         decision = decide(one, d, [c for c in candidates(one, d, sts) if c.statement.kind in (dkind, None)])
         st = decision.best.statement if decision.best else None
-        sector = _sector([i.name for i in ask.indicators]) if role == "share" else None
+        sector = sector_asked([i.name for i in ask.indicators]) if role == "share" else None
         if st is None and sector is not None:  # the share of one sector, given only as the 三次产业结构
-            row = _from_structure(sts, d, dkind, sector)
+            row = from_structure(sts, d, dkind, sector)
             if row is not None:
                 rows.append(row)
                 continue

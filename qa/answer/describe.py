@@ -195,7 +195,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", ASK_GLUE.sub(" ", _without_places(ask))))  # 主要包括: glue first
     if kind == "aim":  # 被定位为什么: the aim words are what the sentence must be, not words it must share
         plain = AIM_WORDS.sub(" ", plain)
-    if "q.english" in ask.trace:  # the English words no rule wrote in Chinese are in no plan's sentence
+    if ask.english:  # the English words no rule wrote in Chinese are in no plan's sentence
         plain = re.sub(r"[A-Za-z][A-Za-z'-]*", " ", plain)
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
     target = _target_term(q, terms)

@@ -69,13 +69,13 @@ def numeric(ask: Ask, plans: list[Document], hits: list[Hit], corpus, core_vec=N
 def _structure_share(ask: Ask, doc: Document, corpus) -> Answer | None:  # noqa: ANN001
     """A sector's share the plan prints only inside its three-sector structure (26.3:45.7:28), read as the
     cross-plan table reads it: one path for one plan and for many."""
-    from qa.answer.crossplan import _from_structure, _sector
+    from qa.answer.crossplan import from_structure, sector_asked
 
-    sector = _sector([i.name for i in ask.indicators]) if ask.role == "share" else None
+    sector = sector_asked([i.name for i in ask.indicators]) if ask.role == "share" else None
     kind = ask.kind_for(doc)
     if sector is None or kind is None:
         return None
-    row = _from_structure(corpus.of_docs({doc.id}), doc, kind, sector)
+    row = from_structure(corpus.of_docs({doc.id}), doc, kind, sector)
     years = ask.years_for(doc)
     if row is None or row.citation is None or (years and row.year not in years):
         return None

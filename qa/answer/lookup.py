@@ -142,12 +142,12 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     if not views:
         return 0.0, "other_indicator"
     if st_ind is not None and max(_fit(v, st_ind.name) for v in views) < 0.5 and max(_fit(v, name) for v in views) < 0.5 \
-            and max(_concepts_fit(tuple(ask.concepts), n, tuple(ask.measures)) for n in (st_ind.name, name)) < 0.5:
+            and max(_concepts_fit(ask.concepts, n, ask.measures) for n in (st_ind.name, name)) < 0.5:
         return 0.0, "other_indicator"
     best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
     if ask.concepts:  # an English question's words, each by any of its translations (corn planting area: 玉米种植面积)
-        best = max(best, _concepts_fit(tuple(ask.concepts), name, tuple(ask.measures)),
-                   0.9 * _concepts_fit(tuple(ask.concepts), st.label, tuple(ask.measures)))
+        best = max(best, _concepts_fit(ask.concepts, name, ask.measures),
+                   0.9 * _concepts_fit(ask.concepts, st.label, ask.measures))
     if ask.thesaurus:  # 游客 and 游人, 工资 and 薪资: synonyms written alike on both sides
         best = max(best, 0.95 * max(_fit(normalize(v), normalize(name)) for v in views))
     if ask.unit_hint and st.unit and _unit_ok(ask, st):

@@ -91,8 +91,9 @@ class Ask:
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
     rewritten: bool = False  # read in other words than typed (English, spoken words, 05年)
-    concepts: list[tuple[str, ...]] = field(default_factory=list)
-    measures: list[tuple[str, ...]] = field(default_factory=list)  # area, capacity: count only when a name prints them  # an English phrase's printed translations
+    english: bool = False  # typed in English
+    concepts: tuple[tuple[str, ...], ...] = ()  # each English phrase's translations the library prints (glossary)
+    measures: tuple[tuple[str, ...], ...] = ()  # those of its measure words (area, capacity): count only where printed
     thesaurus: bool = True  # words the ontology does not know are also compared through 同义词词林
     spelled: dict[str, str] = field(default_factory=dict)  # a place written in Chinese → as the question spelled it
     trace: list[str] = field(default_factory=list)
@@ -157,24 +158,25 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     from qa.answer.describe import Q_RATIO
 
     q = english_to_chinese(question)
+    english = is_english(question)
     glossed: list[str] = []
     concepts: list[tuple[str, ...]] = []
     measures: list[tuple[str, ...]] = []
-    if printed is not None and is_english(question):
+    if printed is not None and english:
         from qa.text.glossary import to_chinese
 
         q, concepts, measures, glossed = to_chinese(q, printed)
     q = spoken_to_plan(_full_years(q))
     q = SHARE_AFTER.sub(r"占\1比重", q)
     ask = Ask(original=question, text=q, places=read_places(q, docs))
-    ask.rewritten = q != question
-    if is_english(question):
+    ask.rewritten, ask.english = q != question, english
+    if english:
         ask.trace.append("q.english")
     elif ask.rewritten:
         ask.trace.append("q.rewritten")  # spoken words, two-digit years, X GDP占比 written as plans print them
     if glossed:
         ask.trace.append("q.glossary=" + "|".join(glossed))
-        ask.concepts, ask.measures = concepts, measures
+        ask.concepts, ask.measures = tuple(concepts), tuple(measures)
     ask.plans = [m.group(1) for m in V.PLAN_MENTION.finditer(q)
                  if not V.Q_COMPARISON_YEAR.search(q[: m.start()].rstrip("“\""))]  # 比“十五”末: a base, not the plan
     for m in V.YEAR_RE.finditer(q):

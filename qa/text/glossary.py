@@ -3,8 +3,8 @@
 An English question names things no ontology entry has an English name for (railway throughput capacity,
 corn planting area, hospital beds, preschool education). CC-CEDICT read backwards (an English gloss → the
 headwords it glosses) gives each word's Chinese candidates; of those, the words the library itself prints most
-(``known``: in how many passages a word stands) are kept, so "area" in a library of plans is 面积 or 地区, never
-a word no plan uses. Phrases are looked up before their words (hospital bed → 病床, not 医院 床), plurals and
+(``known``: in how many passages a word stands) are kept, so "corn" in a library of plans is 玉米, never a
+word no plan uses; the question reads the most printed one and a plan's names are matched against all. Phrases are looked up before their words (hospital bed → 病床, not 医院 床), plurals and
 -ing forms by their stem. Only headwords of two or more characters are used (one character is too ambiguous
 to search for). Loaded on first use (~1 s); a Chinese question never needs it.
 """
