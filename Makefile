@@ -26,20 +26,22 @@ GATE_sealed-crossplan3 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan4 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan5 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan6 ?= crossplan_accuracy=0.95 cells_uncited=0
+GATE_sealed-crossplan7 ?= crossplan_accuracy=0.65 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01
 GATE_sealed-mixedC ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedD ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedE ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedF ?= answer_accuracy=0.81 abstention_recall=0.95 false_abstention=0.18
+GATE_sealed-mixedG ?= answer_accuracy=0.78 abstention_recall=0.95 false_abstention=0.16
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed4 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
-	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF \
-	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6
+	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG \
+	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7
 EVAL_HOME ?= .qa-eval
 
 .PHONY: install install-run ingest run test lint eval bench bench-scale bench-scale-large record-llm
