@@ -141,7 +141,8 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     views = [v for v in dict.fromkeys((ask.head, ask.core)) if v]
     if not views:
         return 0.0, "other_indicator"
-    if st_ind is not None and max(_fit(v, st_ind.name) for v in views) < 0.5 and max(_fit(v, name) for v in views) < 0.5 \
+    if st_ind is not None and max(_fit(v, n) for v in views for n in st_ind.names) < 0.5 \
+            and max(_fit(v, name) for v in views) < 0.5 \
             and max(_concepts_fit(ask.concepts, n, ask.measures) for n in (st_ind.name, name)) < 0.5:
         return 0.0, "other_indicator"
     best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
@@ -344,6 +345,9 @@ def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vec
         p["table"] = 0.1
     if c.hit_rank:
         p["passage"] = 0.4 / c.hit_rank
+    named = coverage(ask.core, st.name or st.label) if ask.core else 0.0
+    if named:  # two figures of one sentence that fit alike: the one whose own name the question prints
+        p["name"] = 0.2 * named
     extra = coverage(ask.core, st.context + st.quote) if ask.core else 0.0
     if extra:
         p["context"] = 0.5 * extra

@@ -44,11 +44,25 @@ QUANTITY_HEAD = V.rule(
 SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
                      ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重"))
+ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?=比重|比例|份额|占比)",
+                       "the economy as the whole of a share is GDP (三产在经济里占的比重 → 三产占GDP比重)",
+                       ("三产在经济里占的比重", "服务业占经济的比重"), ("经济增长速度", "在经济发展中的作用"))
+SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?"
+                      r"(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比重|比例|份额)|"
+                      r"第([一二三])产业(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比例|份额)",
+                      "a sector's share in any of the ways people shorten it is the plan's 第N产业增加值占地区生产总值比重",
+                      ("三产（服务业）占GDP比重", "第三产业占比", "二产比重", "三产业占GDP的比重"), ("第三产业增加值", "三产增加值", "第三产业比重"))
+CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|每年)(?:能够|能|可以|可)(供|处理|生产|产|发|运|接待|吞吐|装)(?=多少|几)",
+                         "what can be done in a day or a year is a capacity (自来水一天能供多少吨 → 供能力)",
+                         ("自来水一天能供多少吨", "污水一天能处理多少"), ("一年能挣多少", "每天供水"))
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
-                     r"|起步(?:那年|那一年|时|的时候|之年)|刚起步|开局前",
-                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年"), ("期末", "起步区"))
+                     r"|起步(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
+                     r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
+                     r"|\bbase(?:line)? year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b",
+                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "at the start of its plan"),
+                     ("期末", "起步区", "by the end of the plan"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
@@ -57,9 +71,16 @@ MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投
                               r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少"),
                      ("多少人",))
-RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较](?:高|低|快|慢|大|小|多|少)",
+RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较](?:高|低|快|慢|大|小|多|少)|孰(?:高|低|快|慢|多|少|大|小)|"
+                           r"哪(?:个|一个|一方|方|边|家).{0,16}(?<!多)(?:高|低|多|少|大|小|快|慢)(?:一些|一点|些|点)?[呢啊呀]?\s*[？?。！!]?\s*$",
                 "a ranking of a quantity is a number question, even asked with 哪个/which",
-                ("哪个规划的GDP增速最高", "谁的财政收入更多"), ("哪些产业",))
+                ("哪个规划的GDP增速最高", "谁的财政收入更多", "期末人口哪个多？", "绿地率目标孰高"), ("哪些产业", "哪个产业是重点？"))
+MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加值|总额|营业额|销售额|利润|税收|经费|资金)$",
+                    "a question ending on an amount of money asks for money, not a count printed beside it",
+                    ("规模以上食品企业产值", "旅游收入"), ("规模以上食品企业", "投资项目"))
+GROWTH_RATE = V.rule("q.growth_rate", r"增速|增幅|(?<!自然)增长率|\bgrowth rates?\b|\brates? of (?:growth|increase)\b",
+                     "a growth rate is a percentage: an amount added each year (年均增加450元) does not answer it",
+                     ("收入年均增速", "annual growth rate"), ("人口自然增长率", "年均增加多少元"), re.I)
 STRICT_TARGET = V.rule("q.strict_target", r"目标|计划|预期|力争|争取",
                        "a figure asked as a goal: a plan's record of a year before it is not its goal for that year",
                        ("2010年失业率控制目标", "预期目标"), ("2010年完成了多少", "2010年是多少"))
@@ -168,6 +189,9 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         q, concepts, measures, glossed = to_chinese(q, printed)
     q = spoken_to_plan(_full_years(q))
     q = SHARE_AFTER.sub(r"占\1比重", q)
+    q = ECONOMY_WHOLE.sub("占GDP", q)
+    q = CAPACITY_SPOKEN.sub(r"\1能力", q)
+    q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2)}产业增加值占地区生产总值比重", q)
     ask = Ask(original=question, text=q, places=read_places(q, docs))
     ask.rewritten, ask.english = q != question, english
     if english:
@@ -187,8 +211,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     for m in V.PLAN_END_IN_Q.finditer(q):  # “十五”末: the year that plan ended
         if m.group(1) in PLAN_PERIODS and not V.Q_COMPARISON_YEAR.search(q[: m.start()]):
             ask.period_end = True
-    ask.period_end = ask.period_end or bool(PERIOD_END.search(q))
-    ask.base_period = bool(BASE_PERIOD.search(q))
+    ask.period_end = ask.period_end or bool(PERIOD_END.search(q) or english and PERIOD_END.search(question))
+    ask.base_period = bool(BASE_PERIOD.search(q) or english and BASE_PERIOD.search(question))
     # names are looked for without places, years and 的 inside them (农村人2020年人均可支配收入, 占生产总值的比重)
     bare = V.YEAR_TOKEN.sub("", _strip(q, ask.places.spans).replace(" ", ""))
     bare = re.sub(r"（[^（）]{1,12}）|\([^()]{1,12}\)", "", bare)  # 农民（农牧民）人均纯收入: an aside, not the name
@@ -215,7 +239,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
         ask.kind_words = "baseline"
-    elif STRICT_TARGET.search(q) and not V.Q_BASELINE.search(q) and not BASE_PERIOD.search(q):
+    elif STRICT_TARGET.search(q) and not V.Q_BASELINE.search(q) and not ask.base_period:
         ask.kind_words, ask.strict_target = "target", True
         ask.trace.append(STRICT_TARGET.name)
     elif V.Q_TARGET.search(q) or re.search(r"打算|准备|要|将|能|会|plan|target|goal", q):
@@ -231,6 +255,12 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
             m = None
         money = MONEY_ASKED.search(q) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
         ask.unit_hint = m.group(1) if m else ("元" if money else None)
+    if ask.unit_hint is None and ask.role in (None, "level") and MONEY_HEAD.search(ask.head) and not english:
+        ask.unit_hint = "元"  # 食品企业产值 is money: 规模以上食品企业发展到50户 counts the firms
+        ask.trace.append(MONEY_HEAD.name)
+    if ask.unit_hint is None and ask.role == "growth" and (GROWTH_RATE.search(q) or english and GROWTH_RATE.search(question)):
+        ask.unit_hint = "%"  # 农牧民人均纯收入年均增加450元 is growth, but no rate
+        ask.trace.append(GROWTH_RATE.name)
     if re.search(r"超过|以上|至少|不少于|不低于|突破|高于", q):
         ask.qualifier = "floor"
     elif re.search(r"以内|以下|不超过|控制在|最多|上限|不高于", q):

@@ -124,7 +124,7 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
      r"grow(?:th|s)? annually|annual(?:ly)? (?:increase|rise)", "年均增长"),
     (r"\b(?:average )?annual(?:ly)?\b(?=(?:\W+\w+){0,3}\W+(?:growth|grow|grows|increase|rise)\b)", "年均"),
     (r"\b(?:per|each|a) year\b|\bannual(?:ly)?\b", "每年"),  # how many tourists a year: a yearly level, not a growth rate
-    (r"growth rate|growth|increase|rise", "增长"),
+    (r"\b(?:growth rate|growth|increases?|increasing|rises?|rising)\b", "增长"),
     (r"\b(?:reduc(?:e|tion)|decrease|decline|cut|fall|drop)\b", "下降"),
     (r"\bshare\b|\bproportion\b|\bpercentage\b", "比重"),
     (r"\b(?:target(?:ed|s)?|planned|plans?|goal|aim(?:ed)?|expected|projected)\b", "目标"),

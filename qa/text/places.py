@@ -186,11 +186,14 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
     out = text
     for m in EN_PLACE.finditer(text):
         name = next(g for g in (m.group("place"), m.group("place2"), m.group("place3"), m.group("place4")) if g)
-        if name in EN_NOT_PLACES or name.split()[0] in EN_NOT_PLACES or name.lower() in EN_NOT_PLACES_LOWER:
-            continue
         kind = (m.group("kind") or m.group("kind2") or "").lower()
         name = re.sub(r"^(?:In|Of|For|At|The|And|To|By|From|With)\s+", "", name)  # "In Datong District"
         words = name.split()
+        if kind and len(words) > 1 and words[0] in EN_NOT_PLACES:
+            words = words[1:]  # "Between Karamay District", "Compare Datong District": the place follows
+        name = " ".join(words)
+        if name in EN_NOT_PLACES or words[0] in EN_NOT_PLACES or name.lower() in EN_NOT_PLACES_LOWER:
+            continue
         if len(words) > 1 and words[-1].lower() in EN_SUFFIX:  # "of Datong District": the kind came with the name
             kind, name = words[-1].lower(), " ".join(words[:-1])
         key = re.sub(r"[\s'-]+", "", name).lower()
