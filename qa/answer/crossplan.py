@@ -72,7 +72,7 @@ def from_structure(sts: list[Statement], doc: Document, kind: str, sector: int) 
     if not found:
         return None
     end = doc.period_end if kind == "target" else (doc.period_start or 1) - 1
-    st = min(found, key=lambda s: (s.year != end, s.start))
+    st = min(found, key=lambda s: (s.year != end, -s.start))  # 由45:30:25调整为26.3:45.7:28: the later one
     value = st.parts[sector]
     shown = format(value, "g")
     return CrossRow(doc_id=doc.id, region=doc.named, plan=doc.plan, indicator=SECTORS[sector], value=value,

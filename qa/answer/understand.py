@@ -49,7 +49,8 @@ ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县�
                        ("三产在经济里占的比重", "服务业占经济的比重"), ("经济增长速度", "在经济发展中的作用"))
 SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?"
                       r"(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比重|比例|份额)|"
-                      r"第([一二三])产业(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比例|份额)",
+                      r"第([一二三])产业(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比例|份额)|"
+                      r"第([一二三])产业(?:增加值)?占(?:GDP|地区生产总值|生产总值)的比重",
                       "a sector's share in any of the ways people shorten it is the plan's 第N产业增加值占地区生产总值比重",
                       ("三产（服务业）占GDP比重", "第三产业占比", "二产比重", "三产业占GDP的比重"), ("第三产业增加值", "三产增加值", "第三产业比重"))
 CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|每年)(?:能够|能|可以|可)(供|处理|生产|产|发|运|接待|吞吐|装)(?=多少|几)",
@@ -60,7 +61,9 @@ PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结�
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
                      r"|起步(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
-                     r"|\bbase(?:line)? year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b",
+                     r"|\bbase(?:line)? year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
+                     r"|\byears? before (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
+                     r"|过去五年|前五年",
                      "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "at the start of its plan"),
                      ("期末", "起步区", "by the end of the plan"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
@@ -191,7 +194,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = SHARE_AFTER.sub(r"占\1比重", q)
     q = ECONOMY_WHOLE.sub("占GDP", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
-    q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2)}产业增加值占地区生产总值比重", q)
+    q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2) or m.group(3)}产业增加值占地区生产总值比重", q)
     ask = Ask(original=question, text=q, places=read_places(q, docs))
     ask.rewritten, ask.english = q != question, english
     if english:
