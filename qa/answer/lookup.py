@@ -27,6 +27,7 @@ from qa.figures.prose import section_cues
 from qa.models import Document, Hit, Statement
 from qa.text.thesaurus import normalize
 
+GENERIC_END = re.compile(r"(?<=[\u4e00-\u9fff]{3})(?:规模|数量|总量|水平|情况)$")
 MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
 FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
 CAP = {"以内", "之内", "以下", "不超过", "不高于", "低于", "控制在", "小于", "≤"}
@@ -138,7 +139,8 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     """The question names no ontology indicator: its words against the statement's name, label and context."""
     name = st.name or st.label
     st_ind = statement_indicator(name, st.label, st.indicator)
-    views = [v for v in dict.fromkeys((ask.head, ask.core)) if v]
+    # 风电装机规模 and 风电装机容量: a generic size word at the end names no quantity of its own
+    views = [v for v in dict.fromkeys((ask.head, ask.core, *(GENERIC_END.sub("", w) for w in (ask.head, ask.core)))) if len(v) >= 2]
     if not views:
         return 0.0, "other_indicator"
     if st_ind is not None and max(_fit(v, n) for v in views for n in st_ind.names) < 0.5 \

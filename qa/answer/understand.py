@@ -38,9 +38,12 @@ ASKS_LIST_OR_MEANING = V.rule(
     "a question that wants a list, a meaning or a way, even when it names an indicator",
     ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展"), ("GDP目标是啥", "增长多少"), re.I)
 QUANTITY_HEAD = V.rule(
-    "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度)$",
+    "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度|总长|投资|资金|经费)$",
     "a question that ends on a measured quantity asks for it, even without 多少 (a keyword query)",
-    ("每千人病床数", "铁路年吞吐能力", "玉米种植面积"), ("发展定位", "主导产业", "空间布局"))
+    ("每千人病床数", "铁路年吞吐能力", "玉米种植面积", "燃气管网总长", "水利建设计划投资"), ("发展定位", "主导产业", "空间布局"))
+NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?(?:规模|水平|目标值?|数值|幅度|速度)",
+                       "a size or level asked with 怎样 is a number (设定了怎样的规模目标)",
+                       ("设定了怎样的规模目标", "什么样的水平"), ("怎样发展", "怎样的格局"))
 SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
                      ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重"))
@@ -56,6 +59,9 @@ SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增
 CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|每年)(?:能够|能|可以|可)(供|处理|生产|产|发|运|接待|吞吐|装)(?=多少|几)",
                          "what can be done in a day or a year is a capacity (自来水一天能供多少吨 → 供能力)",
                          ("自来水一天能供多少吨", "污水一天能处理多少"), ("一年能挣多少", "每天供水"))
+NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9fff]{2,5}）(?=[\u4e00-\u9fffA-Za-z])",
+                    "a place in brackets inside a company or project name belongs to the name, not the question's scope",
+                    ("飞鹤（哈尔滨）乳制品",), ("双城区（哈尔滨）", "（2010年）"))
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
@@ -195,7 +201,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = ECONOMY_WHOLE.sub("占GDP", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2) or m.group(3)}产业增加值占地区生产总值比重", q)
-    ask = Ask(original=question, text=q, places=read_places(q, docs))
+    # 飞鹤（哈尔滨）乳制品: a place in brackets inside a name is part of the name (blanked, so spans stay put)
+    ask = Ask(original=question, text=q, places=read_places(NAME_ASIDE.sub(lambda m: "（" + "　" * (len(m.group()) - 2) + "）", q), docs))
     ask.rewritten, ask.english = q != question, english
     if english:
         ask.trace.append("q.english")
@@ -271,7 +278,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     if Q_RATIO.search(q):
         ask.answer_type = "ratio"
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q)
-          and not (ask.indicators and RANKED.search(q))):
+          and not (ask.indicators and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
         ask.answer_type = "describe"
     elif ASKS_NUMBER.search(q) or ask.indicators or RANKED.search(q):
         ask.answer_type = "number"

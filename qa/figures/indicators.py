@@ -158,6 +158,7 @@ def _english() -> list[tuple[re.Pattern[str], str]]:
     return names + [(re.compile(p, re.I), zh) for p, zh in ENGLISH_WORDS]
 
 
+MAX_NAME_GAP = 4  # other words a name's words may have between them (income … for urban residents)
 _EN_STOP = frozenset({"of", "the", "and", "for", "in", "to", "a", "an", "by", "on", "s"})
 
 
@@ -201,6 +202,8 @@ def _english_names(text: str) -> str:
                 picked.append(pos)
             else:
                 gaps = max(picked) - min(picked) + 1 - len(picked)
+                if gaps > MAX_NAME_GAP:  # trading volume … trade zone: words of two phrases are no name
+                    continue
                 key = (-len(toks), gaps, zh, toks, picked)
                 if best is None or key[:4] < best[:4]:
                     best = key
