@@ -79,6 +79,13 @@ def _enumerates(text: str, n: int) -> bool:
     return False
 
 
+def _items_named(text: str, noun: str) -> int:
+    """The most items in one run that each end on ``noun`` (…工业园、…工业园和…工业园 → 3)."""
+    item = rf"[\u4e00-\u9fff]{{1,8}}?{re.escape(noun)}"
+    runs = re.findall(rf"{item}(?:[、，,和及与]{item})+", text)
+    return max((len(re.findall(re.escape(noun), r)) for r in runs), default=0)
+
+
 def question_type(question: str) -> str:
     if Q_RATIO.search(question):
         return "ratio"
@@ -176,6 +183,8 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
     if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
         score += 0.3
+    elif ctx["count"] and kind == "list" and ctx["noun"] and _items_named(s.text, ctx["noun"]) == ctx["count"]:
+        score += 0.4  # 轻纺工业园、纸业包装工业园、玉米工业园 for 哪三个工业园: as many items, each the noun asked
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
     if BOILERPLATE.search(s.text) and not ctx["guiding"]:
@@ -269,7 +278,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     cit = s.citation(last)
     conf = round(min(0.95, 0.4 + 0.4 * min(score, 1.2) / 1.2), 3)
     if kind == "list":
-        a = _list(q, cit)
+        a = _list(q, cit, ctx["noun"] if ctx["count"] else None)
     else:
         a = Answer(question=q, text=cit.quote.strip(), kind="fact", citations=[cit], engine="extractive",
                    trace=[f"describe.{kind}"])
@@ -286,8 +295,14 @@ def _sub_cite(cit: Citation, item: str) -> Citation:
     return cit.model_copy(update={"start": cit.start + i, "end": cit.start + i + len(item), "quote": item})
 
 
-def _list(question: str, cit: Citation) -> Answer:
+def _list(question: str, cit: Citation, noun: str | None = None) -> Answer:
     text = cit.quote
+    if noun and _items_named(text, noun) >= 2:  # the run of items each ending on the noun asked, and only it
+        item = rf"[\u4e00-\u9fff]{{1,8}}?{re.escape(noun)}"
+        run = max(re.findall(rf"{item}(?:[、，,和及与]{item})+", text), key=len)
+        items = [re.sub(r"^.*[了以的将把为由在对从]", "", x) for x in re.split(r"[、，,]|(?<=" + re.escape(noun) + r")[和及与]", run)]
+        return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
+                      items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list_named"])
     cues = LIST_CUE.finditer(text)
     body = text[cues[-1].end():] if cues else text  # the last cue: the enumeration follows it
     items = [re.sub(r"^(?:即|和|及|与|以及)|等$|等[\u4e00-\u9fff]{0,4}$", "", x).strip(" “”\"。；;")
