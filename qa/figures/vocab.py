@@ -17,7 +17,7 @@ from functools import cached_property
 UNITS = (
     "亿美元|万美元|美元|亿元|万元|元/月|元|个百分点|%|‰|万人次|人次|万人|人|万公顷|公顷|万亩|亩|万吨标准煤|吨标准煤|"
     "万吨|吨|亿斤|万斤|平方公里|公里/百平方公里|公里/平方公里|公里|万平方米|平方米|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|"
-    "万户|户|万头|头|万只|只|万袋|个|家|所|张|名|座|处|栋|台套|台|辆|倍|岁|立方米|万立方米|天|小时|项|部|册|万|亿"
+    "万户|户|万头|头|万只|只|万袋|眼|个|家|所|张|名|座|处|栋|台套|台|辆|倍|岁|立方米|万立方米|天|小时|项|部|册|万|亿"
 )
 PRE_QUAL = "约|不超过|超过|不低于|不少于|控制在|突破|高于|低于|保持在|稳定在"
 POST_QUAL = "以上|左右|以内|以下|之内|多|余"
@@ -35,7 +35,7 @@ UNIT_FAMILY: dict[str, str] = {
     "%": "pct", "个百分点": "pp", "万人": "people", "人": "people", "万亩": "mu", "亩": "mu",
     "万公顷": "ha", "公顷": "ha", "万吨": "t", "吨": "t", "亿斤": "jin", "万斤": "jin",
     "万人次": "visits", "人次": "visits", "万户": "count", "户": "count",
-    "万头": "count", "头": "count", "万只": "count", "只": "count", "万袋": "count", "袋": "count",
+    "万头": "count", "头": "count", "眼": "count", "万只": "count", "只": "count", "万袋": "count", "袋": "count",
     **dict.fromkeys("个家所座项台辆名张栋条处", "count"),
 }
 # measure words after which the counted noun belongs to the label (新建改建8个乡镇卫生院)
@@ -319,7 +319,8 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
     ("美元", rule("q.unit.美元", r"美元", "asks for dollars", ("亿美元",), ("亿元",))),
     ("万人", rule("q.unit.万人", r"多少万人|万人(?![\u4e00-\u9fff])", "asks for 万人 (not 每10万人…)", ("多少万人",),
                   ("每10万人专利",))),
-    ("人", rule("q.unit.人", r"多少人", "asks for people", ("多少人",), ("多少万",))),
+    ("人次", rule("q.unit.人次", r"多少万?人次", "asks for visits (游客 counted by 人次)", ("多少人次",), ("多少人",))),
+    ("人", rule("q.unit.人", r"多少人(?!次)", "asks for people", ("多少人",), ("多少万", "多少人次"))),
     ("万吨", rule("q.unit.万吨", r"万吨|多少吨", "asks for tonnes", ("多少吨",), ("多少元",))),
     ("公顷", rule("q.unit.公顷", r"公顷", "asks for hectares", ("万公顷",), ("亩",))),
     ("亩", rule("q.unit.亩", r"多少亩|万亩", "asks for mu", ("多少亩",), ("公顷",))),
