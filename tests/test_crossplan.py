@@ -155,3 +155,19 @@ def test_the_year_a_plan_starts_from_is_its_base_year(ask) -> None:
     a = ask("规划刚起步那年，五个地方农民人均纯收入各有多少钱？")
     rows = {r.doc_id[:3]: r.value for r in a.table}
     assert rows == {"000": 3100, "001": 5850, "002": 7490, "003": 3748, "004": 18970}, a.text
+
+
+@pytest.mark.parametrize("question", ["克拉玛依区跟双城比，规划期末人口哪个多？",
+                                      "Between Karamay District and Shuangcheng, which plan targets a larger population?"])
+def test_a_pair_asked_with_which_is_more_is_a_ranking_of_the_two(ask, question: str) -> None:
+    """哪个多 / Between X and Y … larger: the two places named are ranked, the larger named the winner."""
+    a = ask(question)
+    assert a.table and {r.doc_id for r in a.table} == {"001_cbf60eae7b09ed54", "004_f77e359f427d9ef6"}, a.text
+    assert a.winner == "004_f77e359f427d9ef6" and a.value == 70, a.text
+
+
+def test_a_growth_rate_asked_is_never_an_amount_added_each_year(ask) -> None:
+    """克拉玛依区 states 农牧民人均纯收入年均增加450元: no growth rate, so its cell of a rate table is empty."""
+    a = ask("各规划农村居民人均纯收入年均增速目标分别是多少？")
+    row = next(r for r in a.table if r.doc_id == "001_cbf60eae7b09ed54")
+    assert row.value is None and all(r.unit == "%" for r in a.table if r.value is not None), a.text

@@ -63,3 +63,15 @@ def test_the_part_of_a_slogan_asked_is_defined_by_the_sentence_after_it(ask: Any
 def test_a_descriptive_english_question_is_matched_by_its_chinese_words(ask: Any) -> None:
     a = ask("Which three tourism brands is Yangquan going to build during the 11th FYP?")
     assert not a.abstained and all(x in a.text for x in ("藏山", "娘子关", "百团大战")), (a.text, a.trace)
+
+
+@pytest.mark.parametrize("question", ["大同区十五那会儿搞起来的是哪三个工业园？",
+                                      "Which three industrial parks form the backbone of Datong District's industrial economy?"])
+def test_a_list_asked_by_count_and_noun_is_the_run_of_such_items(ask: Any, seed_texts: dict[str, str],
+                                                                  question: str) -> None:
+    """哪三个工业园: the sentence listing three items that each end on 工业园, and exactly those items, each cited."""
+    a = ask(question)
+    assert [i.text for i in a.items] == ["轻纺工业园", "纸业包装工业园", "玉米工业园"], a.text
+    for i in a.items:
+        c = i.citation
+        assert seed_texts[c.doc_id][c.start : c.end] == i.text

@@ -186,12 +186,16 @@ def test_a_descriptive_english_question_is_read_by_its_own_words(ask: Any) -> No
 
 def test_a_sector_share_printed_only_in_the_three_sector_structure_answers_one_plan_too(ask: Any,
                                                                                       seed_texts: Any) -> None:
-    """大同区 prints its 2005 第三产业 share only as 26.3:45.7:28: the single-plan answer reads it as the
-    cross-plan table does (one path), cited; a year the structure is not for is never answered with it."""
-    a = ask("2005年大同区第三产业增加值占GDP的比重是多少？")
-    assert not a.abstained and a.value == 28 and a.unit == "%", (a.text, a.note)
+    """大同区 prints its 2010 第三产业 share only as 12.9：52.7：34.4: the single-plan answer reads it as the
+    cross-plan table does (one path), cited; a year the structure is not for is never answered with it. Its 2005
+    share is printed in prose too (2005年增加值占GDP比重仅为28%), the same figure as its structure's third part."""
+    a = ask("2010年大同区第三产业增加值占GDP的比重目标是多少？")
+    assert not a.abstained and a.value == 34.4 and a.unit == "%", (a.text, a.note)
     c = a.citations[0]
-    assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "26.3" in c.quote and a.supported
+    assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "12.9" in c.quote and a.supported
+    assert "decide.answer=structure" in a.trace
+    b = ask("2005年大同区三产占GDP的比重是多少？")
+    assert not b.abstained and b.value == 28, (b.text, b.note)
     assert ask("2007年大同区第三产业增加值占GDP的比重是多少？").abstained
 
 
