@@ -33,9 +33,9 @@ GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstenti
 GATE_sealed-mixedC ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedD ?= answer_accuracy=0.98 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedE ?= answer_accuracy=0.98 abstention_recall=0.95 false_abstention=0.03
-GATE_sealed-mixedF ?= answer_accuracy=0.89 abstention_recall=0.95 false_abstention=0.09
+GATE_sealed-mixedF ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.07
 GATE_sealed-mixedG ?= answer_accuracy=0.89 abstention_recall=0.95 false_abstention=0.07
-GATE_sealed-mixedH ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.04
+GATE_sealed-mixedH ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.04
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 bare_sector_items=0 citation_exact=1

@@ -24,3 +24,11 @@ def test_only_words_the_library_prints_are_kept_most_printed_first() -> None:
 def test_a_word_no_plan_prints_stays_as_it_is() -> None:
     text, concepts, measures, done = to_chinese("railway", lambda w: 0)
     assert text == "railway" and concepts == [] and done == []
+
+
+def test_the_plans_own_word_comes_before_the_dictionarys_gloss() -> None:
+    """grain is 粮食 in a plan (CC-CEDICT: 谷物), sewage treatment is 污水处理 (待遇 is a salary's treatment)."""
+    assert candidates(["grain"])[0] == "粮食" and "谷物" in candidates(["grain"])
+    printed = {"粮食": 40, "谷物": 1, "污水": 10, "处理": 30, "待遇": 5}.get
+    text, concepts, _, _ = to_chinese("sewage treatment of grain", lambda w: printed(w) or 0)
+    assert "污水" in text and "处理" in text and "粮食" in text and "待遇" not in text, text

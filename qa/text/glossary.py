@@ -25,6 +25,15 @@ MEASURES = frozenset({"area", "capacity"})
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _HAN2 = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
+# the plans' own words for English terms CC-CEDICT glosses otherwise (grain: 谷物, never 粮食; treatment:
+# 待遇 before 处理): added to the dictionary's candidates, still kept only where the library prints them
+PLAN_WORDS: dict[str, tuple[str, ...]] = {
+    "grain": ("粮食",), "sewage": ("污水",), "wastewater": ("污水",), "waste water": ("污水",),
+    "treatment": ("处理",), "treated": ("处理",), "milk": ("鲜奶", "牛奶", "乳"), "dairy": ("乳业", "乳制品", "奶牛"),
+    "timber": ("木材", "林木", "活立木"), "standing timber": ("活立木",), "mushroom": ("食用菌",),
+    "handling": ("吞吐",), "handle": ("吞吐", "交易"), "trading": ("交易", "贸易"), "livestock": ("牲畜",),
+    "daily": ("日",), "per day": ("日",), "pig": ("生猪",), "hog": ("生猪",), "cattle": ("肉牛", "牛"), "well": ("水井",),
+}
 # words a question asks with, not about: never looked up (the question words have their own rules)
 _FUNCTION = """
 a an the of in for to by at on from with and or as its it their his her this that these those there here be is
@@ -85,7 +94,7 @@ def candidates(words: list[str]) -> tuple[str, ...]:
     rev = _reverse()
     found: list[str] = []
     for form in _phrase_forms(words):
-        found += [w for w in rev.get(form, ()) if w not in found]
+        found += [w for w in PLAN_WORDS.get(form, ()) + rev.get(form, ()) if w not in found]
     return tuple(found)
 
 
