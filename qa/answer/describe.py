@@ -79,11 +79,15 @@ def _enumerates(text: str, n: int) -> bool:
     return False
 
 
+def _named_runs(text: str, noun: str) -> list[str]:
+    """The runs of two or more items that each end on ``noun`` (…工业园、…工业园和…工业园)."""
+    item = rf"[\u4e00-\u9fff]{{1,8}}?{re.escape(noun)}"
+    return re.findall(rf"{item}(?:[、，,和及与]{item})+", text)
+
+
 def _items_named(text: str, noun: str) -> int:
     """The most items in one run that each end on ``noun`` (…工业园、…工业园和…工业园 → 3)."""
-    item = rf"[\u4e00-\u9fff]{{1,8}}?{re.escape(noun)}"
-    runs = re.findall(rf"{item}(?:[、，,和及与]{item})+", text)
-    return max((len(re.findall(re.escape(noun), r)) for r in runs), default=0)
+    return max((len(re.findall(re.escape(noun), r)) for r in _named_runs(text, noun)), default=0)
 
 
 def question_type(question: str) -> str:
@@ -298,8 +302,7 @@ def _sub_cite(cit: Citation, item: str) -> Citation:
 def _list(question: str, cit: Citation, noun: str | None = None) -> Answer:
     text = cit.quote
     if noun and _items_named(text, noun) >= 2:  # the run of items each ending on the noun asked, and only it
-        item = rf"[\u4e00-\u9fff]{{1,8}}?{re.escape(noun)}"
-        run = max(re.findall(rf"{item}(?:[、，,和及与]{item})+", text), key=len)
+        run = max(_named_runs(text, noun), key=len)
         items = [re.sub(r"^.*[了以的将把为由在对从]", "", x) for x in re.split(r"[、，,]|(?<=" + re.escape(noun) + r")[和及与]", run)]
         return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
                       items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list_named"])

@@ -84,7 +84,7 @@ MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少"),
                      ("多少人",))
 RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较](?:高|低|快|慢|大|小|多|少)|孰(?:高|低|快|慢|多|少|大|小)|"
-                           r"哪(?:个|一个|一方|方|边|家).{0,16}(?<!多)(?:高|低|多|少|大|小|快|慢)(?:一些|一点|些|点)?[呢啊呀]?\s*[？?。！!]?\s*$",
+                           + V.which_ends("高|低|多|少|大|小|快|慢"),
                 "a ranking of a quantity is a number question, even asked with 哪个/which",
                 ("哪个规划的GDP增速最高", "谁的财政收入更多", "期末人口哪个多？", "绿地率目标孰高"), ("哪些产业", "哪个产业是重点？"))
 MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加值|总额|营业额|销售额|利润|税收|经费|资金)$",
@@ -225,8 +225,11 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     for m in V.PLAN_END_IN_Q.finditer(q):  # “十五”末: the year that plan ended
         if m.group(1) in PLAN_PERIODS and not V.Q_COMPARISON_YEAR.search(q[: m.start()]):
             ask.period_end = True
-    ask.period_end = ask.period_end or bool(PERIOD_END.search(q) or english and PERIOD_END.search(question))
-    ask.base_period = bool(BASE_PERIOD.search(q) or english and BASE_PERIOD.search(question))
+    def said(rule: V.Rule) -> bool:  # in the reading, or in an English question's own words the reading lost
+        return bool(rule.search(q) or english and rule.search(question))
+
+    ask.period_end = ask.period_end or said(PERIOD_END)
+    ask.base_period = said(BASE_PERIOD)
     # names are looked for without places, years and 的 inside them (农村人2020年人均可支配收入, 占生产总值的比重)
     bare = V.YEAR_TOKEN.sub("", _strip(q, ask.places.spans).replace(" ", ""))
     bare = re.sub(r"（[^（）]{1,12}）|\([^()]{1,12}\)", "", bare)  # 农民（农牧民）人均纯收入: an aside, not the name
@@ -272,7 +275,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     if ask.unit_hint is None and ask.role in (None, "level") and MONEY_HEAD.search(ask.head) and not english:
         ask.unit_hint = "元"  # 食品企业产值 is money: 规模以上食品企业发展到50户 counts the firms
         ask.trace.append(MONEY_HEAD.name)
-    if ask.unit_hint is None and ask.role == "growth" and (GROWTH_RATE.search(q) or english and GROWTH_RATE.search(question)):
+    if ask.unit_hint is None and ask.role == "growth" and said(GROWTH_RATE):
         ask.unit_hint = "%"  # 农牧民人均纯收入年均增加450元 is growth, but no rate
         ask.trace.append(GROWTH_RATE.name)
     if re.search(r"超过|以上|至少|不少于|不低于|突破|高于", q):

@@ -328,5 +328,10 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
 ]
 
 
+def which_ends(words: str) -> str:
+    """哪个…多？: a question that ends on a comparative word after 哪个 (not 多少, 多大) ranks what it names."""
+    return rf"哪(?:个|一个|一方|方|边|家).{{0,16}}(?<!多)(?:{words})(?:一些|一点|些|点)?[呢啊呀]?\s*[？?。！!]?\s*$"
+
+
 def rules_named(prefix: str) -> list[Rule]:
     return [r for n, r in RULES.items() if n.startswith(prefix)]
