@@ -9,6 +9,7 @@ the values compared carry different qualifiers or years.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from qa.answer.decide import decide
@@ -68,11 +69,12 @@ def sector_asked(canon: list[str]) -> int | None:
 
 def from_structure(sts: list[Statement], doc: Document, kind: str, sector: int) -> CrossRow | None:
     """第三产业比重 read off 三次产业结构 a:b:c (its third part), the plan's own structure statement."""
-    found = [s for s in sts if len(s.parts) == 3 and "产业" in (s.label + s.context) and s.kind == kind]
+    found = [s for s in sts if len(s.parts) == 3 and re.search("产业|三产", s.label + s.context) and s.kind == kind]
     if not found:
         return None
     end = doc.period_end if kind == "target" else (doc.period_start or 1) - 1
-    st = min(found, key=lambda s: (s.year != end, -s.start))  # 由45:30:25调整为26.3:45.7:28: the later one
+    # 由45:30:25调整为26.3:45.7:28: the later one (both in one sentence: the later figure)
+    st = min(found, key=lambda s: (s.year != end, -s.start, -(s.value_start or 0)))
     value = st.parts[sector]
     shown = format(value, "g")
     return CrossRow(doc_id=doc.id, region=doc.named, plan=doc.plan, indicator=SECTORS[sector], value=value,
@@ -86,7 +88,9 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
     if not ask.indicators and len(ask.core) < 2:
         return None
     role = ask.role or "level"
-    table_ask = replace(ask, role=role, core=WHO.sub("", COMPARE.sub("", RANK.sub("", ask.core))))
+    # a table of growth compares rates: 年均增加450元 is growth but no cell beside 年均增长10%
+    table_ask = replace(ask, role=role, core=WHO.sub("", COMPARE.sub("", RANK.sub("", ask.core))),
+                        unit_hint=ask.unit_hint or ("%" if role == "growth" else None))
     rows: list[CrossRow] = []
     for d in plans:
         dkind = _kind(ask, d)

@@ -278,7 +278,8 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
         want = V.UNIT_FAMILY.get(ask.unit_hint, ask.unit_hint)
         if want == "money" and ask.unit_hint == "元" and family in ("money", "usd"):
             return True
-        if st.unit and family != want and not (want == "people" and st.unit in ("名", "人")):
+        if st.unit and family != want and not (want == "people" and st.unit in ("名", "人")) \
+                and not (ask.unit_hint == "个" and family == "people"):  # 几个医生 and 4人: 个 counts people too
             return False
         return True if st.unit else None
     if ask.role == "level" and ask.indicators and st.unit:

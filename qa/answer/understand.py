@@ -62,7 +62,7 @@ CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|�
 NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9fff]{2,5}）(?=[\u4e00-\u9fffA-Za-z])",
                     "a place in brackets inside a company or project name belongs to the name, not the question's scope",
                     ("飞鹤（哈尔滨）乳制品",), ("双城区（哈尔滨）", "（2010年）"))
-VERB_OBJECT = V.rule("q.verb_object", r"(交易|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
+VERB_OBJECT = V.rule("q.verb_object", r"(交易|成交|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
                      "a spoken verb and its object (一年能交易多少粮食) is the plan's object + verb + 量 (粮食交易量)",
                      ("一年能交易多少粮食啊", "接待多少游客？"), ("交易额是多少", "处理能力多少"))
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
@@ -248,8 +248,9 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
         ask.indicators = [i for i in ask.indicators if i.id not in wholes]
         ask.trace.append(V.SHARE_OF.name)
-    ask.core = _core(q, ask.places)
-    ask.head = _head(q, ask.places) or ask.core
+    words = _content(q) if english else q  # does, to, of …: English a question asks with names no indicator
+    ask.core = _core(words, ask.places)
+    ask.head = _head(words, ask.places) or ask.core
     ask.role, ask.yearly = _role(_indicator_clause(q, ask.indicators), ask.indicators)
     if ask.denominators and ask.role in (None, "level"):
         ask.role = "share"  # a part of a whole is asked as its share
@@ -313,6 +314,15 @@ def _core(q: str, places: PlaceReading) -> str:
 
 
 ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|几|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
+
+
+def _content(words: str) -> str:
+    """An English question's words with its function words and one- or two-letter words blanked (same length,
+    so the places' spans still hold)."""
+    from qa.text.glossary import FUNCTION_WORDS
+
+    return re.sub(r"[A-Za-z][A-Za-z'-]*", lambda m: " " * len(m.group())
+                  if m.group().lower() in FUNCTION_WORDS or len(m.group()) < 3 else m.group(), words)
 
 
 def _head(q: str, places: PlaceReading) -> str:

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 
 MAX_GROUP = 12
+# synonyms of the plans' statistics that 词林 does not group (成交 sits with 拍板 there): the first word leads
+PLAN_GROUPS: tuple[tuple[str, ...], ...] = (("交易", "成交"),)
 
 
 @functools.cache
@@ -36,6 +38,9 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 
     for top in tree.values():
         walk(top)
+    for group in PLAN_GROUPS:
+        for w in group:
+            out.setdefault(w, set()).update(x for x in group if x != w)
     return {w: tuple(sorted(s)) for w, s in out.items()}
 
 
@@ -59,6 +64,9 @@ def _representatives() -> dict[str, str]:
 
     for top in tree.values():
         walk(top)
+    for group in PLAN_GROUPS:
+        lead = rep.get(group[0], group[0])
+        rep.update(dict.fromkeys(group, lead))
     return rep
 
 
