@@ -171,3 +171,21 @@ def test_a_growth_rate_asked_is_never_an_amount_added_each_year(ask) -> None:
     a = ask("各规划农村居民人均纯收入年均增速目标分别是多少？")
     row = next(r for r in a.table if r.doc_id == "001_cbf60eae7b09ed54")
     assert row.value is None and all(r.unit == "%" for r in a.table if r.value is not None), a.text
+
+
+def test_a_growth_table_compares_rates_even_unnamed(ask) -> None:
+    """年均增长目标 (no 增速 said): 克拉玛依区's 年均增加450元 is still no cell beside 年均增长10%."""
+    a = ask("各地农民人均纯收入每年增长多少，规划目标各是多少？")
+    row = next(r for r in a.table if r.doc_id == "001_cbf60eae7b09ed54")
+    assert row.value is None and all(r.unit == "%" for r in a.table if r.value is not None), a.text
+
+
+def test_a_base_year_sector_share_is_read_off_the_structure_it_reached(ask, seed_texts) -> None:
+    """克拉玛依区 prints 三产比例 …调整为2005年0.4：76.3：23.3; 二连浩特 由…1.0：18.2：80.8演进为0.8：35.7：63.5 in one
+    sentence: each base-year share is the third part of the structure the plan started from, cited."""
+    a = ask("各规划基期的第三产业增加值占GDP比重分别是多少？")
+    rows = {r.doc_id[:3]: r for r in a.table}
+    assert rows["001"].value == 23.3 and rows["002"].value == 63.5, a.text
+    for r in (rows["001"], rows["002"]):
+        c = r.citation
+        assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(r.value, "g") in c.quote

@@ -207,3 +207,21 @@ def test_a_county_inside_a_held_city_is_not_answered_with_the_citys_figure(ask: 
     assert ask("盂县 2010 GDP 目标").reason == "place_within"  # a two-character county inside a held city is a place
     b = ask("阳泉十一五期间要把盂县培植成什么？")
     assert not b.abstained and "旅游大县" in b.text
+
+
+@pytest.mark.parametrize("question, value", [
+    ("大同区农民2005年那会儿人均纯收入是多少？", 3100),  # time glue inside the name
+    ("阳泉到2010年每一千个人拥有几个医生？", 4),  # 每一千个人 is 每千人; 几个 counts people (4人)
+    ("双城到2025年奶牛能养到多少头？", 8),  # a modal before the verb is glue
+    ("二连浩特到2015年风电装机能弄到多大？", 100),
+    ("大同区到2010年一年能成交多少粮食？", 150),  # 成交 is the plan’s 交易 (年粮食交易量达150万吨)
+])
+def test_spoken_glue_inside_a_name_is_not_the_indicator(ask: Any, question: str, value: float) -> None:
+    a = ask(question)
+    assert not a.abstained and a.value == value, (a.text, a.note, a.trace)
+
+
+def test_the_english_a_question_asks_with_is_no_part_of_its_words() -> None:
+    """does, total, by …: blanked from an English question's core, so a reason names what was asked."""
+    ask = understand("What total length of gas pipeline network does Shuangcheng District target by 2025?", _docs())
+    assert ask.english and "does" not in ask.core and "total" not in ask.core and "network" in ask.core, ask.core

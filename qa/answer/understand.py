@@ -62,7 +62,7 @@ CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|�
 NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9fff]{2,5}）(?=[\u4e00-\u9fffA-Za-z])",
                     "a place in brackets inside a company or project name belongs to the name, not the question's scope",
                     ("飞鹤（哈尔滨）乳制品",), ("双城区（哈尔滨）", "（2010年）"))
-VERB_OBJECT = V.rule("q.verb_object", r"(交易|成交|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
+VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
                      "a spoken verb and its object (一年能交易多少粮食) is the plan's object + verb + 量 (粮食交易量)",
                      ("一年能交易多少粮食啊", "接待多少游客？"), ("交易额是多少", "处理能力多少"))
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
