@@ -216,3 +216,9 @@ def test_a_change_keeps_its_start_as_the_base():
 def test_indicator_names(label, name, canon):
     assert indicator_name(label) == name
     assert canonical_name(name) == canon
+
+
+def test_a_daily_capacity_keeps_its_per_day_unit():
+    """供水能力达到40万吨/日: the figure is tonnes a day, never 40万吨 of anything."""
+    f = figs("城市供水普及率达到100%，供水能力达到40万吨/日。", period=(2006, 2010))
+    assert ("40", "万吨/日") in f and ("40", "万吨") not in f

@@ -215,6 +215,9 @@ def test_a_county_inside_a_held_city_is_not_answered_with_the_citys_figure(ask: 
     ("双城到2025年奶牛能养到多少头？", 8),  # a modal before the verb is glue
     ("二连浩特到2015年风电装机能弄到多大？", 100),
     ("大同区到2010年一年能成交多少粮食？", 150),  # 成交 is the plan’s 交易 (年粮食交易量达150万吨)
+    ("阳泉到2010年每年要出多少煤？", 6000),  # 出多少煤 is 出煤, the spoken name of coal output
+    ("阳泉乡下的人2005年一个人一年能落下多少钱？", 3748),  # what is left over is the net income
+    ("双城城里的人2020年一个人一年手里能支配的钱有多少？", 28005),  # 城乡…分别达到28005元和18970元
 ])
 def test_spoken_glue_inside_a_name_is_not_the_indicator(ask: Any, question: str, value: float) -> None:
     a = ask(question)
@@ -225,3 +228,8 @@ def test_the_english_a_question_asks_with_is_no_part_of_its_words() -> None:
     """does, total, by …: blanked from an English question's core, so a reason names what was asked."""
     ask = understand("What total length of gas pipeline network does Shuangcheng District target by 2025?", _docs())
     assert ask.english and "does" not in ask.core and "total" not in ask.core and "network" in ask.core, ask.core
+
+
+def test_a_keyword_query_asks_a_number_when_one_of_its_terms_is_a_quantity() -> None:
+    assert understand("双城 污水处理厂 处理能力 提标改造", _docs()).answer_type == "number"
+    assert understand("双城 发展定位 十四五", _docs()).answer_type == "describe"

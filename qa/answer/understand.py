@@ -33,17 +33,17 @@ ASKS_NUMBER = V.rule(
 ASKS_LIST_OR_MEANING = V.rule(
     "q.asks_description",
     r"哪些|哪几|哪[一二三四五六七八九十两]|几大|是指|指的是|指啥|指什么|什么意思|含义|内涵|定位|包括|包含|主要有|分别是什么|分别叫|叫什么"
-    r"|怎么|怎样|如何"
+    r"|怎么|怎样|如何|啥样|咋说|咋讲"
     r"|\bwhich\b|\bwhat (?:does|do)\b.*\bmean\b|\bwhat are the\b|\bhow (?:does|do|will|is)\b",
     "a question that wants a list, a meaning or a way, even when it names an indicator",
-    ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展"), ("GDP目标是啥", "增长多少"), re.I)
+    ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展", "要打造成个啥样"), ("GDP目标是啥", "增长多少"), re.I)
 QUANTITY_HEAD = V.rule(
     "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度|总长|投资|资金|经费)$",
     "a question that ends on a measured quantity asks for it, even without 多少 (a keyword query)",
     ("每千人病床数", "铁路年吞吐能力", "玉米种植面积", "燃气管网总长", "水利建设计划投资"), ("发展定位", "主导产业", "空间布局"))
-NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?(?:规模|水平|目标值?|数值|幅度|速度)",
-                       "a size or level asked with 怎样 is a number (设定了怎样的规模目标)",
-                       ("设定了怎样的规模目标", "什么样的水平"), ("怎样发展", "怎样的格局"))
+NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?[\u4e00-\u9fff]{0,2}?(?:规模|水平|目标值?|数值|幅度|速度)",
+                       "a size or level asked with 怎样 is a number (设定了怎样的规模目标, 怎样的控制目标)",
+                       ("设定了怎样的规模目标", "什么样的水平", "设定了怎样的控制目标"), ("怎样发展", "怎样的格局", "怎样的发展格局"))
 SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
                      ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重"))
@@ -62,6 +62,9 @@ CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|�
 NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9fff]{2,5}）(?=[\u4e00-\u9fffA-Za-z])",
                     "a place in brackets inside a company or project name belongs to the name, not the question's scope",
                     ("飞鹤（哈尔滨）乳制品",), ("双城区（哈尔滨）", "（2010年）"))
+SPOKEN_VO = V.rule("q.spoken_vo", r"([养种产出挖打])了?多少((?:万|亿)?[头只吨亩斤眼口]?)((?![啊呀呢吧嘛哈的了头只吨亩斤眼口个])[\u4e00-\u9fff])(?=[啊呀呢吧？?。，,]|$)",
+                   "a verb and its one-character object split by 多少 (出多少煤, 养多少头猪) are read as one word (出煤, 养猪)",
+                   ("一年出多少煤？", "养多少头猪啊"), ("出多少万吨原煤", "产多少粮食", "能养多少头呢", "打算养多少头啊"))
 VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
                      "a spoken verb and its object (一年能交易多少粮食) is the plan's object + verb + 量 (粮食交易量)",
                      ("一年能交易多少粮食啊", "接待多少游客？"), ("交易额是多少", "处理能力多少"))
@@ -204,6 +207,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = ECONOMY_WHOLE.sub("占GDP", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
+    q = SPOKEN_VO.sub(r"\1\3多少\2", q)
     q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2) or m.group(3)}产业增加值占地区生产总值比重", q)
     # 飞鹤（哈尔滨）乳制品: a place in brackets inside a name is part of the name (blanked, so spans stay put)
     ask = Ask(original=question, text=q, places=read_places(NAME_ASIDE.sub(lambda m: "（" + "　" * (len(m.group()) - 2) + "）", q), docs))
@@ -291,6 +295,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     elif ASKS_NUMBER.search(q) or ask.indicators or RANKED.search(q):
         ask.answer_type = "number"
     elif (QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head))
+          or len(terms := question.split()) >= 2 and any(QUANTITY_HEAD.search(t) for t in terms)  # keyword query
           or QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|十[一二三四五六七八九]?五|[\s？?。]", "",
                                          _strip(q, ask.places.spans)))) and not V.Q_FACT.search(q):
         ask.answer_type = "number"
