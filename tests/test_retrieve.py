@@ -113,3 +113,30 @@ def test_plain_search_through_the_cli(ready_store):
     assert proc.stdout.startswith("#1  score ") and "003_85d57e06d8bfe536 [" in proc.stdout and "#2" in proc.stdout
     proc = run_qa(["search", "阳泉市财政收入", "--plan", "十三五"], ready_store.home)  # no such plan: a usage error
     assert proc.returncode == 2 and proc.stdout == "" and "十三五" in proc.stderr and "十一五" in proc.stderr
+
+
+@pytest.mark.parametrize("question", ["大同区到2010年地区生产总值计划达到多少？", "双城区粮食综合生产能力", "Erenhot port cargo"])
+def test_exact_dense_search_ranks_as_chromas_index(retriever, question):
+    """The corpus searches the chunks' stored embeddings in memory, exactly; Chroma's HNSW (ef_search 400) finds
+    the same nearest chunks in the same order, for one plan and for all of them."""
+    manifest, corpus = retriever.refresh()
+    assert corpus.chunk_vectors is not None and len(corpus.chunk_vectors) == len(corpus.chunks)
+    store = retriever.store
+    for allowed in (None, {sorted(manifest.versions)[0]}):
+        keys = [f"{d}@{v}" for d, v in sorted(manifest.versions.items()) if allowed is None or d in allowed]
+        exact = corpus.dense(store.query_vector(question), 10, allowed)
+        hnsw = store.dense(question, 10, keys)
+        assert [c for c, _ in exact] == [c for c, _ in hnsw]
+        assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(exact, hnsw, strict=True))
+        assert allowed is None or all(c.split("@")[0] in allowed for c, _ in exact)
+
+
+def test_a_library_past_the_exact_limit_is_searched_by_chroma(ready_store, settings_factory, monkeypatch):
+    from qa.retrieve import corpus as corpus_module
+    from qa.retrieve.retriever import Retriever
+
+    monkeypatch.setattr(corpus_module, "EXACT_MAX", 10)
+    big = Retriever(settings_factory(ready_store.home))
+    assert big.corpus.chunk_vectors is None
+    hits = big.search("大同区到2010年地区生产总值计划达到多少？", k=5)
+    assert any(h.dense_rank is not None for h in hits)

@@ -22,8 +22,9 @@ import numpy as np
 from qa.models import Chunk, Statement
 from qa.store.lexical import LexicalIndex, Postings, prune, save_folder
 
-SEGMENT_FORMAT = "seg-1"  # bump when a segment's files or their reading change: every segment is rebuilt
+SEGMENT_FORMAT = "seg-2"  # bump when a segment's files or their reading change: every segment is rebuilt
 VECTOR_DIM = 384
+EXACT_MAX = 50_000  # chunks up to which dense search is exact, in memory (~75 MB); above, Chroma's HNSW
 
 
 def segment_name(manifest, doc_id: str) -> str:  # noqa: ANN001 - qa.store.chroma.Manifest
@@ -41,6 +42,7 @@ class Segment:
     statements: list[Statement]
     vectors: np.ndarray
     postings: Postings
+    chunk_vectors: np.ndarray  # the chunks' stored embeddings (memory-mapped when loaded)
 
     @classmethod
     def build(cls, store, manifest, doc_id: str) -> Segment:  # noqa: ANN001 - qa.store.chroma.Store, Manifest
@@ -51,7 +53,8 @@ class Segment:
         statements, vecs = store.live_statements(manifest, {doc_id}, with_embeddings=True)
         dim = next((len(v) for v in vecs if v is not None), VECTOR_DIM)
         arr = np.asarray([v if v is not None else np.zeros(dim) for v in vecs], dtype=np.float32).reshape(-1, dim)
-        return cls(doc_id, chunks, statements, arr, Postings.count([index_text(c) for c in chunks]))
+        return cls(doc_id, chunks, statements, arr, Postings.count([index_text(c) for c in chunks]),
+                   store.chunk_vectors([c.id for c in chunks]))
 
     def write(self, folder: Path) -> None:
         (folder / "chunks.json").write_text(
@@ -59,6 +62,7 @@ class Segment:
         (folder / "statements.json").write_text(
             json.dumps([s.model_dump() for s in self.statements], ensure_ascii=False), encoding="utf-8")
         np.save(folder / "vectors.npy", self.vectors)
+        np.save(folder / "chunk_vectors.npy", self.chunk_vectors)
         self.postings.write(folder)
         (folder / "segment.json").write_text(json.dumps({"doc_id": self.doc_id, "chunks": len(self.chunks),
                                                          "statements": len(self.statements)}), encoding="utf-8")
@@ -71,10 +75,12 @@ class Segment:
         statements = [Statement.model_validate(d) for d in json.loads((folder / "statements.json").read_text("utf-8"))]
         vectors = np.load(folder / "vectors.npy")
         postings = Postings.load(folder)
+        chunk_vectors = np.load(folder / "chunk_vectors.npy", mmap_mode="r")
         if (len(chunks), len(statements)) != (meta["chunks"], meta["statements"]) \
-                or len(postings.lengths) != len(chunks) or len(vectors) != len(statements):
+                or len(postings.lengths) != len(chunks) or len(vectors) != len(statements) \
+                or len(chunk_vectors) != len(chunks):
             raise ValueError(f"{folder}: an incomplete segment")
-        return cls(meta["doc_id"], chunks, statements, vectors, postings)
+        return cls(meta["doc_id"], chunks, statements, vectors, postings, chunk_vectors)
 
 
 class Segments:
@@ -120,6 +126,7 @@ class Corpus:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, VECTOR_DIM), dtype=np.float32))
     by_chunk: dict[str, list[int]] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
+    chunk_vectors: np.ndarray | None = None  # unit rows in lexical chunk order; None: too many, Chroma searches
 
     def __post_init__(self) -> None:
         self.by_chunk, self.by_id = {}, {}
@@ -140,6 +147,15 @@ class Corpus:
         if i is None or i >= len(self.vectors):
             return None
         return self.vectors[i]
+
+    @cached_property
+    def rows_of(self) -> dict[str, tuple[int, int]]:
+        """Each document's run of rows in ``chunks`` (a segment's chunks are assembled side by side)."""
+        out: dict[str, tuple[int, int]] = {}
+        for i, c in enumerate(self.chunks):
+            a, _ = out.get(c.doc_id, (i, i))
+            out[c.doc_id] = (a, i + 1)
+        return out
 
     @cached_property
     def years_of(self) -> dict[str, set[int]]:
@@ -181,4 +197,27 @@ class Corpus:
         vectors = np.concatenate([s.vectors.reshape(-1, dim) if s.vectors.size else np.zeros((0, dim), np.float32)
                                   for s in segments]) if segments else np.zeros((0, dim), dtype=np.float32)
         lexical = LexicalIndex(chunks, [(s.doc_id, s.postings) for s in segments])
-        return cls(lexical, statements, vectors.astype(np.float32, copy=False))
+        dense = None
+        if 0 < len(chunks) <= EXACT_MAX and all(len(s.chunk_vectors) == len(s.chunks) for s in segments):
+            dense = np.concatenate([np.asarray(s.chunk_vectors, dtype=np.float32) for s in segments if len(s.chunks)])
+            norms = np.linalg.norm(dense, axis=1, keepdims=True)
+            dense = dense / np.where(norms == 0, 1.0, norms)
+        return cls(lexical, statements, vectors.astype(np.float32, copy=False), chunk_vectors=dense)
+
+    def dense(self, query_vec: np.ndarray, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+        """The ``n`` chunks nearest to ``query_vec`` (of the ``allowed`` plans) by cosine distance, exactly, as
+        Chroma's HNSW ranks them (equal distances by id); only when ``chunk_vectors`` is held."""
+        assert self.chunk_vectors is not None
+        q = np.asarray(query_vec, dtype=np.float32)
+        dist = 1.0 - self.chunk_vectors @ (q / (np.linalg.norm(q) or 1.0))
+        chunks = self.chunks
+        if allowed is not None:
+            keep = np.zeros(len(chunks), dtype=bool)
+            for d in allowed:
+                a, b = self.rows_of.get(d, (0, 0))
+                keep[a:b] = True
+            dist = np.where(keep, dist, np.inf)
+        k = min(2 * n, len(dist))
+        take = np.argpartition(dist, k - 1)[:k] if 0 < k < len(dist) else np.arange(k)
+        found = [(chunks[i].id, float(dist[i])) for i in take if np.isfinite(dist[i])]
+        return sorted(found, key=lambda h: (round(h[1], 6), h[0]))[:n]

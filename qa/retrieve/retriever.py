@@ -106,7 +106,11 @@ class Retriever:
         dense_ranks: dict[str, int] = {}
         if dense and self.settings.retrieval.dense_weight > 0:
             keys = [f"{d}@{v}" for d, v in sorted(manifest.versions.items()) if allowed is None or d in allowed]
-            for cid, _dist in self.store.dense(query, depth, keys):
+            if corpus.chunk_vectors is not None:  # exact, in memory: no round trip to Chroma
+                near = corpus.dense(self.store.query_vector(query), depth, allowed) if keys else []
+            else:
+                near = self.store.dense(query, depth, keys)
+            for cid, _dist in near:
                 if cid in lexical.pos:
                     dense_ranks[cid] = len(dense_ranks) + 1
 

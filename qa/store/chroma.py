@@ -1,19 +1,16 @@
-"""The Chroma store: chunks, statements and canonical texts per document version, and a manifest
-that makes changes atomic.
+"""The Chroma store: chunks, statements and canonical texts per document version, and a manifest that makes
+changes atomic.
 
-Chroma has no transactions, so every document version writes its chunks (``doc@version:NNNN``),
-its canonical text and layout (``doc@version:t000``) and its statements with their label vectors
-(``doc@version+reader:s000``, compressed blobs) under new ids, and a single manifest record names the
-live versions.
-Readers only see what the manifest names; a swap is one upsert of that record, and stale versions
-are deleted after it. A crash mid-ingest leaves the old manifest in force and orphans that the next
-ingest removes. Every read and delete is paged (``PAGE`` rows a call): Chroma's local metadata
-reader fails past SQLite's 32,766 variables, so no call may ask for more.
+Chroma has no transactions, so every document version writes its chunks (``doc@version:NNNN``), its canonical
+text and layout (``doc@version:t000``) and its statements with their label vectors (``doc@version+reader:s000``,
+compressed blobs) under new ids, and a single manifest record names the live versions. Readers only see what
+the manifest names; a swap is one upsert of that record, and stale versions are deleted after it. A crash
+mid-ingest leaves the old manifest in force and orphans that the next ingest removes. Every read and delete is
+paged (``PAGE`` rows a call): Chroma's local metadata reader fails past SQLite's 32,766 variables.
 
-An embedded Chroma keeps its vector index in the memory of each process, and it does
-not see chunks another process (`qa ingest` beside `qa serve`) wrote after it loaded:
-queries then fail with "Error finding id". So every open store remembers the manifest
-generation it has seen, and reopens Chroma when another process has committed since.
+An embedded Chroma keeps its vector index in the memory of each process, and it does not see chunks another
+process (`qa ingest` beside `qa serve`) wrote after it loaded: queries then fail with "Error finding id". So
+every open store remembers the manifest generation it has seen, and reopens Chroma when another commits.
 """
 
 from __future__ import annotations
@@ -366,6 +363,12 @@ class Store:
                 vecs.extend([None] * len(rows))
         return out, vecs
 
+    def chunk_vectors(self, ids: list[str]) -> np.ndarray:
+        """The stored embeddings of chunks ``ids``, in that order: a segment's exact dense search."""
+        got = [self._op("chunks", "get", ids=ids[i : i + PAGE], include=["embeddings"]) for i in range(0, len(ids), PAGE)]
+        by_id = {i: e for g in got for i, e in zip(g["ids"], g["embeddings"], strict=True)}
+        return np.asarray([by_id[c] for c in ids], dtype=np.float32).reshape(len(ids), -1)
+
     def canonical_text(self, manifest: Manifest, doc_id: str) -> tuple[str, list[Any]] | None:
         """The canonical text of a live document (what citations point into) and its outline, or None."""
         version = manifest.versions.get(doc_id)
@@ -374,15 +377,16 @@ class Store:
         blob = self._get_blob(f"{doc_id}@{version}", "t")
         return (blob["text"], blob["outline"]) if blob is not None else None
 
+    def query_vector(self, query: str) -> np.ndarray:  # e5 reads 512 tokens; 10,000 characters took 30 s
+        return self.ef.embed_query([query[:MAX_QUERY_CHARS]])[0]
+
     def dense(self, query: str, n: int, keys: list[str]) -> list[tuple[str, float]]:
         """Chunk ids nearest to ``query`` among live versions ``keys``, with cosine distances."""
         if not keys:
             return []
-        # e5 reads 512 tokens at most, and embedding a 10,000-character question took half a minute
-        emb = self.ef.embed_query([query[:MAX_QUERY_CHARS]])[0].tolist()
+        emb = self.query_vector(query).tolist()
         if len(keys) > FILTER_KEYS_MAX:
-            # a where over hundreds of keys costs Chroma ~400 ms at 200 plans, an unfiltered query ~2 ms:
-            # ask for more and drop chunks of other versions here; filter only if too few are left
+            # a where over hundreds of keys costs ~400 ms at 200 plans, no where ~2 ms: filter here if enough
             want = set(keys)
             res = self._op("chunks", "query", query_embeddings=[emb], n_results=2 * n, include=["distances"])
             found = [(i, d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
