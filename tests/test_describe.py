@@ -75,3 +75,13 @@ def test_a_list_asked_by_count_and_noun_is_the_run_of_such_items(ask: Any, seed_
     for i in a.items:
         c = i.citation
         assert seed_texts[c.doc_id][c.start : c.end] == i.text
+
+
+def test_a_list_the_plan_counts_with_the_noun_asked_is_its_items(ask: Any, seed_texts: dict[str, str]) -> None:
+    """“轻纺、纸业、玉米”三个产业 answers 哪三个产业; 培植三个产业 (the count without the items) does not."""
+    a = ask("大同区说要培植三个产业，是哪三个？")
+    assert [i.text for i in a.items] == ["轻纺", "纸业", "玉米"], (a.text, a.trace)
+    assert "describe.list_counted" in a.trace
+    for i in a.items:
+        c = i.citation
+        assert seed_texts[c.doc_id][c.start : c.end] == i.text

@@ -218,6 +218,9 @@ def test_a_county_inside_a_held_city_is_not_answered_with_the_citys_figure(ask: 
     ("阳泉到2010年每年要出多少煤？", 6000),  # 出多少煤 is 出煤, the spoken name of coal output
     ("阳泉乡下的人2005年一个人一年能落下多少钱？", 3748),  # what is left over is the net income
     ("双城城里的人2020年一个人一年手里能支配的钱有多少？", 28005),  # 城乡…分别达到28005元和18970元
+    ("克拉玛依区那边风沙大，这几年封沙育林准备搞多大？", 45),  # 这几年 asks nothing: the clause after it names it
+    ("二连浩特规划里说风电装机最终想达到多少？", 100),  # 规划里说, 最终想: glue
+    ("How many hogs in stock does Karamay District plan for 2010?", 46000),  # in stock is 存栏
 ])
 def test_spoken_glue_inside_a_name_is_not_the_indicator(ask: Any, question: str, value: float) -> None:
     a = ask(question)

@@ -85,6 +85,18 @@ def _named_runs(text: str, noun: str) -> list[str]:
     return re.findall(rf"{item}(?:[、，,和及与]{item})+", text)
 
 
+def _cn(count: int) -> str:
+    return next(k for k, v in CN_COUNT.items() if v == count and k != "二")
+
+
+def _counted(text: str, count: int, noun: str) -> list[str]:
+    """The items of an enumeration the plan counts with the noun asked (“轻纺、纸业、玉米”三个产业 → 3 items)."""
+    cn = _cn(count)
+    item = r"[\u4e00-\u9fff]{1,10}"
+    m = re.search(rf"“?({item}(?:、{item}){{{count - 1}}})”?(?:这|等)?(?:{cn}|{count})(?:个|大|项|类)?{re.escape(noun)}", text)
+    return m.group(1).split("、") if m else []
+
+
 def _items_named(text: str, noun: str) -> int:
     """The most items in one run that each end on ``noun`` (…工业园、…工业园和…工业园 → 3)."""
     return max((len(re.findall(re.escape(noun), r)) for r in _named_runs(text, noun)), default=0)
@@ -187,8 +199,12 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
     if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
         score += 0.3
-    elif ctx["count"] and kind == "list" and ctx["noun"] and _items_named(s.text, ctx["noun"]) == ctx["count"]:
-        score += 0.4  # 轻纺工业园、纸业包装工业园、玉米工业园 for 哪三个工业园: as many items, each the noun asked
+    elif ctx["count"] and kind == "list" and ctx["noun"] and (_items_named(s.text, ctx["noun"]) == ctx["count"]
+                                                             or _counted(s.text, ctx["count"], ctx["noun"])):
+        score += 0.4  # 轻纺工业园、纸业包装工业园、玉米工业园 for 哪三个工业园, “轻纺、纸业、玉米”三个产业 for 哪三个产业
+    elif ctx["count"] and kind == "list" and ctx["noun"] and re.search(
+            rf"(?:{_cn(ctx['count'])}|{ctx['count']})(?:个|大|项|类)?{re.escape(ctx['noun'])}", s.text):
+        score -= 0.2  # 培植三个产业 names the count, not the three: no answer to 哪三个
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
     if BOILERPLATE.search(s.text) and not ctx["guiding"]:
@@ -246,7 +262,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         a = Answer.abstain(q, "extractive", note=f"{where}的规划里没有“{target}”这个说法（它出自另一份规划）")
         a.reason, a.confidence = "no_term", 0.9
         return a
-    noun = nouns[-1] if nouns else ""
+    noun = re.sub(r"^[这那哪]?(?:[一二三四五六七八九十两几]+[个大项类种])?", "", nouns[-1]) if nouns else ""
     if kind == "list" and not terms and len(noun) >= 4 and not any(
             noun[:2] in s.text and noun[-2:] in s.text for s in pool):
         # 高速公路有哪几条: no sentence of the plan speaks of 高速…公路 at all
@@ -282,7 +298,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     cit = s.citation(last)
     conf = round(min(0.95, 0.4 + 0.4 * min(score, 1.2) / 1.2), 3)
     if kind == "list":
-        a = _list(q, cit, ctx["noun"] if ctx["count"] else None)
+        a = _list(q, cit, ctx["noun"] if ctx["count"] else None, ctx["count"])
     else:
         a = Answer(question=q, text=cit.quote.strip(), kind="fact", citations=[cit], engine="extractive",
                    trace=[f"describe.{kind}"])
@@ -299,8 +315,11 @@ def _sub_cite(cit: Citation, item: str) -> Citation:
     return cit.model_copy(update={"start": cit.start + i, "end": cit.start + i + len(item), "quote": item})
 
 
-def _list(question: str, cit: Citation, noun: str | None = None) -> Answer:
+def _list(question: str, cit: Citation, noun: str | None = None, count: int | None = None) -> Answer:
     text = cit.quote
+    if noun and count and (items := _counted(text, count, noun)):
+        return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
+                      items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list_counted"])
     if noun and _items_named(text, noun) >= 2:  # the run of items each ending on the noun asked, and only it
         run = max(_named_runs(text, noun), key=len)
         items = [re.sub(r"^.*[了以的将把为由在对从]", "", x) for x in re.split(r"[、，,]|(?<=" + re.escape(noun) + r")[和及与]", run)]

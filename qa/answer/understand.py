@@ -318,7 +318,7 @@ def _core(q: str, places: PlaceReading) -> str:
     return re.sub(r"\s+", "", core)
 
 
-ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|几|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
+ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|几(?!年)|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
 
 
 def _content(words: str) -> str:

@@ -33,7 +33,7 @@ PLAN_WORDS: dict[str, tuple[str, ...]] = {
     "timber": ("木材", "林木", "活立木"), "standing timber": ("活立木",), "mushroom": ("食用菌",),
     "handling": ("吞吐",), "handle": ("吞吐", "交易"), "trading": ("交易", "贸易"), "livestock": ("牲畜",),
     "daily": ("日",), "per day": ("日",), "pig": ("生猪",), "hog": ("生猪",), "cattle": ("肉牛", "牛"), "well": ("水井",),
-    "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
+    "in stock": ("存栏",), "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
 }
 # words a question asks with, not about: never looked up (the question words have their own rules)
 _FUNCTION = """
