@@ -236,3 +236,19 @@ def test_the_english_a_question_asks_with_is_no_part_of_its_words() -> None:
 def test_a_keyword_query_asks_a_number_when_one_of_its_terms_is_a_quantity() -> None:
     assert understand("双城 污水处理厂 处理能力 提标改造", _docs()).answer_type == "number"
     assert understand("双城 发展定位 十四五", _docs()).answer_type == "describe"
+
+
+@pytest.mark.parametrize("question, value", [
+    ("我家在小拐乡，区里规划到2010年全区生猪存栏要到多少头？", 46000),  # 小拐乡: only 克拉玛依区's plan prints it
+    ("小拐乡 滴灌 节水面积 2010", 12000),
+])
+def test_a_township_only_one_plan_prints_scopes_the_question_to_it(ask: Any, question: str, value: float) -> None:
+    a = ask(question)
+    assert not a.table and a.value == value, (a.text, a.trace)
+    assert "q.township=小拐乡" in a.trace
+
+
+def test_remarks_before_the_question_are_scene_not_the_indicator(ask: Any) -> None:
+    """俺家养了十几头 (十几 asks nothing) …，这五年打算整到多少头奶牛: the clause that asks names the thing."""
+    a = ask("俺家在大同区养了十几头牛，听说区里要把养牛这块做大，这五年打算整到多少头奶牛？")
+    assert not a.abstained and a.value == 2.3 and a.unit == "万头", (a.text, a.note, a.trace)

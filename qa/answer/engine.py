@@ -208,7 +208,7 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         a.reason = problem[0]
         a.trace = ask.trace + [f"scope.{problem[0]}"]
         return _finish(a, t0)
-    plans = plans_in_scope(ask, manifest.docs, doc, region, plan)
+    plans = plans_in_scope(ask, manifest.docs, doc, region, plan, corpus.chunks)
     q = ask.text
     if engine == "extractive" and ask.answer_type == "number" and is_crossplan(ask, plans):
         cross = answer_crossplan(ask, plans, corpus)
@@ -268,7 +268,7 @@ def stream_question(question: str, settings: Settings, retriever=None, engine: s
     if scope_problem(ask, snapshot[0].docs, snapshot[1].years_of, doc, unknown):
         yield answer_question(question, settings, retriever, engine, doc, region, plan)
         return
-    plans = plans_in_scope(ask, snapshot[0].docs, doc, region, plan)
+    plans = plans_in_scope(ask, snapshot[0].docs, doc, region, plan, snapshot[1].chunks)
     hits = retriever.search(ask.search_text, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan,
                             snapshot=snapshot, within={d.id for d in plans})
     cands = ranked_statements(ask, plans, hits, snapshot[1])

@@ -140,7 +140,8 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     name = st.name or st.label
     st_ind = statement_indicator(name, st.label, st.indicator)
     # 风电装机规模 and 风电装机容量: a generic size word at the end names no quantity of its own
-    views = [v for v in dict.fromkeys((ask.head, ask.core, *(GENERIC_END.sub("", w) for w in (ask.head, ask.core)))) if len(v) >= 2]
+    views = [v for v in dict.fromkeys((ask.head, ask.core, ask.clause,
+                                       *(GENERIC_END.sub("", w) for w in (ask.head, ask.core)))) if len(v) >= 2]
     if not views:
         return 0.0, "other_indicator"
     if st_ind is not None and max(_fit(v, n) for v in views for n in st_ind.names) < 0.5 \

@@ -9,6 +9,8 @@ its places name, narrowed by the plan periods and years it names and by the call
 
 from __future__ import annotations
 
+import re
+
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.models import PLAN_PERIODS, Document
@@ -97,10 +99,34 @@ def scope_problem(ask: Ask, docs: dict[str, Document], years_of: dict[str, set[i
     return None
 
 
+TOWNSHIP = V.rule("q.township", r"[\u4e00-\u9fff]{2,3}?(?:乡|镇|街道|苏木)(?![下村])",
+                  "a township named (小拐乡): the one plan whose text prints it is the plan asked about",
+                  ("小拐乡那边搞滴灌", "林源镇的防沙林"), ("城乡居民", "乡下的人"))
+
+
+def within_township(ask: Ask, plans: list[Document], chunks: list) -> list[Document]:  # noqa: ANN001
+    """The plans narrowed to the one that prints a township the question names, when it names no held place."""
+    if ask.places.held or len(plans) < 2:
+        return plans
+    text = ask.text
+    for a, b in ask.places.spans:  # blanked, not cut: 克拉玛依区小拐乡 is no township 区小拐乡
+        text = text[:a] + " " * (b - a) + text[b:]
+    for m in TOWNSHIP.finditer(text):
+        name = re.sub(r"^[在到去从和与及是住]+", "", m.group())  # 在小拐乡: the place is 小拐乡
+        if len(name) < 3 or re.search(r"[城区市县全里的]", name):
+            continue
+        ids = {d.id for d in plans}
+        printing = {c.doc_id for c in chunks if c.doc_id in ids and name in c.clean}
+        if len(printing) == 1:
+            ask.trace.append(f"{TOWNSHIP.name}={name}")
+            return [d for d in plans if d.id in printing]
+    return plans
+
+
 def plans_in_scope(ask: Ask, docs: dict[str, Document], doc: str | None = None, region: str | None = None,
-                   plan: str | None = None) -> list[Document]:
+                   plan: str | None = None, chunks: list | None = None) -> list[Document]:
     """The plans the question is about: its places, narrowed by the plan periods and years it names, within the
-    caller's filters; every plan when it names none."""
+    caller's filters; every plan when it names none (but a township only one plan's ``chunks`` print)."""
     pool = [d for d in docs.values() if (not doc or doc_matches(d.id, doc))
             and (not region or region == d.region or region in region_aliases(d.region))
             and (not plan or d.plan == plan)]
@@ -117,4 +143,5 @@ def plans_in_scope(ask: Ask, docs: dict[str, Document], doc: str | None = None, 
         by_year = [d for d in pool if d.period_start and any(d.period_start - 5 <= y <= (d.period_end or 0)
                                                              for y in ask.years)]
         pool = by_year or pool
-    return sorted(pool, key=lambda d: d.id)
+    pool = sorted(pool, key=lambda d: d.id)
+    return within_township(ask, pool, chunks) if chunks else pool

@@ -118,6 +118,7 @@ class Ask:
     denominators: list[Indicator] = field(default_factory=list)  # the whole of a share (占GDP比重: GDP)
     core: str = ""  # the indicator words (no place, plan, year or question words)
     head: str = ""  # the indicator phrase the question ends on (…贸易区的粮食交易量 → 粮食交易量)
+    clause: str = ""  # the core of the clause that asks, when remarks come before it (俺家养了十几头，…打算整到多少头奶牛)
     role: str | None = None  # level | growth | change | share; None when the question does not say
     yearly: bool = False
     cumulative: bool = False
@@ -255,6 +256,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     words = _content(q) if english else q  # does, to, of …: English a question asks with names no indicator
     ask.core = _core(words, ask.places)
     ask.head = _head(words, ask.places) or ask.core
+    ask.clause = _asking_clause(words, ask.places)
     ask.role, ask.yearly = _role(_indicator_clause(q, ask.indicators), ask.indicators)
     if ask.denominators and ask.role in (None, "level"):
         ask.role = "share"  # a part of a whole is asked as its share
@@ -318,7 +320,7 @@ def _core(q: str, places: PlaceReading) -> str:
     return re.sub(r"\s+", "", core)
 
 
-ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|几(?!年)|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
+ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|(?<!十)几(?![年十百千万])|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
 
 
 def _content(words: str) -> str:
@@ -328,6 +330,17 @@ def _content(words: str) -> str:
 
     return re.sub(r"[A-Za-z][A-Za-z'-]*", lambda m: " " * len(m.group())
                   if m.group().lower() in FUNCTION_WORDS or len(m.group()) < 3 else m.group(), words)
+
+
+def _asking_clause(q: str, places: PlaceReading) -> str:
+    """The core of the clause holding the question word, when earlier clauses only set the scene."""
+    text = _strip(q, places.spans)
+    clauses = [c for c in re.split(r"[，,。；;！!]", text) if c.strip()]
+    asking = [c for c in clauses if ASK_WORD.search(c) or re.search(r"多大|多高|多长|多快", c)]
+    if len(clauses) < 2 or len(asking) != 1:
+        return ""
+    core = _core(asking[0], PlaceReading())
+    return core if len(re.findall(r"[\u4e00-\u9fff]", core)) >= 2 else ""
 
 
 def _head(q: str, places: PlaceReading) -> str:
