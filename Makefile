@@ -19,7 +19,7 @@ GATE_spoken ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.05
 GATE_traps ?= answer_accuracy=0.98 abstention_recall=0.95 false_abstention=0.01
 GATE_keywords ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.02
 GATE_crossplan ?= crossplan_accuracy=0.97 winner_accuracy=0.95 cells_uncited=0
-GATE_crossplan2 ?= crossplan_accuracy=0.96 cells_uncited=0
+GATE_crossplan2 ?= crossplan_accuracy=1.0 cells_uncited=0
 GATE_sealed-describe ?= answer_accuracy=0.86 abstention_recall=0.8
 GATE_sealed-crossplan ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan3 ?= crossplan_accuracy=1.0 cells_uncited=0
@@ -27,10 +27,10 @@ GATE_sealed-crossplan4 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan5 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan6 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan7 ?= crossplan_accuracy=1.0 cells_uncited=0
-GATE_sealed-crossplan8 ?= crossplan_accuracy=0.95 cells_uncited=0
+GATE_sealed-crossplan8 ?= crossplan_accuracy=1.0 cells_uncited=0
 GATE_sealed-crossplan9 ?= crossplan_accuracy=1.0 cells_uncited=0
 GATE_sealed-crossplan10 ?= crossplan_accuracy=1.0 cells_uncited=0
-GATE_sealed-crossplan11 ?= crossplan_accuracy=0.95 cells_uncited=0
+GATE_sealed-crossplan11 ?= crossplan_accuracy=1.0 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01
 GATE_sealed-mixedC ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.03

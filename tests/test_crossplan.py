@@ -189,3 +189,14 @@ def test_a_base_year_sector_share_is_read_off_the_structure_it_reached(ask, seed
     for r in (rows["001"], rows["002"]):
         c = r.citation
         assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(r.value, "g") in c.quote
+
+
+def test_the_growth_of_the_plan_before_is_its_five_year_average(ask, seed_texts) -> None:
+    """阳泉 prints 地区生产总值完成200.3亿元，…，年均增长速度达到了12.03% (a bare growth rate of the clause's
+    subject); 双城's table gives 2020's own rate 0.2%, its prose the 十三五 average 年均增长2.9%."""
+    a = ask("各规划上一个五年规划期间地区生产总值年均增速分别是多少？")
+    rows = {r.doc_id[:3]: r for r in a.table}
+    assert rows["003"].value == 12.03 and rows["004"].value == 2.9, a.text
+    for r in (rows["003"], rows["004"]):
+        c = r.citation
+        assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(r.value, "g") in c.quote

@@ -22,11 +22,12 @@ from qa.answer.question import bigrams, coverage
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.figures.indicators import canon_text
-from qa.figures.ontology import Indicator, statement_indicator
+from qa.figures.ontology import Indicator, ontology, statement_indicator
 from qa.figures.prose import section_cues
 from qa.models import Document, Hit, Statement
 from qa.text.thesaurus import normalize
 
+BARE_GROWTH = re.compile(r"(?:年均|平均|每年)?(?:增长(?:速度|率)?|增速|递增(?:速度)?)")
 GENERIC_END = re.compile(r"(?<=[\u4e00-\u9fff]{3})(?:规模|数量|总量|水平|情况)$")
 MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
 FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
@@ -112,6 +113,11 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
                 return 1.0, "ontology+share"
     if _completed_by_context(st, name, want):
         return 0.9, "ontology+context"
+    if st.role == "growth" and BARE_GROWTH.fullmatch(name) and st.value_start is not None:
+        # 地区生产总值完成200.3亿元，…，年均增长速度达到了12.03%: a bare growth rate is of the clause's subject
+        said = ontology().find(st.quote[: max(0, st.value_start - st.start)])
+        if said and said[-1][2].id in asked_ids:
+            return 0.9, "ontology+subject"
     if st_ind is not None:
         if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
             return 0.65, "narrower"
@@ -262,7 +268,10 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
 
 
 def _yearly(st: Statement) -> bool:
-    """A rate per year (年均增长8%, 每年下降3%), as the reader marked it or as its label says."""
+    """A rate per year (年均增长8%, 每年下降3%), as the reader marked it or as its label says; a table's base-year
+    增长率 without 年均 is that one year's rate (2020年 0.2%), not the average of the five years before."""
+    if "table.base_column" in st.trace and not re.search(r"年均|每年|平均", st.label + st.name):
+        return False
     return st.yearly or bool(re.search(r"年均|每年", st.label))
 
 
