@@ -44,13 +44,14 @@ GATE_sealed-mixedJ ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstenti
 GATE_sealed-mixedK ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.12
 GATE_sealed-mixedL ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.04
 GATE_sealed-mixedM ?= answer_accuracy=0.85 abstention_recall=0.95 false_abstention=0.06
+GATE_sealed-mixedN ?= answer_accuracy=0.85 abstention_recall=0.95 false_abstention=0.10
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed4 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
-	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM \
+	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN \
 	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11
 EVAL_HOME ?= .qa-eval
 
