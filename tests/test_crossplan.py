@@ -183,20 +183,19 @@ def test_a_growth_table_compares_rates_even_unnamed(ask) -> None:
 def test_a_base_year_sector_share_is_read_off_the_structure_it_reached(ask, seed_texts) -> None:
     """克拉玛依区 prints 三产比例 …调整为2005年0.4：76.3：23.3; 二连浩特 由…1.0：18.2：80.8演进为0.8：35.7：63.5 in one
     sentence: each base-year share is the third part of the structure the plan started from, cited."""
-    a = ask("各规划基期的第三产业增加值占GDP比重分别是多少？")
-    rows = {r.doc_id[:3]: r for r in a.table}
-    assert rows["001"].value == 23.3 and rows["002"].value == 63.5, a.text
-    for r in (rows["001"], rows["002"]):
-        c = r.citation
-        assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(r.value, "g") in c.quote
+    _cells_are(ask("各规划基期的第三产业增加值占GDP比重分别是多少？"), {"001": 23.3, "002": 63.5}, seed_texts)
 
 
 def test_the_growth_of_the_plan_before_is_its_five_year_average(ask, seed_texts) -> None:
     """阳泉 prints 地区生产总值完成200.3亿元，…，年均增长速度达到了12.03% (a bare growth rate of the clause's
     subject); 双城's table gives 2020's own rate 0.2%, its prose the 十三五 average 年均增长2.9%."""
-    a = ask("各规划上一个五年规划期间地区生产总值年均增速分别是多少？")
+    _cells_are(ask("各规划上一个五年规划期间地区生产总值年均增速分别是多少？"), {"003": 12.03, "004": 2.9}, seed_texts)
+
+
+def _cells_are(a: Any, want: dict[str, float], seed_texts: dict[str, str]) -> None:
+    """The table's cells of these plans hold these values, each cited by a quote of its plan that prints it."""
     rows = {r.doc_id[:3]: r for r in a.table}
-    assert rows["003"].value == 12.03 and rows["004"].value == 2.9, a.text
-    for r in (rows["003"], rows["004"]):
-        c = r.citation
-        assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(r.value, "g") in c.quote
+    assert {k: rows[k].value for k in want} == want, a.text
+    for k in want:
+        c = rows[k].citation
+        assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(want[k], "g") in c.quote
