@@ -59,14 +59,6 @@ MIN_SCORE = 0.3
 AIM_WORDS = re.compile(r"定位|定为|打造|建成|建设成|目标|主题|主线|口号")
 
 
-def _without_places(ask: Ask) -> str:
-    text, last, out = ask.text, 0, []
-    for a, b in sorted(ask.places.spans):
-        out.append(text[last:a])
-        last = max(last, b)
-    return " ".join([*out, text[last:]])
-
-
 def _enumerates(text: str, n: int) -> bool:
     """The sentence lists exactly ``n`` items somewhere (轻纺、纸业、玉米; 做强中游，支撑上游，延伸下游;
     “酒乡”“乳城”“菜区”)."""
@@ -85,15 +77,16 @@ def _named_runs(text: str, noun: str) -> list[str]:
     return re.findall(rf"{item}(?:[、，,和及与]{item})+", text)
 
 
-def _cn(count: int) -> str:
-    return next(k for k, v in CN_COUNT.items() if v == count and k != "二")
+def _count_of(count: int, noun: str) -> str:
+    """The pattern of a count with the noun counted (三个产业, 3个产业, 三大产业)."""
+    cn = next(k for k, v in CN_COUNT.items() if v == count and k != "二")
+    return rf"(?:{cn}|{count})(?:个|大|项|类)?{re.escape(noun)}"
 
 
 def _counted(text: str, count: int, noun: str) -> list[str]:
     """The items of an enumeration the plan counts with the noun asked (“轻纺、纸业、玉米”三个产业 → 3 items)."""
-    cn = _cn(count)
     item = r"[\u4e00-\u9fff]{1,10}"
-    m = re.search(rf"“?({item}(?:、{item}){{{count - 1}}})”?(?:这|等)?(?:{cn}|{count})(?:个|大|项|类)?{re.escape(noun)}", text)
+    m = re.search(rf"“?({item}(?:、{item}){{{count - 1}}})”?(?:这|等)?{_count_of(count, noun)}", text)
     return m.group(1).split("、") if m else []
 
 
@@ -202,8 +195,7 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
     elif ctx["count"] and kind == "list" and ctx["noun"] and (_items_named(s.text, ctx["noun"]) == ctx["count"]
                                                              or _counted(s.text, ctx["count"], ctx["noun"])):
         score += 0.4  # 轻纺工业园、纸业包装工业园、玉米工业园 for 哪三个工业园, “轻纺、纸业、玉米”三个产业 for 哪三个产业
-    elif ctx["count"] and kind == "list" and ctx["noun"] and re.search(
-            rf"(?:{_cn(ctx['count'])}|{ctx['count']})(?:个|大|项|类)?{re.escape(ctx['noun'])}", s.text):
+    elif ctx["count"] and kind == "list" and ctx["noun"] and re.search(_count_of(ctx["count"], ctx["noun"]), s.text):
         score -= 0.2  # 培植三个产业 names the count, not the three: no answer to 哪三个
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
@@ -221,7 +213,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
     kind = question_type(q)
     terms = _terms(q)
     index = corpus.sentences
-    plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", ASK_GLUE.sub(" ", _without_places(ask))))  # 主要包括: glue first
+    plain = ASK_GLUE.sub(" ", V.CORE_DROP.sub(" ", ASK_GLUE.sub(" ", ask.without_places())))  # 主要包括: glue first
     if kind == "aim":  # 被定位为什么: the aim words are what the sentence must be, not words it must share
         plain = AIM_WORDS.sub(" ", plain)
     if ask.english:  # the English words no rule wrote in Chinese are in no plan's sentence

@@ -108,14 +108,11 @@ def within_township(ask: Ask, plans: list[Document], chunks: list) -> list[Docum
     """The plans narrowed to the one that prints a township the question names, when it names no held place."""
     if ask.places.held or len(plans) < 2:
         return plans
-    text = ask.text
-    for a, b in ask.places.spans:  # blanked, not cut: 克拉玛依区小拐乡 is no township 区小拐乡
-        text = text[:a] + " " * (b - a) + text[b:]
-    for m in TOWNSHIP.finditer(text):
+    ids = {d.id for d in plans}
+    for m in TOWNSHIP.finditer(ask.without_places()):  # 克拉玛依区小拐乡: the township is 小拐乡, not 区小拐乡
         name = re.sub(r"^[在到去从和与及是住]+", "", m.group())  # 在小拐乡: the place is 小拐乡
         if len(name) < 3 or re.search(r"[城区市县全里的]", name):
             continue
-        ids = {d.id for d in plans}
         printing = {c.doc_id for c in chunks if c.doc_id in ids and name in c.clean}
         if len(printing) == 1:
             ask.trace.append(f"{TOWNSHIP.name}={name}")

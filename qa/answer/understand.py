@@ -135,6 +135,10 @@ class Ask:
     spelled: dict[str, str] = field(default_factory=dict)  # a place written in Chinese → as the question spelled it
     trace: list[str] = field(default_factory=list)
 
+    def without_places(self) -> str:
+        """The question's words with the places it names cut out (a space where each stood)."""
+        return _strip(self.text, self.places.spans)
+
     @property
     def search_text(self) -> str:
         """What retrieval reads: the question, and every printed translation of its English words."""

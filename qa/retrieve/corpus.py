@@ -198,8 +198,8 @@ class Corpus:
                                   for s in segments]) if segments else np.zeros((0, dim), dtype=np.float32)
         lexical = LexicalIndex(chunks, [(s.doc_id, s.postings) for s in segments])
         dense = None
-        if 0 < len(chunks) <= EXACT_MAX and all(len(s.chunk_vectors) == len(s.chunks) for s in segments):
-            dense = np.concatenate([np.asarray(s.chunk_vectors, dtype=np.float32) for s in segments if len(s.chunks)])
+        if 0 < len(chunks) <= EXACT_MAX:  # every segment holds a vector per chunk (checked when built or loaded)
+            dense = np.concatenate([np.asarray(s.chunk_vectors, dtype=np.float32) for s in segments])
             norms = np.linalg.norm(dense, axis=1, keepdims=True)
             dense = dense / np.where(norms == 0, 1.0, norms)
         return cls(lexical, statements, vectors.astype(np.float32, copy=False), chunk_vectors=dense)

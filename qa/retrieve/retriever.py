@@ -105,10 +105,10 @@ class Retriever:
 
         dense_ranks: dict[str, int] = {}
         if dense and self.settings.retrieval.dense_weight > 0:
-            keys = [f"{d}@{v}" for d, v in sorted(manifest.versions.items()) if allowed is None or d in allowed]
             if corpus.chunk_vectors is not None:  # exact, in memory: no round trip to Chroma
-                near = corpus.dense(self.store.query_vector(query), depth, allowed) if keys else []
+                near = corpus.dense(self.store.query_vector(query), depth, allowed)
             else:
+                keys = [f"{d}@{v}" for d, v in sorted(manifest.versions.items()) if allowed is None or d in allowed]
                 near = self.store.dense(query, depth, keys)
             for cid, _dist in near:
                 if cid in lexical.pos:
