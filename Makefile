@@ -57,7 +57,7 @@ EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english desc
 	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11 sealed-crossplan12
 EVAL_HOME ?= .qa-eval
 
-.PHONY: install install-run ingest run test lint eval bench bench-scale bench-scale-large record-llm
+.PHONY: install install-run ingest run test lint eval bench bench-scale bench-scale-large bench-library record-llm
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -106,13 +106,16 @@ test: install
 record-llm: install
 	VENV=$(VENV) bash scripts/record_llm.sh
 
-# every benchmark but the scale runs: 200 plans (15-20 min, `make bench-scale`) and over 100,000 chunks
-# in one store (30-40 min, `make bench-scale-large`)
+# every benchmark but the scale runs: 200 plans (15-20 min, `make bench-scale`), over 100,000 chunks
+# in one store (30-40 min, `make bench-scale-large`) and a library of 1,000 plans (about an hour, `make bench-library`)
 bench: install
-	for f in bench/*.py; do case $$f in bench/scale*.py) ;; *) $(PY) $$f || exit 1;; esac; done
+	for f in bench/*.py; do case $$f in bench/scale*.py|bench/library.py) ;; *) $(PY) $$f || exit 1;; esac; done
 
 bench-scale: install
 	$(PY) bench/scale.py
 
 bench-scale-large: install
 	$(PY) bench/scale_large.py
+
+bench-library: install
+	$(PY) bench/library.py

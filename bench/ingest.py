@@ -56,7 +56,7 @@ def embedding_cost(docs: Path, n: int = 20) -> tuple[float, float, int]:
 
     s = Settings()
     chunks = []
-    for f in collect([docs]):
+    for f in collect([docs])[0]:
         src = read_source(f, s.store.max_file_mb)
         chunks += chunk_document(src.doc.id, "b", src.text, src.cleaned, s.store.chunk_tokens, s.store.chunk_overlap)
     sample = [index_text(c) for c in chunks[:: max(1, len(chunks) // n)][:n]]

@@ -112,7 +112,7 @@ def load_seeds(settings: Any) -> list[Seed]:
 
     ef = embedding_function(settings.store)
     seeds = []
-    for f in collect([ROOT / "seeds"]):
+    for f in collect([ROOT / "seeds"])[0]:
         src = read_source(f, settings.store.max_file_mb)
         region = src.doc.region or f.stem
         parts = re.findall(r".+?(?:自治区|自治州|自治县|新区|省|市|州|地区|盟|县|区|旗)", region) or [region]

@@ -199,3 +199,31 @@ def _cells_are(a: Any, want: dict[str, float], seed_texts: dict[str, str]) -> No
     for k in want:
         c = rows[k].citation
         assert seed_texts[c.doc_id][c.start : c.end] == c.quote and format(want[k], "g") in c.quote
+
+
+def test_a_table_cell_is_the_figure_the_full_lookup_decides(ready_store) -> None:
+    """The table scores only the statements about the asked indicator (all a decision's best can be); for
+    every plan and every labelled cross-plan question the chosen figure is the one the full lookup decides."""
+    import json
+    from dataclasses import replace
+    from pathlib import Path
+
+    from qa.answer.crossplan import _kind
+    from qa.answer.decide import decide
+    from qa.answer.engine import read
+    from qa.answer.lookup import candidates
+    from qa.retrieve.retriever import Retriever
+
+    manifest, corpus = Retriever(ready_store).refresh()
+    questions = [json.loads(line)["question"] for line in Path("evals/crossplan.jsonl").read_text("utf-8").splitlines()]
+    compared = 0
+    for q in questions:
+        ask, _ = read(q, manifest.docs, ready_store, corpus)
+        for d in manifest.docs.values():
+            one = replace(ask, role=ask.role or "level", kind_words=_kind(ask, d))
+            sts = corpus.of_docs({d.id})
+            full, few = (decide(one, d, [c for c in candidates(one, d, sts, about_only=about) if
+                                         c.statement.kind in (_kind(ask, d), None)]).best for about in (False, True))
+            assert (full and full.statement.id) == (few and few.statement.id), (q, d.id)
+            compared += full is not None
+    assert compared >= 60

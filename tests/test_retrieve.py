@@ -137,6 +137,27 @@ def test_a_library_past_the_exact_limit_is_searched_by_chroma(ready_store, setti
 
     monkeypatch.setattr(corpus_module, "EXACT_MAX", 10)
     big = Retriever(settings_factory(ready_store.home))
-    assert big.corpus.chunk_vectors is None
+    assert big.corpus.chunk_vectors is None and not big.corpus.can_dense(None)
     hits = big.search("大同区到2010年地区生产总值计划达到多少？", k=5)
     assert any(h.dense_rank is not None for h in hits)
+
+
+def test_past_the_limit_a_plan_in_scope_is_still_searched_exactly(retriever, ready_store, settings_factory, monkeypatch):
+    """A library too large to hold whole: the rows of the plans a question is about are read from their
+    segments and ranked exactly, as for a small library and as Chroma's index ranks them."""
+    from qa.retrieve import corpus as corpus_module
+    from qa.retrieve.retriever import Retriever
+
+    manifest, small = retriever.refresh()
+    one = sorted(manifest.versions)[1]
+    a, b = small.rows_of[one]
+    monkeypatch.setattr(corpus_module, "EXACT_MAX", b - a)  # one plan fits, the library does not
+    big = Retriever(settings_factory(ready_store.home)).corpus
+    assert big.chunk_vectors is None and big.can_dense({one}) and not big.can_dense(None)
+    assert not big.can_dense({one, sorted(manifest.versions)[0]})
+    key = [f"{one}@{manifest.versions[one]}"]
+    for question in ("大同区到2010年地区生产总值计划达到多少？", "Erenhot port cargo"):
+        vec = retriever.store.query_vector(question)
+        exact = big.dense(vec, 10, {one})
+        assert exact == small.dense(vec, 10, {one})
+        assert [c for c, _ in exact] == [c for c, _ in retriever.store.dense(question, 10, key)]

@@ -96,7 +96,7 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         dkind = _kind(ask, d)
         one = replace(table_ask, kind_words=dkind) if ask.kind_for(d) is None else table_ask
         sts = corpus.of_docs({d.id})
-        decision = decide(one, d, [c for c in candidates(one, d, sts) if c.statement.kind in (dkind, None)])
+        decision = decide(one, d, [c for c in candidates(one, d, sts, about_only=True) if c.statement.kind in (dkind, None)])
         st = decision.best.statement if decision.best else None
         sector = sector_asked([i.name for i in ask.indicators]) if role == "share" else None
         if st is None and sector is not None:  # the share of one sector, given only as the 三次产业结构

@@ -306,8 +306,9 @@ COARSE = {"money": "money", "usd": "money", "pct": "ratio", "pp": "ratio", "perm
 
 
 def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits: list[Hit] | None = None,
-               core_vec: np.ndarray | None = None, vector_of=None) -> list[Candidate]:  # noqa: ANN001
-    """Every numeric statement of one plan as a judged, scored candidate, best first."""
+               core_vec: np.ndarray | None = None, vector_of=None, about_only: bool = False) -> list[Candidate]:  # noqa: ANN001
+    """Every numeric statement of one plan as a judged, scored candidate, best first; ``about_only``: only those
+    about the asked indicator, all a decision's best can be (a cross-plan table of 1,000 plans needs no more)."""
     ranks: dict[str, int] = {}
     for h in hits or []:
         ranks.setdefault(h.chunk.id, h.rank)
@@ -318,6 +319,8 @@ def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits
         if st.value is None or st.parts:
             continue
         strength, how = _indicator_strength(ask, st)
+        if about_only and strength < MATCH:
+            continue
         role_ok, role_fit = _role_ok(ask, st)
         year_ok = None if not want_years or st.year is None else st.year in want_years
         kind_ok = None if want_kind is None or st.kind is None else st.kind == want_kind

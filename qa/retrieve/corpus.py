@@ -56,6 +56,11 @@ class Segment:
         return cls(doc_id, chunks, statements, arr, Postings.count([index_text(c) for c in chunks]),
                    store.chunk_vectors([c.id for c in chunks]))
 
+    @cached_property
+    def years(self) -> set[int]:
+        """The years its text names, read once per segment (not once per library change)."""
+        return years_named(self.chunks).get(self.doc_id, set())
+
     def write(self, folder: Path) -> None:
         (folder / "chunks.json").write_text(
             json.dumps([c.model_dump() for c in self.chunks], ensure_ascii=False), encoding="utf-8")
@@ -81,6 +86,19 @@ class Segment:
                 or len(chunk_vectors) != len(chunks):
             raise ValueError(f"{folder}: an incomplete segment")
         return cls(meta["doc_id"], chunks, statements, vectors, postings, chunk_vectors)
+
+
+def years_named(chunks: list[Chunk]) -> dict[str, set[int]]:
+    from qa.figures import vocab as V
+
+    out: dict[str, set[int]] = {}
+    for c in chunks:
+        got = out.setdefault(c.doc_id, set())
+        for m in V.YEAR_TOKEN.finditer(c.clean):
+            y = int(m.group(1)) if m.group(1) else V.cn_year(m.group(3)) if m.group(3) else None
+            if y:
+                got.add(y)
+    return out
 
 
 class Segments:
@@ -126,7 +144,9 @@ class Corpus:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, VECTOR_DIM), dtype=np.float32))
     by_chunk: dict[str, list[int]] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
-    chunk_vectors: np.ndarray | None = None  # unit rows in lexical chunk order; None: too many, Chroma searches
+    chunk_vectors: np.ndarray | None = None  # unit rows in lexical chunk order; None: too many to hold at once
+    doc_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # each plan's stored rows (memory-mapped)
+    doc_years: dict[str, set[int]] = field(default_factory=dict)  # each plan's named years, from its segment
 
     def __post_init__(self) -> None:
         self.by_chunk, self.by_id = {}, {}
@@ -160,16 +180,7 @@ class Corpus:
     @cached_property
     def years_of(self) -> dict[str, set[int]]:
         """Every year each document's text names (2010年, 二〇三五年): what questions about years may ask."""
-        from qa.figures import vocab as V
-
-        out: dict[str, set[int]] = {}
-        for c in self.chunks:
-            got = out.setdefault(c.doc_id, set())
-            for m in V.YEAR_TOKEN.finditer(c.clean):
-                y = int(m.group(1)) if m.group(1) else V.cn_year(m.group(3)) if m.group(3) else None
-                if y:
-                    got.add(y)
-        return out
+        return self.doc_years or years_named(self.chunks)
 
     @cached_property
     def sentences(self):  # noqa: ANN201 - qa.retrieve.sentences.SentenceIndex
@@ -186,8 +197,22 @@ class Corpus:
         toks = tokenize(word)
         return min((self.lexical.df(t) for t in toks), default=0)
 
+    @cached_property
+    def statement_rows(self) -> dict[str, tuple[int, int]]:
+        """Each document's run of rows in ``statements`` (assembled segment by segment, like the chunks)."""
+        out: dict[str, tuple[int, int]] = {}
+        for i, st in enumerate(self.statements):
+            a, _ = out.get(st.doc_id, (i, i))
+            out[st.doc_id] = (a, i + 1)
+        return out
+
     def of_docs(self, doc_ids: set[str] | None = None) -> list[Statement]:
-        return [s for s in self.statements if doc_ids is None or s.doc_id in doc_ids]
+        """The statements of ``doc_ids`` in corpus order, by each plan's run (a library of 1,000 plans asks
+        this once a plan for a cross-plan table)."""
+        if doc_ids is None:
+            return list(self.statements)
+        runs = sorted(self.statement_rows[d] for d in doc_ids if d in self.statement_rows)
+        return [st for a, b in runs for st in self.statements[a:b]]
 
     @classmethod
     def assemble(cls, segments: list[Segment]) -> Corpus:
@@ -202,15 +227,36 @@ class Corpus:
             dense = np.concatenate([np.asarray(s.chunk_vectors, dtype=np.float32) for s in segments])
             norms = np.linalg.norm(dense, axis=1, keepdims=True)
             dense = dense / np.where(norms == 0, 1.0, norms)
-        return cls(lexical, statements, vectors.astype(np.float32, copy=False), chunk_vectors=dense)
+        return cls(lexical, statements, vectors.astype(np.float32, copy=False), chunk_vectors=dense,
+                   doc_vectors={s.doc_id: s.chunk_vectors for s in segments},
+                   doc_years={s.doc_id: s.years for s in segments if s.chunks})
+
+    def can_dense(self, allowed: set[str] | None) -> bool:
+        """Whether ``dense`` answers exactly here: the whole library is held, or the plans in scope are few
+        enough to read from their segments (above that, Chroma's HNSW searches)."""
+        if self.chunk_vectors is not None:
+            return True
+        rows = self.rows_of
+        return allowed is not None and 0 < sum(rows[d][1] - rows[d][0] for d in allowed if d in rows) <= EXACT_MAX
 
     def dense(self, query_vec: np.ndarray, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         """The ``n`` chunks nearest to ``query_vec`` (of the ``allowed`` plans) by cosine distance, exactly, as
-        Chroma's HNSW ranks them (equal distances by id); only when ``chunk_vectors`` is held."""
-        assert self.chunk_vectors is not None
+        Chroma's HNSW ranks them (equal distances by id); only where ``can_dense``."""
         q = np.asarray(query_vec, dtype=np.float32)
-        dist = 1.0 - self.chunk_vectors @ (q / (np.linalg.norm(q) or 1.0))
+        q = q / (np.linalg.norm(q) or 1.0)
         chunks = self.chunks
+        if self.chunk_vectors is None:  # a large library: only the rows of the plans in scope, normalised here
+            assert allowed is not None
+            runs = sorted(self.rows_of[d] for d in allowed if d in self.rows_of)
+            rows = np.concatenate([np.arange(a, b) for a, b in runs])
+            held = np.concatenate([np.asarray(self.doc_vectors[chunks[a].doc_id], dtype=np.float32) for a, _ in runs])
+            norms = np.linalg.norm(held, axis=1, keepdims=True)
+            part = 1.0 - (held / np.where(norms == 0, 1.0, norms)) @ q
+            dist = np.full(len(chunks), np.inf, dtype=part.dtype)
+            dist[rows] = part
+            allowed = None
+        else:
+            dist = 1.0 - self.chunk_vectors @ q
         if allowed is not None:
             keep = np.zeros(len(chunks), dtype=bool)
             for d in allowed:

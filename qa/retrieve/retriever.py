@@ -105,7 +105,7 @@ class Retriever:
 
         dense_ranks: dict[str, int] = {}
         if dense and self.settings.retrieval.dense_weight > 0:
-            if corpus.chunk_vectors is not None:  # exact, in memory: no round trip to Chroma
+            if corpus.can_dense(allowed):  # exact, in memory: no round trip to Chroma
                 near = corpus.dense(self.store.query_vector(query), depth, allowed)
             else:
                 keys = [f"{d}@{v}" for d, v in sorted(manifest.versions.items()) if allowed is None or d in allowed]
