@@ -74,14 +74,19 @@ def _glueless(name: str) -> str:
     return BARE_GLUE.sub("", name)
 
 
+@functools.lru_cache(maxsize=4096)
+def _printed_glueless(printed: tuple[str, ...]) -> tuple[str, ...]:
+    """The names plans print for an indicator (not the loose ones people ask by), glue removed."""
+    return tuple(_glueless(n) for n in printed)
+
+
 def _completed_by_context(st: Statement, name: str, want: Indicator) -> bool:
     """A name that is the tail of the asked one, whose missing head the sentence printed just before it:
     口岸进出口货运量…，进出口贸易额32.8亿美元; 每千人拥有医生数、病床数4.8张."""
     bare = _glueless(name)  # as printed: no alias written out, the names are compared as plans print them
     if len(bare) < 2:
         return False
-    for n in [want.name, *want.aliases]:  # the names plans print, not the loose ones people ask by
-        b = _glueless(n)
+    for b in _printed_glueless(want.key[2]):
         if bare in b and b != bare:
             missing = b.replace(bare, "", 1)
             for ctx in (st.context[-40:], BARE_GLUE.sub("", st.context[-40:])):
@@ -122,12 +127,29 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
         if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
             return 0.65, "narrower"
         return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
-    if any(n in name for n in want.not_):
+    best, how = _name_fit(want, name)
+    if how != "words":
+        return best, how
+    if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
+        best = max(best, 0.9 * max(_fit(n, st.label + st.context[-30:]) for n in want.names))
+    return best, "words"
+
+
+def _name_fit(want: Indicator, name: str) -> tuple[float, str]:
+    return _names_fit(want.key, name)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names_fit(key: tuple, name: str) -> tuple[float, str]:
+    """How a name the ontology does not resolve fits the asked indicator (``Indicator.key``), by the names
+    alone (plans print the same names again and again: worked out once a name)."""
+    _, names, _, not_ = key
+    if any(n in name for n in not_):
         return 0.0, "near_miss"
     bare = _bare(name)
-    if any(bare == _bare(n) for n in want.names):  # 第三产业实现增加值 is 第三产业增加值
+    if any(bare == _bare(n) for n in names):  # 第三产业实现增加值 is 第三产业增加值
         return 1.0, "ontology"
-    for n in want.names:
+    for n in names:
         b = _bare(n)
         if len(bare) >= 2 and (b in bare or bare in b):  # one name holds the other: what differs decides
             extra = bare.replace(b, "", 1) if b in bare else b.replace(bare, "", 1)
@@ -135,10 +157,7 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
                 return 0.0, "near_miss"  # 工业固定资产投资 or a bare 投资 is not 全社会固定资产投资
             return 0.7, "ontology+modifier"  # 可自主支配的一般预算收入, 城市建成区绿化覆盖率
     # a name the ontology does not know: how much of the asked indicator's names it prints
-    best = max(_fit(n, name) for n in want.names)
-    if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
-        best = max(best, 0.9 * max(_fit(n, st.label + st.context[-30:]) for n in want.names))
-    return best, "words"
+    return max(_fit(n, name) for n in names), "words"
 
 
 def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:

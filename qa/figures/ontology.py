@@ -41,10 +41,15 @@ class Indicator(BaseModel):
 
     model_config = {"populate_by_name": True}
 
-    @property
+    @functools.cached_property
     def names(self) -> list[str]:
-        """Every Chinese name, the canonical one first."""
+        """Every Chinese name, the canonical one first (worked out once: lookups ask it for every statement)."""
         return list(dict.fromkeys([self.name, *self.aliases, *self.colloquial]))
+
+    @functools.cached_property
+    def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """What a name is compared with (hashable, for caches): id, names, printed names, names it is not."""
+        return self.id, tuple(self.names), (self.name, *self.aliases), tuple(self.not_)
 
 
 def norm(text: str) -> str:
