@@ -31,6 +31,7 @@ class Retriever:
         self._digest: str | None = None
         self._manifest: Manifest | None = None
         self._corpus: Corpus | None = None
+        self._stamp: str | None = None  # the store's stamp when the held manifest was read (qa.store.manifest)
         self._segments = Segments(settings.home / "segments")
 
     def refresh(self) -> tuple[Manifest, Corpus]:
@@ -44,12 +45,17 @@ class Retriever:
         return self._refresh()
 
     def _refresh(self) -> tuple[Manifest, Corpus]:
+        stamp = self.store.stamp()  # taken before the read: a commit in between makes the next one differ
+        with self._lock:
+            if stamp is not None and stamp == self._stamp and self._corpus is not None:
+                return self._manifest, self._corpus  # type: ignore[return-value]  # nothing committed since
         manifest = self.store.manifest()
         digest = manifest.digest()
         with self._lock:
             if digest != self._digest or self._corpus is None:
                 corpus = self._segments.corpus(self.store, manifest)
                 self._digest, self._manifest, self._corpus = digest, manifest, corpus
+            self._stamp = stamp
             return self._manifest, self._corpus  # type: ignore[return-value]
 
     @property

@@ -16,7 +16,6 @@ every open store remembers the manifest generation it has seen, and reopens Chro
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import threading
 import weakref
@@ -25,10 +24,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from qa.config import Settings
 from qa.models import Chunk, Document, Statement
+from qa.store.manifest import Manifest, mark, token
 
 # HNSW's graph depends on timing (Chroma compacts in the background): with ef_search 100 two stores of the
 # same documents gave different dense ranks, so answers and their ranking changed from one ingest
@@ -54,35 +53,6 @@ class StoreChanged(StoreError):
 # generation their in-memory vector index is known to hold
 _SEEN: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 _SEEN_LOCK = threading.RLock()
-
-
-class Manifest(BaseModel):
-    generation: int = 0
-    docs: dict[str, Document] = Field(default_factory=dict)
-    versions: dict[str, str] = Field(default_factory=dict)  # doc_id -> version
-    counts: dict[str, int] = Field(default_factory=dict)  # doc_id -> live chunks
-    statements: dict[str, int] = Field(default_factory=dict)  # doc_id -> live statements
-    readers: dict[str, str] = Field(default_factory=dict)  # doc_id -> reader version of its live statements
-    chunking: str = ""  # the chunking of the last ingest (of a document without its own entry)
-    chunkings: dict[str, str] = Field(default_factory=dict)  # doc_id -> the chunking its live version has
-    embedding: str = ""
-
-    def chunking_of(self, doc_id: str) -> str:
-        return self.chunkings.get(doc_id, self.chunking)
-
-    def live_keys(self) -> list[str]:
-        return [f"{d}@{v}" for d, v in sorted(self.versions.items())]
-
-    def statement_key(self, doc_id: str) -> str:
-        """The live version of ``doc_id`` with the reader of its statements: what its statements are stored under."""
-        return f"{doc_id}@{self.versions[doc_id]}+{self.readers.get(doc_id, '')}"
-
-    def statement_keys(self) -> list[str]:
-        return [self.statement_key(d) for d in sorted(self.versions)]
-
-    def digest(self) -> str:
-        blob = json.dumps([self.statement_keys(), self.chunking, self.embedding], ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 MAX_QUERY_CHARS = 512  # characters of a query that are embedded
@@ -217,6 +187,10 @@ class Store:
         return self._ef
 
     # --- manifest ---------------------------------------------------------------------
+    def stamp(self) -> str | None:
+        """Equal stamps: no commit between them (an embedded store only; None: read the manifest)."""
+        return None if self.settings.store.chroma_url else token(self.settings.store.chroma_dir)
+
     def manifest(self) -> Manifest:
         def read() -> Manifest:
             got = self._meta.get(ids=[self.MANIFEST_ID], include=["documents"])
@@ -242,11 +216,17 @@ class Store:
             _SEEN[self._system] = generation
 
     def commit(self, manifest: Manifest) -> None:
-        """The atomic switch: one record names every live document version."""
+        """The atomic switch: one record names every live document version (the stamp: qa.store.manifest)."""
         manifest.generation += 1
+        here = None if self.settings.store.chroma_url else self.settings.store.chroma_dir
+        if here is not None:
+            if self._client is None:
+                self._connect()  # the folder exists from here on
+            mark(here, "busy")
         self._op("meta", "upsert", ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
-            embeddings=[_unit_vector()], metadatas=[{"generation": manifest.generation}],
-        )
+                 embeddings=[_unit_vector()], metadatas=[{"generation": manifest.generation}])
+        if here is not None:
+            mark(here, f"done {manifest.generation}")
         if self._system is not None:
             with _SEEN_LOCK:
                 _SEEN[self._system] = manifest.generation  # it wrote every chunk itself
