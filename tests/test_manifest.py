@@ -57,6 +57,14 @@ def test_a_running_reader_sees_another_process_commit(tmp_path, settings_factory
     shutil.copy(SEED_FILES[DOC["002"]], docs / "a.txt")
     settings = settings_factory(tmp_path / "home", docs=[docs])
     ingest(settings, [docs])
+    stamp = settings.store.chroma_dir / STAMP
+    for left in (None, "busy"):  # a store written before stamps, or one a crash left busy: any ingest settles it
+        stamp.unlink()
+        if left:
+            mark(settings.store.chroma_dir, left)
+        assert Store(settings).stamp() is None
+        report = ingest(settings, [docs])
+        assert report.unchanged and stamp.read_text().startswith("done 1")
     reader = Retriever(settings)
     reader.refresh()
     reader.refresh()  # opening Chroma may itself write the database: the stamp settles after the first read

@@ -80,6 +80,7 @@ def ingest(settings: Settings, paths: list[Path] | None = None, progress: bool =
             live = store.manifest()  # what is live now is all any clean-up may keep
             if store.count() != sum(live.counts.values()) or store.count("texts") != 2 * len(live.versions):
                 store.garbage_collect(live)
+            store.settle(live)  # under the writer's lock: the store is as its manifest says (a store not stamped yet)
         except StoreError as e:
             report.warnings.append(f"removing old versions failed after the commit (the next ingest retries): {e}")
     report.seconds = time.perf_counter() - t0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from qa.figures.indicators import expand_query
 from qa.models import PLAN_PERIODS, Document
-from qa.text.places import region_aliases
+from qa.text.places import held_key, region_aliases
 
 PLAN_MENTION = re.compile(r"十[一二三四五六七八九]?五")
 # words every question has; they only pull in chunks that happen to repeat them
@@ -17,11 +18,17 @@ QUESTION_WORDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _longest_first(held: tuple[tuple[str, str | None], ...]) -> list[str]:
+    return sorted({a for _, region in held for a in region_aliases(region)}, key=len, reverse=True)
+
+
 def lexical_query(question: str, docs: dict[str, Document]) -> str:
     """The question without region names, plan names and question words, plus indicator synonyms."""
     q = question
-    for alias in sorted({a for d in docs.values() for a in region_aliases(d.region)}, key=len, reverse=True):
-        q = q.replace(alias, " ")
+    for alias in _longest_first(held_key(docs)):
+        if alias in q:
+            q = q.replace(alias, " ")
     q = PLAN_MENTION.sub(" ", q)
     q = QUESTION_WORDS.sub(" ", q)
     return expand_query(q)

@@ -231,6 +231,12 @@ class Store:
             with _SEEN_LOCK:
                 _SEEN[self._system] = manifest.generation  # it wrote every chunk itself
 
+    def settle(self, manifest: Manifest) -> None:
+        """Stamp ``done`` a store whose last commit is finished (the writer's lock held): a store written before
+        stamps, or one a crash left ``busy``, is stamped by the next ingest even when it changes nothing."""
+        if not self.settings.store.chroma_url and token(self.settings.store.chroma_dir) is None:
+            mark(self.settings.store.chroma_dir, f"done {manifest.generation}")
+
     # --- writing one version -----------------------------------------------------------
     def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
         for i in range(0, len(chunks), 200):

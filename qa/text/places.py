@@ -10,6 +10,7 @@ is no place at all. Used at ingest (a plan's province) and at query time, so bot
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -30,8 +31,12 @@ GENERIC = frozenset({"城区", "郊区", "矿区", "新城区", "老城区", "�
 def region_aliases(region: str | None) -> list[str]:
     """Ways a user names a region, by rule: the whole name, its last division, that division's stem, and the
     short forms of a long stem (克拉玛依区 → 克区, 二连浩特市 → 二连)."""
-    if not region:
-        return []
+    return list(_aliases(region)) if region else []
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _aliases(region: str) -> tuple[str, ...]:
+    """``region_aliases``, worked out once a region (a library of 1,000 plans asks them on every question)."""
     parts = re.findall(f".+?{_SUFFIX}", region) or [region]
     last = parts[-1]
     out = [region, last]
@@ -47,7 +52,7 @@ def region_aliases(region: str | None) -> list[str]:
         p_stem = re.sub(f"{_SUFFIX}$", "", parent)
         if len(p_stem) >= 2:
             out.append(p_stem + last)
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def place_words(region: str | None, province: str | None) -> list[str]:
@@ -94,15 +99,25 @@ class PlaceReading:
         return None
 
 
+def held_key(docs: dict[str, Document]) -> tuple[tuple[str, str | None], ...]:
+    """What every place reading of a library depends on: its plans and their regions (a cache key)."""
+    return tuple((d.id, d.region) for d in docs.values())
+
+
 def _held_forms(docs: dict[str, Document]) -> tuple[dict[str, object], dict[str, list[Place]]]:
+    return _held_forms_of(held_key(docs))
+
+
+@functools.lru_cache(maxsize=8)
+def _held_forms_of(held: tuple[tuple[str, str | None], ...]) -> tuple[dict[str, object], dict[str, list[Place]]]:
     """Each held plan's short forms (by rule) → its doc ids, and each plan's division chain; the longer name
-    still wins (大同市 is 山西's city, not 大同区)."""
+    still wins (大同市 is 山西's city, not 大同区). Once a library, not once a question (read-only)."""
     g = gazetteer()
-    chains = {d.id: g.resolve(d.region) for d in docs.values()}
+    chains = {doc_id: g.resolve(region) for doc_id, region in held}
     forms: dict[str, set[str]] = {}
-    for d in docs.values():  # a held plan's short form wins over a namesake it shares (大同 of 大同区, not 大同市)
-        for a in region_aliases(d.region):
-            forms.setdefault(a, set()).add(d.id)
+    for doc_id, region in held:  # a held plan's short form wins over a namesake it shares (大同 of 大同区, not 大同市)
+        for a in region_aliases(region):
+            forms.setdefault(a, set()).add(doc_id)
     return {k: sorted(v) for k, v in forms.items()}, chains
 
 
