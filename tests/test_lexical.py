@@ -164,3 +164,17 @@ def test_a_damaged_segment_is_rebuilt_from_the_store(two_plans: dict[str, Any]) 
     assert_bm25s(again, QUERIES, manifest.docs)
     for name in folders(two_plans["segments"]):  # and the rebuilt segment is whole on disk
         corpus_mod.Segment.load(two_plans["segments"] / name)
+
+
+def test_top_rows_are_a_stable_argsorts_positive_head() -> None:
+    """Ties at the cut and equal scores keep row order, as a stable argsort of every score would."""
+    import numpy as np
+
+    from qa.store.lexical import top_rows
+
+    rng = np.random.default_rng(7)
+    for n, depth in ((0, 5), (3, 5), (200, 10), (5000, 50), (5000, 5000)):
+        s = rng.integers(-2, 6, n).astype(np.float32) / 2  # many ties, zeros and negatives
+        order = np.argsort(-s, kind="stable")[:depth]
+        want = order[s[order] > 0]
+        assert top_rows(s, depth).tolist() == want.tolist()

@@ -18,6 +18,7 @@ from qa.retrieve.corpus import Corpus, Segments
 from qa.retrieve.query import chunk_kind_cues, parse
 from qa.retrieve.scope import detect_scope, doc_matches, lexical_query
 from qa.store.chroma import Manifest, Store
+from qa.store.lexical import top_rows
 from qa.text.places import region_aliases
 
 
@@ -102,11 +103,8 @@ class Retriever:
         s = lexical.scores(lq, allowed)
         if self.settings.retrieval.intent_weight > 0 and s.max() > 0:
             s = self._intent_rerank(query, s, lexical, docs, depth)
-        order = np.argsort(-s, kind="stable")
         bm25_ranks: dict[str, int] = {}
-        for i in order[:depth]:
-            if s[i] <= 0:
-                break
+        for i in top_rows(s, depth):
             bm25_ranks[lexical.chunks[i].id] = len(bm25_ranks) + 1
 
         dense_ranks: dict[str, int] = {}
@@ -142,9 +140,7 @@ class Retriever:
         info = parse(query)
         out = np.zeros_like(s)
         smax = float(s.max())
-        for i in np.argsort(-s, kind="stable")[:depth]:
-            if s[i] <= 0:
-                break
+        for i in top_rows(s, depth):
             c = lexical.chunks[i]
             d = docs.get(c.doc_id)
             period = (d.period_start, d.period_end) if d and d.period_start and d.period_end else None
