@@ -222,3 +222,31 @@ def test_a_daily_capacity_keeps_its_per_day_unit():
     """供水能力达到40万吨/日: the figure is tonnes a day, never 40万吨 of anything."""
     f = figs("城市供水普及率达到100%，供水能力达到40万吨/日。", period=(2006, 2010))
     assert ("40", "万吨/日") in f and ("40", "万吨") not in f
+
+
+def test_canon_text_checks_only_the_aliases_a_text_can_hold() -> None:
+    """canon_text looks only at aliases whose first characters the text holds; every window of the seeds and
+    every alias written after another gives what trying every alias in order gives."""
+    from qa.figures import indicators as ind
+    from tests.conftest import SEED_FILES
+
+    def every_alias(text: str) -> str:
+        out = text
+        for short, full in ind.ABBREVIATIONS.items():
+            if short != full and short in out and full not in out:
+                out = out.replace(short, full)
+        for alias, canon in ind._ALIAS_TO_CANON:
+            if alias != canon and alias in out and canon not in out:
+                out = out.replace(alias, canon)
+        return out
+
+    texts = [a + b for (a, _), (b, _) in zip(ind._ALIAS_TO_CANON, ind._ALIAS_TO_CANON[1:], strict=False)]
+    for path in SEED_FILES.values():
+        t = path.read_text(encoding="utf-8")
+        texts += [t[i : i + 40] for i in range(0, len(t) - 40, 23)]
+    changed = 0
+    for text in texts:
+        got = ind.canon_text.__wrapped__(text)
+        assert got == every_alias(text), text
+        changed += got != text
+    assert changed > 100  # the windows do hold aliases
