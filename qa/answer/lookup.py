@@ -127,16 +127,12 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
         if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
             return 0.65, "narrower"
         return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
-    best, how = _name_fit(want, name)
+    best, how = _names_fit(want.key, name)
     if how != "words":
         return best, how
     if ask.denominators or ask.role == "share":  # 第三产业 … 增加值占GDP比重: the subject may sit in the context
         best = max(best, 0.9 * max(_fit(n, st.label + st.context[-30:]) for n in want.names))
     return best, "words"
-
-
-def _name_fit(want: Indicator, name: str) -> tuple[float, str]:
-    return _names_fit(want.key, name)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -88,6 +88,15 @@ class Segment:
         return cls(meta["doc_id"], chunks, statements, vectors, postings, chunk_vectors)
 
 
+def runs_of(items: list[Chunk] | list[Statement]) -> dict[str, tuple[int, int]]:
+    """Each document's [first, last + 1) rows in ``items``, laid out one document after another."""
+    out: dict[str, tuple[int, int]] = {}
+    for i, item in enumerate(items):
+        a, _ = out.get(item.doc_id, (i, i))
+        out[item.doc_id] = (a, i + 1)
+    return out
+
+
 def years_named(chunks: list[Chunk]) -> dict[str, set[int]]:
     from qa.figures import vocab as V
 
@@ -171,11 +180,7 @@ class Corpus:
     @cached_property
     def rows_of(self) -> dict[str, tuple[int, int]]:
         """Each document's run of rows in ``chunks`` (a segment's chunks are assembled side by side)."""
-        out: dict[str, tuple[int, int]] = {}
-        for i, c in enumerate(self.chunks):
-            a, _ = out.get(c.doc_id, (i, i))
-            out[c.doc_id] = (a, i + 1)
-        return out
+        return runs_of(self.chunks)
 
     @cached_property
     def years_of(self) -> dict[str, set[int]]:
@@ -200,11 +205,7 @@ class Corpus:
     @cached_property
     def statement_rows(self) -> dict[str, tuple[int, int]]:
         """Each document's run of rows in ``statements`` (assembled segment by segment, like the chunks)."""
-        out: dict[str, tuple[int, int]] = {}
-        for i, st in enumerate(self.statements):
-            a, _ = out.get(st.doc_id, (i, i))
-            out[st.doc_id] = (a, i + 1)
-        return out
+        return runs_of(self.statements)
 
     def of_docs(self, doc_ids: set[str] | None = None) -> list[Statement]:
         """The statements of ``doc_ids`` in corpus order, by each plan's run (a library of 1,000 plans asks

@@ -20,6 +20,7 @@ import json
 import threading
 import weakref
 import zlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -187,9 +188,14 @@ class Store:
         return self._ef
 
     # --- manifest ---------------------------------------------------------------------
+    @property
+    def _stamped(self) -> Path | None:
+        """Where the stamp lives: an embedded store's folder (a `chroma run` server has none)."""
+        return None if self.settings.store.chroma_url else self.settings.store.chroma_dir
+
     def stamp(self) -> str | None:
         """Equal stamps: no commit between them (an embedded store only; None: read the manifest)."""
-        return None if self.settings.store.chroma_url else token(self.settings.store.chroma_dir)
+        return None if self._stamped is None else token(self._stamped)
 
     def manifest(self) -> Manifest:
         def read() -> Manifest:
@@ -218,7 +224,7 @@ class Store:
     def commit(self, manifest: Manifest) -> None:
         """The atomic switch: one record names every live document version (the stamp: qa.store.manifest)."""
         manifest.generation += 1
-        here = None if self.settings.store.chroma_url else self.settings.store.chroma_dir
+        here = self._stamped
         if here is not None:
             if self._client is None:
                 self._connect()  # the folder exists from here on
@@ -234,8 +240,8 @@ class Store:
     def settle(self, manifest: Manifest) -> None:
         """Stamp ``done`` a store whose last commit is finished (the writer's lock held): a store written before
         stamps, or one a crash left ``busy``, is stamped by the next ingest even when it changes nothing."""
-        if not self.settings.store.chroma_url and token(self.settings.store.chroma_dir) is None:
-            mark(self.settings.store.chroma_dir, f"done {manifest.generation}")
+        if self._stamped is not None and token(self._stamped) is None:
+            mark(self._stamped, f"done {manifest.generation}")
 
     # --- writing one version -----------------------------------------------------------
     def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
