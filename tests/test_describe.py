@@ -85,3 +85,29 @@ def test_a_list_the_plan_counts_with_the_noun_asked_is_its_items(ask: Any, seed_
     for i in a.items:
         c = i.citation
         assert seed_texts[c.doc_id][c.start : c.end] == i.text
+
+
+@pytest.mark.parametrize("question, items", [
+    ("阳泉要建设的“四个阳泉”除了“富裕阳泉”还有啥？", ["富裕阳泉", "文明阳泉", "生态阳泉", "诚信阳泉"]),
+    ("双城搞“菜篮子”工程要打造的那几个特色品牌是啥？", ["酒乡", "乳城", "菜区"]),
+])
+def test_a_list_asked_with_those_several_or_besides_is_the_plans_quoted_run(ask: Any, seed_texts: dict[str, str],
+                                                                            question: str, items: list[str]) -> None:
+    """那几个…, 除了…还有啥 ask for a list, not a count; a run of quoted items (“酒乡”“乳城”“菜区”) is that list."""
+    a = ask(question)
+    assert [i.text for i in a.items] == items, (a.text, a.trace)
+    for i in a.items:
+        c = i.citation
+        assert seed_texts[c.doc_id][c.start : c.end] == i.text
+
+
+def test_the_noun_counted_is_the_one_after_the_count_not_the_verb_the_question_ends_on(ask: Any) -> None:
+    """哪三个园区撑起来的: 园区 is listed (printed …工业园 three times), 撑起来 is no noun."""
+    a = ask("大同区“十五”时期的工业主要靠哪三个园区支撑？")
+    assert [i.text for i in a.items] == ["轻纺工业园", "纸业包装工业园", "玉米工业园"], (a.text, a.trace)
+
+
+def test_an_english_count_with_no_noun_takes_the_items_the_plan_counts(ask: Any) -> None:
+    """Which six … belts: 万寿菊、药材、无籽西瓜、瓜菜、苗木、芝麻六大特色种植带, the lead verb cut from the first item."""
+    a = ask("Which six special planting belts will Datong District develop in the 11th Five-Year Plan?")
+    assert [i.text for i in a.items] == ["万寿菊", "药材", "无籽西瓜", "瓜菜", "苗木", "芝麻"], (a.text, a.trace)

@@ -106,6 +106,8 @@ def test_unit_magnitudes():
     assert normalize_unit("万千瓦时") == (1e4, "千瓦时")
     assert normalize_unit("%") == (1.0, "%")
     assert normalize_unit(None) == (1.0, None)
+    assert normalize_unit("万头（只）") == (1e4, "头")  # head, or head of sheep: one count, as the plan prints it
+    assert normalize_unit("（只）") == (1.0, "（只）")  # a bracket alone is no unit to drop
 
 
 # --------------------------------------------------------------------------- qualifiers

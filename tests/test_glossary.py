@@ -32,3 +32,14 @@ def test_the_plans_own_word_comes_before_the_dictionarys_gloss() -> None:
     printed = {"粮食": 40, "谷物": 1, "污水": 10, "处理": 30, "待遇": 5}.get
     text, concepts, _, _ = to_chinese("sewage treatment of grain", lambda w: printed(w) or 0)
     assert "污水" in text and "处理" in text and "粮食" in text and "待遇" not in text, text
+
+
+def test_a_unit_is_a_measure_and_a_plant_of_sewage_is_a_treatment_plant() -> None:
+    """hectares is the figure's unit, not a word of its name; sewage treatment plant is 污水处理厂 whole."""
+    from qa.text.glossary import to_chinese
+
+    printed = {"污水处理厂": 5, "处理厂": 5, "公顷": 40, "种植": 30, "固沙": 2}.get
+    text, concepts, measures, done = to_chinese("How many hectares of sand-fixation forest", lambda w: printed(w, 0))
+    assert ("公顷",) in measures and "hectares" not in done, (text, concepts, measures)
+    text, concepts, _, done = to_chinese("the sewage treatment plant", lambda w: printed(w, 0))
+    assert "sewage treatment plant" in done and "污水处理厂" in text, (text, done)

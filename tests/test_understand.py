@@ -252,3 +252,43 @@ def test_remarks_before_the_question_are_scene_not_the_indicator(ask: Any) -> No
     """俺家养了十几头 (十几 asks nothing) …，这五年打算整到多少头奶牛: the clause that asks names the thing."""
     a = ask("俺家在大同区养了十几头牛，听说区里要把养牛这块做大，这五年打算整到多少头奶牛？")
     assert not a.abstained and a.value == 2.3 and a.unit == "万头", (a.text, a.note, a.trace)
+
+
+@pytest.mark.parametrize("question, value", [
+    ("双城区到2025年食品工业占地区生产总值的比重要达到多少？", 15),  # printed as such: not the 工业增加值 row (18)
+    ("双城区2025年工业增加值占GDP比重目标", 18),  # the broader one asked is still itself
+    ("大同区在对外贸易方面到2010年实现的进出口额是多少？", 3000),  # 实现 is glue, not a narrower name
+    ("大同区十一五水利基础设施建设投资总额多少亿？", 1.65),  # a loose name (投资总额) narrowed by 水利基础设施建设
+    ("How much will Datong District invest in water conservancy during the 11th Five-Year Plan?", 1.65),
+    ("大同区 太阳升粮食加工贸易区 2010 年粮食交易量", 150),  # a keyword year parts place and indicator
+    ("What is Erenhot's 2015 target for wind power installed capacity?", 100),  # "target for" asks a figure
+    ("二连浩特 十二五 风电装机 目标", 100),  # a keyword query ending on 装机 … 目标
+    ("克拉玛依区到2010年人均道路面积能到几个平方？", 20),  # 几个平方 asks square metres, not a count
+    ("How many hectares of sand-fixing forest will Datong District build by 2010?", 1900),
+])
+def test_narrower_names_keywords_and_spoken_units_are_read(ask: Any, question: str, value: float) -> None:
+    a = ask(question)
+    assert not a.abstained and a.value == value, (a.text, a.note, a.trace)
+
+
+def test_the_narrower_phrase_that_decided_is_in_the_trace(ask: Any) -> None:
+    a = ask("双城区到2025年食品工业占地区生产总值的比重要达到多少？")
+    assert "rank.specific=+0.10" in a.trace, a.trace
+    assert any(r.text.startswith("18") for r in a.related) or not a.related  # the broader row is at most related
+
+
+def test_a_year_inside_the_plan_period_is_not_answered_with_an_undated_figure(ask: Any) -> None:
+    """2012 of a 2011–2015 plan: 旅游业总收入达45亿元 (no year: the plan's end) is not the 2012 figure."""
+    a = ask("二连浩特2012年旅游业总收入要达到多少？")
+    assert a.abstained and a.reason == "other_year", (a.text, a.reason, a.trace)
+    b = ask("二连浩特十二五末旅游业总收入要达到多少？")
+    assert not b.abstained and b.value == 45, (b.text, b.trace)
+
+
+def test_the_words_before_a_name_are_read_as_narrower_only_without_glue() -> None:
+    docs = _docs()
+    assert understand("双城区2025年食品工业占GDP比重是多少", docs).specific[-1] == "食品工业"
+    assert understand("阳泉2010年地区生产总值是多少", docs).specific == ()
+    assert understand("大同区力争到2010年实现的进出口额是多少", docs).specific == ()
+    loose = understand("大同区水利基础设施建设计划投资总额是多少", docs)
+    assert not loose.indicators and "q.name_glue_tail.loose_name_narrowed" in loose.trace

@@ -31,8 +31,9 @@ DEFINER = V.rule("fact.definer", r"是指|指的是|即[:：]?|就是|包括|主
                  ("“两轴”是指", "三元即"), ("增长",))
 Q_DEFINE = V.rule("q.define", r"指的?是|什么意思|含义|指什么|是指|内涵|内容是什么", "a question about a term's meaning",
                   ("“两轴”指的是什么", "是什么意思"), ("有哪些",))
-Q_LIST = V.rule("q.list", r"哪些|哪几|分别是|分别为|有几个|包括什么|包含哪|列举", "a question that wants a list",
-                ("有哪些园区", "分别是哪几个"), ("是多少",))
+Q_LIST = V.rule("q.list", r"哪些|哪几|分别是|分别为|有几个|包括什么|包含哪|列举|[那这]几[个大项种条]|除了|还有啥|还有什么|还有哪",
+                "a question that wants a list (those several …, what besides …)",
+                ("有哪些园区", "分别是哪几个", "那几个特色品牌，除了“酒乡”还有啥"), ("是多少", "“酒乡”是什么"))
 Q_RATIO = V.rule("q.ratio", r"(?:产业|经济)结构|(?:三次|一二三|一、二、三)产业.{0,6}(?:比例|比重|之比|结构)|之比",
                  "a question about a structure (三次产业结构), not one share", ("三次产业结构是多少", "一二三产业比例"),
                  ("第三产业占生产总值的比例是多少", "增长多少"))
@@ -87,7 +88,38 @@ def _counted(text: str, count: int, noun: str) -> list[str]:
     """The items of an enumeration the plan counts with the noun asked (“轻纺、纸业、玉米”三个产业 → 3 items)."""
     item = r"[\u4e00-\u9fff]{1,10}"
     m = re.search(rf"“?({item}(?:、{item}){{{count - 1}}})”?(?:这|等)?{_count_of(count, noun)}", text)
-    return m.group(1).split("、") if m else []
+    items = m.group(1).split("、") if m else []
+    return [_unled(items[0]), *items[1:]] if items else []
+
+
+def _unled(item: str) -> str:
+    """The first item without the words that lead into the list: 重点发展万寿菊 → 万寿菊, 抓住五家街道 → 五家街道."""
+    from qa.text.pos import tagged
+
+    item = LEAD.sub("", item) or item
+    words = list(tagged(item))
+    while len(words) > 1 and words[0][1] in ("v", "p", "d"):  # a verb (not 建设, a verbal noun), preposition, adverb
+        words.pop(0)
+    return "".join(w for w, _ in words)
+
+
+LEAD = re.compile(r"^.*(?:重点发展|大力发展|着力发展|发展|建设|打造|形成|包括|以)")
+
+
+def _counted_noun(words: str) -> str | None:
+    """The noun a count is of: the last of the nouns right after it (三个主导工业产业是 → 产业, 三个园区撑起来的 →
+    园区, 三个园区支撑 → 园区), as its last two characters; None when a verb comes first."""
+    from qa.text.pos import leading_nouns
+
+    nouns = leading_nouns(words)
+    return nouns[-1][-2:] if nouns and len(nouns[-1]) >= 2 else None
+
+
+def _item_noun(text: str, noun: str, count: int) -> str:
+    """The noun as the items print it: 园区 asked, …工业园、…工业园、…工业园 printed (a generic 区 dropped)."""
+    if len(noun) == 2 and noun[1] == "区" and _items_named(text, noun) != count and _items_named(text, noun[0]) == count:
+        return noun[0]
+    return noun
 
 
 def _items_named(text: str, noun: str) -> int:
@@ -181,19 +213,20 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
                 score += 0.6  # “两廊”，即…: the term and what it means
         else:
             score += 0.1
+    noun = _item_noun(s.text, ctx["noun"], ctx["count"]) if ctx["noun"] and ctx["count"] else ctx["noun"]
     if kind == "list":
         score += 0.03 * min(s.text.count("、") + len(re.findall(r"”“", s.text)), 6)
         score += 0.1 if LIST_CUE.search(s.text) else 0.0
-        if ctx["noun"] and s.text.count(ctx["noun"]) >= 2:
+        if noun and s.text.count(noun) >= 2:
             score += 0.2  # …基地、…基地、…基地: the items share the noun the question names
-    if ctx["noun"] and ctx["noun"] in s.text:
+    if noun and noun in s.text:
         score += 0.1
     if kind == "aim" and aim_cue(s):
         score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
     if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
         score += 0.3
-    elif ctx["count"] and kind == "list" and ctx["noun"] and (_items_named(s.text, ctx["noun"]) == ctx["count"]
-                                                             or _counted(s.text, ctx["count"], ctx["noun"])):
+    elif ctx["count"] and kind == "list" and (noun and _items_named(s.text, noun) == ctx["count"]
+                                              or _counted(s.text, ctx["count"], noun or "")):
         score += 0.4  # 轻纺工业园、纸业包装工业园、玉米工业园 for 哪三个工业园, “轻纺、纸业、玉米”三个产业 for 哪三个产业
     elif ctx["count"] and kind == "list" and ctx["noun"] and re.search(_count_of(ctx["count"], ctx["noun"]), s.text):
         score -= 0.2  # 培植三个产业 names the count, not the three: no answer to 哪三个
@@ -220,6 +253,8 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         plain = re.sub(r"[A-Za-z][A-Za-z'-]*", " ", plain)
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
     target = _target_term(q, terms)
+    # 哪三个园区撑起来的: the noun counted is what is listed, not the verb the question ends on
+    counted = _counted_noun(m.group(2)) if (m := re.search(COUNT.pattern + r"([\u4e00-\u9fff]{2,8})", q)) else None
     # “一核两廊三区多点”格局里的“两廊”: the slogan around the term asked is context, not what is asked
     around = frozenset().union(*(bigrams(t) for t in terms if t != target and target and target in t))
     ctx = {"kind": kind, "terms": terms, "target": target, "want": bigrams(plain) - around,
@@ -227,8 +262,9 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
            "defines": bool(target),  # a question about a quoted term wants the sentence that says what it is
            "guiding": bool(re.search(r"指导思想|指导方针|基本原则", q)),
            "count": CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None,
-           "ranks": {h.chunk.id: h.rank for h in hits}, "noun": nouns[-1][-2:] if nouns else None,
-           "future": bool(re.search(r"要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
+           "ranks": {h.chunk.id: h.rank for h in hits},
+           "noun": counted or (nouns[-1][-2:] if nouns and not COUNT.re.fullmatch(nouns[-1]) else None),
+           "future": bool(re.search(r"(?<![主重需])要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
            "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q))}
     best: tuple[float, Sentence] | None = None
     for d in plans:
@@ -254,7 +290,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         a = Answer.abstain(q, "extractive", note=f"{where}的规划里没有“{target}”这个说法（它出自另一份规划）")
         a.reason, a.confidence = "no_term", 0.9
         return a
-    noun = re.sub(r"^[这那哪]?(?:[一二三四五六七八九十两几]+[个大项类种])?", "", nouns[-1]) if nouns else ""
+    noun = counted or (re.sub(r"^[这那哪]?(?:[一二三四五六七八九十两几]+[个大项类种])?", "", nouns[-1]) if nouns else "")
     if kind == "list" and not terms and len(noun) >= 4 and not any(
             noun[:2] in s.text and noun[-2:] in s.text for s in pool):
         # 高速公路有哪几条: no sentence of the plan speaks of 高速…公路 at all
@@ -309,14 +345,20 @@ def _sub_cite(cit: Citation, item: str) -> Citation:
 
 def _list(question: str, cit: Citation, noun: str | None = None, count: int | None = None) -> Answer:
     text = cit.quote
-    if noun and count and (items := _counted(text, count, noun)):
+    if count and (items := _counted(text, count, noun or "")):
         return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
                       items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list_counted"])
+    noun = _item_noun(text, noun, count) if noun and count else noun
     if noun and _items_named(text, noun) >= 2:  # the run of items each ending on the noun asked, and only it
         run = max(_named_runs(text, noun), key=len)
         items = [re.sub(r"^.*[了以的将把为由在对从]", "", x) for x in re.split(r"[、，,]|(?<=" + re.escape(noun) + r")[和及与]", run)]
+        items = [_unled(items[0]), *items[1:]]
         return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
                       items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list_named"])
+    quoted = max(re.findall(r"(?:“[^”]{1,12}”[、，,和及与]?){2,}", text), key=len, default="")
+    if len(items := re.findall(r"“([^”]{1,12})”", quoted)) >= 2:  # “酒乡”“乳城”“菜区”: the plan's own quoted run
+        return Answer(question=question, text="、".join(items), kind="fact", citations=[cit], engine="extractive",
+                      items=[ListItem(text=x, citation=_sub_cite(cit, x)) for x in items], trace=["describe.list_quoted"])
     cues = LIST_CUE.finditer(text)
     body = text[cues[-1].end():] if cues else text  # the last cue: the enumeration follows it
     items = [re.sub(r"^(?:即|和|及|与|以及)|等$|等[\u4e00-\u9fff]{0,4}$", "", x).strip(" “”\"。；;")

@@ -22,7 +22,7 @@ from qa.answer.question import bigrams, coverage
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.figures.indicators import canon_text
-from qa.figures.ontology import Indicator, ontology, statement_indicator
+from qa.figures.ontology import Indicator, norm, ontology, statement_indicator
 from qa.figures.prose import section_cues
 from qa.models import Document, Hit, Statement
 from qa.text.thesaurus import normalize
@@ -59,6 +59,8 @@ class Candidate:
 
     def trace(self) -> list[str]:
         top = sorted(self.parts.items(), key=lambda x: -abs(x[1]))[:6]
+        if "specific" in self.parts and ("specific", self.parts["specific"]) not in top:
+            top.append(("specific", self.parts["specific"]))  # the narrower phrase decided: always said
         return [f"rank.{k}={v:+.2f}" for k, v in top if v]
 
 
@@ -241,7 +243,8 @@ def _fitted(asked: str, name: str) -> float:
 def _concepts_fit(concepts: tuple[tuple[str, ...], ...], name: str, measures: tuple[tuple[str, ...], ...] = ()
                   ) -> float:
     """``_fit`` by concepts: how many of the question's translated phrases the name prints (by any of each
-    phrase's translations, a shared bigram enough), and how much of the name they cover; a measure word
+    phrase's translations, a shared bigram enough, a one-character word where the name prints it: 林 in 防沙固沙林),
+    and how much of the name they cover; a measure word
     (area, capacity) counts only where the name prints it (玉米种植面积), a name that says it otherwise
     (铁路年吞吐能力 for capacity) is not held against."""
     n = bigrams(canon_text(name))
@@ -249,7 +252,7 @@ def _concepts_fit(concepts: tuple[tuple[str, ...], ...], name: str, measures: tu
         return 0.0
     hit, asked, covered = 0, len(concepts), set()
     for alts in concepts + measures:
-        shared = set().union(*(bigrams(canon_text(a)) & n for a in alts))
+        shared = set().union(*(bigrams(canon_text(a)) & n for a in alts), {a for a in alts if len(a) == 1 and a in name})
         if shared:
             hit += 1
             covered |= shared
@@ -329,6 +332,8 @@ def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits
         ranks.setdefault(h.chunk.id, h.rank)
     want_years = ask.years_for(doc)
     want_kind = ask.kind_for(doc)
+    mid_period = bool(ask.years and doc is not None and doc.period_start and doc.period_end
+                      and all(doc.period_start <= y < doc.period_end for y in ask.years))
     out: list[Candidate] = []
     for st in statements:
         if st.value is None or st.parts:
@@ -338,14 +343,39 @@ def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits
             continue
         role_ok, role_fit = _role_ok(ask, st)
         year_ok = None if not want_years or st.year is None else st.year in want_years
+        if year_ok is None and st.year is None and mid_period:
+            year_ok = False  # 2013 asked of a 2011–2015 plan: a figure it states with no year is for its end, not 2013
         kind_ok = None if want_kind is None or st.kind is None else st.kind == want_kind
         hit_rank = min((ranks[c] for c in (st.chunk_ids or [st.chunk_id or ""]) if c in ranks), default=None)
         c = Candidate(st, strength, how, role_ok, year_ok, kind_ok, _unit_ok(ask, st), hit_rank)
         c.parts = _parts(ask, st, c, role_fit, core_vec, vector_of)
         c.score = sum(c.parts.values())
         out.append(c)
+    if ask.specific:
+        _narrower_named(ask, out, core_vec, vector_of)
+        if about_only:
+            out = [c for c in out if c.about]
     out.sort(key=lambda c: (-c.score, c.statement.start))
     return out
+
+
+def _narrower_named(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> None:  # noqa: ANN001
+    """When the plan prints the question's longer phrase (食品工业占GDP比重 asked, printed as such), a figure of the
+    bare indicator (工业增加值占GDP比重) is the broader one: shown as related, never the answer. A plan that
+    prints no such phrase keeps its figures (the words were the question's, not a narrower indicator)."""
+    def prints(c: Candidate) -> bool:
+        return any(p in norm(c.statement.name + c.statement.label) for p in ask.specific)
+
+    about = [c for c in cands if c.about]
+    if not any(prints(c) for c in about):
+        return
+    for c in about:
+        if not prints(c):
+            c.indicator, c.how = MATCH - 0.1, "broader"
+            c.parts = _parts(ask, c.statement, c, _role_ok(ask, c.statement)[1], core_vec, vector_of)
+        else:
+            c.parts["specific"] = 0.1  # named in the trace: the question's narrower phrase decided
+        c.score = sum(c.parts.values())
 
 
 def _norm(v: np.ndarray) -> float:
@@ -382,6 +412,9 @@ def _parts(ask: Ask, st: Statement, c: Candidate, role_fit: float, core_vec, vec
     extra = coverage(ask.core, st.context + st.quote) if ask.core else 0.0
     if extra:
         p["context"] = 0.5 * extra
+    heading = st.section.rsplit(" > ", 1)[-1] if st.section and ask.core else ""
+    if heading and (under := coverage(ask.core, heading)) >= 0.5:
+        p["heading"] = 0.3 * under  # 水利基础设施 … 投资 and 全区计划投资1.65亿元 under 四、加强水利基础设施建设
     if core_vec is not None and vector_of is not None:
         v = vector_of(st)
         if v is not None:

@@ -22,25 +22,28 @@ from qa.figures.indicators import english_to_chinese, is_english
 from qa.figures.ontology import Indicator, norm, ontology, spoken_to_plan
 from qa.models import PLAN_PERIODS, Document
 from qa.text.places import PlaceReading, read_places
+from qa.text.pos import all_nouns
 
 ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
     r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何"
-    r"|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b",
-    "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much"),
-    ("有哪些产业", "“两廊”是指什么", "定位是啥"), re.I)
+    r"|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b"
+    r"|\b(?:target|goal)s? (?:for|of)\b|\bwhat is\b[^?]*\b(?:target|goal|figure|level|capacity|number|total|amount|output)\b",
+    "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much",
+                                           "What is Karamay's 2010 target for the live-hog inventory?"),
+    ("有哪些产业", "“两廊”是指什么", "定位是啥", "What is the positioning of Erenhot?"), re.I)
 ASKS_LIST_OR_MEANING = V.rule(
     "q.asks_description",
     r"哪些|哪几|哪[一二三四五六七八九十两]|几大|是指|指的是|指啥|指什么|什么意思|含义|内涵|定位|包括|包含|主要有|分别是什么|分别叫|叫什么"
-    r"|怎么|怎样|如何|啥样|咋说|咋讲"
+    r"|怎么|怎样|如何|啥样|咋说|咋讲|[那这]几[个大项种条]|除了|还有啥|还有什么|还有哪"
     r"|\bwhich\b|\bwhat (?:does|do)\b.*\bmean\b|\bwhat are the\b|\bhow (?:does|do|will|is)\b",
     "a question that wants a list, a meaning or a way, even when it names an indicator",
-    ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展", "要打造成个啥样"), ("GDP目标是啥", "增长多少"), re.I)
+    ("有哪些产业", "“两廊”是指什么", "定位是什么", "怎么发展", "要打造成个啥样", "那几个特色品牌，除了“酒乡”还有啥"), ("GDP目标是啥", "增长多少"), re.I)
 QUANTITY_HEAD = V.rule(
-    "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度|总长|投资|资金|经费)$",
+    "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度|总长|投资|资金|经费|装机|存栏|出栏|产能|单产|亩产)$",
     "a question that ends on a measured quantity asks for it, even without 多少 (a keyword query)",
-    ("每千人病床数", "铁路年吞吐能力", "玉米种植面积", "燃气管网总长", "水利建设计划投资"), ("发展定位", "主导产业", "空间布局"))
+    ("每千人病床数", "铁路年吞吐能力", "玉米种植面积", "燃气管网总长", "水利建设计划投资", "风电装机", "生猪存栏"), ("发展定位", "主导产业", "空间布局"))
 NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?[\u4e00-\u9fff]{0,2}?(?:规模|水平|目标值?|数值|幅度|速度)",
                        "a size or level asked with 怎样 is a number (设定了怎样的规模目标, 怎样的控制目标)",
                        ("设定了怎样的规模目标", "什么样的水平", "设定了怎样的控制目标"), ("怎样发展", "怎样的格局", "怎样的发展格局"))
@@ -83,9 +86,10 @@ Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:�
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
                              "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
 MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
-                              r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少",
-                     "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少"),
-                     ("多少人",))
+                              r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少|\bhow much\b[^?]*\b(?:invest|spend|allocate)",
+                     "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少",
+                                                                           "How much does Datong plan to invest in water conservancy"),
+                     ("多少人", "How much grain"), re.I)
 RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较](?:高|低|快|慢|大|小|多|少)|孰(?:高|低|快|慢|多|少|大|小)|"
                            + V.which_ends("高|低|多|少|大|小|快|慢"),
                 "a ranking of a quantity is a number question, even asked with 哪个/which",
@@ -99,6 +103,16 @@ GROWTH_RATE = V.rule("q.growth_rate", r"增速|增幅|(?<!自然)增长率|\bgro
 STRICT_TARGET = V.rule("q.strict_target", r"目标|计划|预期|力争|争取",
                        "a figure asked as a goal: a plan's record of a year before it is not its goal for that year",
                        ("2010年失业率控制目标", "预期目标"), ("2010年完成了多少", "2010年是多少"))
+NAME_GLUE_HEAD = V.rule(
+    "q.name_glue_head", r"^.*(?:规划|期间|期末|目标|中|到|达到|要|将|把|让|全区|全市|全县|全旗|全社会|区域|其中|今后|未来|主要|"
+    r"实现|完成|计划|预计|力争|争取|确保|努力|年|方面|领域|总)",
+    "words before an indicator's name that do not narrow it (规划中, 到, 全区, 实现): cut before reading a narrower phrase",
+    ("规划中食品", "全区食品", "到食品", "力争到实现", "对外贸易方面"), ("食品", "装备制造", "水利"))
+NAME_GLUE_TAIL = V.rule(
+    "q.name_glue_tail", r"(?:计划|预计|实现|完成|达到|力争|争取|确保|要|将|的|到|总|年|全年|当年|方面|领域|"
+    r"基期|基年|期初|期末|末期|起步|年底|年末|时期|期间|时候|那年|那会儿)$",
+    "words a name's modifier may end on that are not part of it (建设计划 投资总额, 力争到实现 进出口额)",
+    ("水利基础设施建设计划", "力争到实现", "对外贸易方面", "规划基期"), ("水利基础设施建设", "食品"))
 Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
                      "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
 
@@ -115,6 +129,7 @@ class Ask:
     period_end: bool = False  # 期末 without a year: the plan's last year
     base_period: bool = False  # 基期: the year before the plan
     indicators: list[Indicator] = field(default_factory=list)
+    specific: tuple[str, ...] = ()  # the question's longer phrase around the indicator's name (食品工业 of 工业…占GDP比重)
     denominators: list[Indicator] = field(default_factory=list)  # the whole of a share (占GDP比重: GDP)
     core: str = ""  # the indicator words (no place, plan, year or question words)
     head: str = ""  # the indicator phrase the question ends on (…贸易区的粮食交易量 → 粮食交易量)
@@ -257,6 +272,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
         ask.indicators = [i for i in ask.indicators if i.id not in wholes]
         ask.trace.append(V.SHARE_OF.name)
+    ask.specific = _specific(bare_text, found, ask)
     words = _content(q) if english else q  # does, to, of …: English a question asks with names no indicator
     ask.core = _core(words, ask.places)
     ask.head = _head(words, ask.places) or ask.core
@@ -281,7 +297,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         if m and re.match(r"百分点|亿|万|点|规划|地区|城市|地方|区县", q[m.end():]):
             # 多少个百分点, 几个亿: no count of things; 这几个规划的…: the plans are counted, not the figure
             m = None
-        money = MONEY_ASKED.search(q) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
+        money = said(MONEY_ASKED) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
         ask.unit_hint = m.group(1) if m else ("元" if money else None)
     if ask.unit_hint is None and ask.role in (None, "level") and MONEY_HEAD.search(ask.head) and not english:
         ask.unit_hint = "元"  # 食品企业产值 is money: 规模以上食品企业发展到50户 counts the firms
@@ -298,7 +314,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q)
           and not (ask.indicators and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
         ask.answer_type = "describe"
-    elif ASKS_NUMBER.search(q) or ask.indicators or RANKED.search(q):
+    elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q):
         ask.answer_type = "number"
     elif (QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head))
           or len(terms := question.split()) >= 2 and any(QUANTITY_HEAD.search(t) for t in terms)  # keyword query
@@ -314,6 +330,34 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         return understand(question, docs)
     ask.trace += [f"q.type={ask.answer_type}", f"q.role={ask.role}"] + [f"q.indicator={i.name}" for i in ask.indicators]
     return ask
+
+
+def _modifier(text: str) -> str:
+    """The words right before a name that narrow it (食品 of 食品工业…, 水利基础设施建设 of …计划投资总额), glue
+    at their end (计划, 实现, 到) and before them (规划中, 全区) cut."""
+    run = re.search(r"[\u4e00-\u9fff]{2,10}$", text)
+    mod = run.group() if run else ""
+    while (m := NAME_GLUE_TAIL.search(mod)) and m.start() < len(mod):
+        mod = mod[: m.start()]
+    return NAME_GLUE_HEAD.sub("", mod)
+
+
+def _specific(bare_text: str, found: list, ask: Ask) -> tuple[str, ...]:
+    """The words a question puts right before the asked indicator's name, with the name's head (食品工业占GDP比重
+    matched as 工业…占GDP比重 → 食品工业): a narrower thing, if a plan prints that phrase (``qa.answer.lookup``).
+    A loose name people ask by (投资总额) with such words before it (水利基础设施建设…投资总额) names something
+    narrower the ontology does not hold: the question is then read by its words, not as that indicator."""
+    t = norm(bare_text)
+    for at, end, ind in found:
+        if ask.indicators and ind.id == ask.indicators[0].id:
+            mod = _modifier(t[:at])[-6:]
+            if len(mod) >= 2 and t[at:end] in {norm(c) for c in ind.colloquial} and all_nouns(mod):
+                ask.indicators = ask.indicators[1:]
+                ask.trace.append(f"{NAME_GLUE_TAIL.name}.loose_name_narrowed")
+                return ()
+            head = t[at : at + 2]
+            return tuple(mod[-k:] + head for k in (4, 3, 2) if len(mod) >= k) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
+    return ()
 
 
 def _core(q: str, places: PlaceReading) -> str:
@@ -348,12 +392,12 @@ def _asking_clause(q: str, places: PlaceReading) -> str:
 
 
 def _head(q: str, places: PlaceReading) -> str:
-    """The indicator phrase a question ends on: the words after the last 的 before it asks (多少, 几 …):
-    太阳升粮食加工贸易区到2010年一年的粮食交易量打算做到多少吨 → 粮食交易量."""
+    """The indicator phrase a question ends on: the words after the last 的 or year before it asks (多少, 几 …):
+    太阳升粮食加工贸易区到2010年一年的粮食交易量打算做到多少吨, 太阳升粮食加工贸易区 2010 粮食交易量 → 粮食交易量 (a year inside a sentence does not: 城里人到2010年人均收入)."""
     text = _strip(q, places.spans)
     m = ASK_WORD.search(text)
     before = text[: m.start()] if m else text
-    for part in reversed(re.split(r"的|之|，|,", before)):
+    for part in reversed(re.split(r"的|之|，|,|\s(?:19|20)\d\d年?\s", before)):  # 贸易区 2010 粮食交易量: a keyword year parts them
         core = _core(part, PlaceReading())
         if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", core)) >= 2:
             return core

@@ -34,7 +34,7 @@ UNIT_FAMILY: dict[str, str] = {
     "亿元": "money", "万元": "money", "元": "money", "亿美元": "usd", "万美元": "usd", "美元": "usd",
     "%": "pct", "个百分点": "pp", "万人": "people", "人": "people", "万亩": "mu", "亩": "mu",
     "万公顷": "ha", "公顷": "ha", "万吨": "t", "吨": "t", "万吨/日": "t", "吨/日": "t", "亿斤": "jin", "万斤": "jin",
-    "万人次": "visits", "人次": "visits", "万户": "count", "户": "count",
+    "万人次": "visits", "人次": "visits", "平方米": "m2", "万平方米": "m2", "万户": "count", "户": "count",
     "万头": "count", "头": "count", "眼": "count", "万只": "count", "只": "count", "万袋": "count", "袋": "count",
     **dict.fromkeys("个家所座项台辆名张栋条处", "count"),
 }
@@ -65,6 +65,7 @@ def normalize_unit(unit: str | None) -> tuple[float, str | None]:
     if unit is None:
         return 1.0, None
     u = re.sub(r"\s+", "", unit).replace("％", "%")
+    u = re.sub(r"(?<=.)[（(][\u4e00-\u9fff]{1,2}[）)]$", "", u)  # 万头（只）: head, or head of sheep, one count
     if not u:
         return 1.0, None
     if u in _EXPLICIT:
@@ -325,8 +326,11 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
     ("人次", rule("q.unit.人次", r"多少万?人次", "asks for visits (游客 counted by 人次)", ("多少人次",), ("多少人",))),
     ("人", rule("q.unit.人", r"多少人(?!次)", "asks for people", ("多少人",), ("多少万", "多少人次"))),
     ("万吨", rule("q.unit.万吨", r"万吨|多少吨", "asks for tonnes", ("多少吨",), ("多少元",))),
-    ("公顷", rule("q.unit.公顷", r"公顷", "asks for hectares", ("万公顷",), ("亩",))),
+    ("公顷", rule("q.unit.公顷", r"公顷|\bhectares?\b", "asks for hectares", ("万公顷", "How many hectares"), ("亩",),
+                  re.I)),
     ("亩", rule("q.unit.亩", r"多少亩|万亩", "asks for mu", ("多少亩",), ("公顷",))),
+    ("平方米", rule("q.unit.m2", r"(?:几|多少)个?平(?:方|米)(?!公里)", "asks for square metres (几个平方, 多少平米)",
+                    ("能到几个平方", "多少平米", "多少平方"), ("多少平方公里", "几个"))),
     ("%", rule("q.unit.pct", r"百分之|%|％", "asks for a percentage", ("百分之几",), ("多少元",))),
 ]
 

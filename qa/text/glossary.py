@@ -21,7 +21,8 @@ MAX_WORDS = 3  # the longest English phrase looked up whole
 MAX_CANDIDATES = 8  # printed headwords kept per English word or phrase
 # measure words a plan's name ends on: matched by any translation (area → 面积 in 玉米种植面积), never written
 # into the question, whose first sense (area → 地区) would read as something else
-MEASURES = frozenset({"area", "capacity"})
+MEASURES = frozenset({"area", "capacity", "hectare", "hectares", "ton", "tons", "tonne", "tonnes", "kilometre",
+                      "kilometres", "kilometer", "kilometers"})  # units too: 公顷 is the figure's unit, rarely its name
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _HAN2 = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
@@ -33,7 +34,11 @@ PLAN_WORDS: dict[str, tuple[str, ...]] = {
     "timber": ("木材", "林木", "活立木"), "standing timber": ("活立木",), "mushroom": ("食用菌",),
     "handling": ("吞吐",), "handle": ("吞吐", "交易"), "trading": ("交易", "贸易"), "livestock": ("牲畜",),
     "daily": ("日",), "per day": ("日",), "pig": ("生猪",), "hog": ("生猪",), "cattle": ("肉牛", "牛"), "well": ("水井",),
-    "in stock": ("存栏",), "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
+    "in stock": ("存栏",), "treatment plant": ("污水处理厂", "处理厂"), "sewage treatment plant": ("污水处理厂",),
+    "power plant": ("电厂", "热电厂", "发电厂"), "plant": ("种植", "工厂", "造林"), "forest": ("林", "森林", "造林"),
+    "sand-fixation": ("固沙", "防沙固沙"), "sand-fixing": ("固沙", "防沙固沙"), "windbreak": ("防风", "防护林"),
+    "water conservancy": ("水利",), "water-conservancy": ("水利",), "invest": ("投资",), "invested": ("投资",),
+    "reclaimed water": ("中水",), "reclaimed-water": ("中水",), "utilization": ("利用",), "utilisation": ("利用",), "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
 }
 # words a question asks with, not about: never looked up (the question words have their own rules)
 _FUNCTION = """
@@ -45,6 +50,7 @@ total level value figure number amount rate percent percentage share proportion 
 size scale volume quantity count
 end start beginning final plan's district city county province region area's s i we you they me us them
 keep reach build achieve make hit get maintain implement follow focus commit want need create boost raise lay put
+around near within across between through
 intend intends expect expects project projects projected forecast see seek strive try hold
 """
 FUNCTION_WORDS = frozenset(_FUNCTION.split())
@@ -96,7 +102,7 @@ def candidates(words: list[str]) -> tuple[str, ...]:
     found: list[str] = []
     for form in _phrase_forms(words):
         found += [w for w in PLAN_WORDS.get(form, ()) + rev.get(form, ()) if w not in found]
-    return tuple(found)
+    return tuple(dict.fromkeys(found))  # a plan's word the dictionary also gives is one candidate
 
 
 def to_chinese(text: str, known: Callable[[str], int]
