@@ -291,4 +291,4 @@ def test_the_words_before_a_name_are_read_as_narrower_only_without_glue() -> Non
     assert understand("阳泉2010年地区生产总值是多少", docs).specific == ()
     assert understand("大同区力争到2010年实现的进出口额是多少", docs).specific == ()
     loose = understand("大同区水利基础设施建设计划投资总额是多少", docs)
-    assert not loose.indicators and "q.name_glue_tail.loose_name_narrowed" in loose.trace
+    assert not loose.indicators and "q.loose_name_narrowed" in loose.trace

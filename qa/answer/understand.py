@@ -353,7 +353,7 @@ def _specific(bare_text: str, found: list, ask: Ask) -> tuple[str, ...]:
             mod = _modifier(t[:at])[-6:]
             if len(mod) >= 2 and t[at:end] in {norm(c) for c in ind.colloquial} and all_nouns(mod):
                 ask.indicators = ask.indicators[1:]
-                ask.trace.append(f"{NAME_GLUE_TAIL.name}.loose_name_narrowed")
+                ask.trace.append("q.loose_name_narrowed")  # the indicator dropped: read by its words
                 return ()
             head = t[at : at + 2]
             return tuple(mod[-k:] + head for k in (4, 3, 2) if len(mod) >= k) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
