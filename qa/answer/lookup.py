@@ -366,11 +366,11 @@ def _narrower_named(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> No
     def prints(c: Candidate) -> bool:
         return any(p in norm(c.statement.name + c.statement.label) for p in ask.specific)
 
-    about = [c for c in cands if c.about]
-    if not any(prints(c) for c in about):
+    about = [(c, prints(c)) for c in cands if c.about]
+    if not any(printed for _, printed in about):
         return
-    for c in about:
-        if not prints(c):
+    for c, printed in about:
+        if not printed:
             c.indicator, c.how = MATCH - 0.1, "broader"
             c.parts = _parts(ask, c.statement, c, _role_ok(ask, c.statement)[1], core_vec, vector_of)
         else:

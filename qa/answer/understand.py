@@ -272,7 +272,12 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
         ask.indicators = [i for i in ask.indicators if i.id not in wholes]
         ask.trace.append(V.SHARE_OF.name)
-    ask.specific = _specific(bare_text, found, ask)
+    named = _before_name(bare_text, found, ask.indicators)
+    if _loosely_named(named):
+        ask.indicators = ask.indicators[1:]
+        ask.trace.append("q.loose_name_narrowed")  # the indicator dropped: read by its words
+    else:
+        ask.specific = _specific(named)
     words = _content(q) if english else q  # does, to, of …: English a question asks with names no indicator
     ask.core = _core(words, ask.places)
     ask.head = _head(words, ask.places) or ask.core
@@ -342,22 +347,33 @@ def _modifier(text: str) -> str:
     return NAME_GLUE_HEAD.sub("", mod)
 
 
-def _specific(bare_text: str, found: list, ask: Ask) -> tuple[str, ...]:
-    """The words a question puts right before the asked indicator's name, with the name's head (食品工业占GDP比重
-    matched as 工业…占GDP比重 → 食品工业): a narrower thing, if a plan prints that phrase (``qa.answer.lookup``).
-    A loose name people ask by (投资总额) with such words before it (水利基础设施建设…投资总额) names something
-    narrower the ontology does not hold: the question is then read by its words, not as that indicator."""
+def _before_name(bare_text: str, found: list, indicators: list[Indicator]) -> tuple[str, str, Indicator] | None:
+    """The asked indicator's name as the question printed it, the words right before it (``_modifier``) and the
+    indicator; None when no name of it was found."""
     t = norm(bare_text)
     for at, end, ind in found:
-        if ask.indicators and ind.id == ask.indicators[0].id:
-            mod = _modifier(t[:at])[-6:]
-            if len(mod) >= 2 and t[at:end] in {norm(c) for c in ind.colloquial} and all_nouns(mod):
-                ask.indicators = ask.indicators[1:]
-                ask.trace.append("q.loose_name_narrowed")  # the indicator dropped: read by its words
-                return ()
-            head = t[at : at + 2]
-            return tuple(mod[-k:] + head for k in (4, 3, 2) if len(mod) >= k) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
-    return ()
+        if indicators and ind.id == indicators[0].id:
+            return t[at:end], _modifier(t[:at])[-6:], ind
+    return None
+
+
+def _loosely_named(named: tuple[str, str, Indicator] | None) -> bool:
+    """A loose name people ask by (投资总额) with nouns before it (水利基础设施建设…投资总额) names something narrower
+    the ontology does not hold: the question is then read by its words, not as that indicator."""
+    if named is None:
+        return False
+    name, mod, ind = named
+    return len(mod) >= 2 and name in {norm(c) for c in ind.colloquial} and all_nouns(mod)
+
+
+def _specific(named: tuple[str, str, Indicator] | None) -> tuple[str, ...]:
+    """The words a question puts right before the asked indicator's name, with the name's head (食品工业占GDP比重
+    matched as 工业…占GDP比重 → 食品工业): a narrower thing, if a plan prints that phrase (``qa.answer.lookup``)."""
+    if named is None:
+        return ()
+    name, mod, _ = named
+    head = name[:2]
+    return tuple(mod[-k:] + head for k in (4, 3, 2) if len(mod) >= k) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
 
 
 def _core(q: str, places: PlaceReading) -> str:

@@ -99,10 +99,10 @@ def _phrase_forms(words: list[str]) -> list[str]:
 def candidates(words: list[str]) -> tuple[str, ...]:
     """The headwords glossing the phrase ``words`` (its last word in any of its forms)."""
     rev = _reverse()
-    found: list[str] = []
+    found: dict[str, None] = {}  # in order, once each: a plan's word the dictionary also gives is one candidate
     for form in _phrase_forms(words):
-        found += [w for w in PLAN_WORDS.get(form, ()) + rev.get(form, ()) if w not in found]
-    return tuple(dict.fromkeys(found))  # a plan's word the dictionary also gives is one candidate
+        found.update(dict.fromkeys(PLAN_WORDS.get(form, ()) + rev.get(form, ())))
+    return tuple(found)
 
 
 def to_chinese(text: str, known: Callable[[str], int]

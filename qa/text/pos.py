@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 
 NOUNISH = ("n", "vn", "l", "j")  # nouns (n, nr, ns, nz …), verbal nouns (建设), set phrases, abbreviations
+HEAD_NOUNS = ("n", "vn")  # what a counted noun is made of: a set phrase (撑起来: l) ends it
 
 
 @functools.lru_cache(maxsize=4096)
@@ -24,7 +25,7 @@ def leading_nouns(words: str) -> list[str]:
     """The nouns a phrase starts with, up to its first other word (三个 主导工业 产业 是 … → 主导工业, 产业)."""
     out = []
     for word, flag in tagged(words):
-        if not flag.startswith(("n", "vn")):  # a set phrase (撑起来: l) ends the nouns here
+        if not flag.startswith(HEAD_NOUNS):
             break
         out.append(word)
     return out
