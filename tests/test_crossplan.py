@@ -166,6 +166,22 @@ def test_a_pair_asked_with_which_is_more_is_a_ranking_of_the_two(ask, question: 
     assert a.winner == "004_f77e359f427d9ef6" and a.value == 70, a.text
 
 
+def test_an_english_pair_naming_each_plans_own_period_compares_the_two(ask) -> None:
+    """Between Erenhot's 12th … and Yangquan's 11th: the sentence's first word is no part of the place, and each
+    period belongs to the place it follows (no period_not_held)."""
+    a = ask("Between Erenhot's 12th Five-Year Plan and Yangquan's 11th, which sets the higher annual growth target "
+            "for fixed-asset investment?")
+    assert not a.abstained and a.winner == "002_0a4f00c585880ffc" and a.value == 21, (a.text, a.trace)
+    assert {r.doc_id for r in a.table} == {"002_0a4f00c585880ffc", "003_85d57e06d8bfe536"}, a.text
+
+
+def test_a_ranking_across_units_of_one_measure_converts_and_says_so(ask) -> None:
+    """40亿斤 against 20万吨: both are masses, so they are ranked in tonnes (40亿斤 = 200万吨), each shown as printed."""
+    a = ask("Which has the larger grain target: Shuangcheng's 14th Five-Year Plan or Yangquan's 11th Five-Year Plan?")
+    assert a.winner == "004_f77e359f427d9ef6" and a.unit == "亿斤" and "按吨换算" in a.text, (a.text, a.trace)
+    assert "20万吨" in a.text, a.text
+
+
 def test_a_growth_rate_asked_is_never_an_amount_added_each_year(ask) -> None:
     """克拉玛依区 states 农牧民人均纯收入年均增加450元: no growth rate, so its cell of a rate table is empty."""
     a = ask("各规划农村居民人均纯收入年均增速目标分别是多少？")

@@ -111,3 +111,25 @@ def test_an_english_count_with_no_noun_takes_the_items_the_plan_counts(ask: Any)
     """Which six … belts: 万寿菊、药材、无籽西瓜、瓜菜、苗木、芝麻六大特色种植带, the lead verb cut from the first item."""
     a = ask("Which six special planting belts will Datong District develop in the 11th Five-Year Plan?")
     assert [i.text for i in a.items] == ["万寿菊", "药材", "无籽西瓜", "瓜菜", "苗木", "芝麻"], (a.text, a.trace)
+
+
+@pytest.mark.parametrize("question, says", [
+    ("In Shuangcheng's 'one core, two corridors, three zones, multiple points' layout, what is the 'one core'?",
+     "双城中心城区"),  # a numbered slogan asked in English is the plan's “一核两廊三区多点”, the part asked its “一核”
+    ("In Erenhot's “two cores, one belt, four zones” tourism layout, what are the two cores?", "恐龙文化旅游区"),
+    ("For Datong District's light-textile industrial park, what does “strengthening the midstream” (做强中游) consist of?",
+     "粗纺纱"),  # the user's own Chinese in brackets is the term
+    ("什么是双城“一核两廊三区多点”中的“一核”？", "双城中心城区"),  # asked before its terms: the slogan's part
+])
+def test_a_term_asked_in_english_order_or_words_is_the_plans_term(ask: Any, question: str, says: str) -> None:
+    a = ask(question)
+    assert not a.abstained and says in a.text, (a.text, a.trace)
+
+
+def test_english_slogans_are_written_as_the_plans_only_when_every_word_is_a_counted_noun() -> None:
+    from qa.figures.indicators import _quoted_terms
+
+    assert _quoted_terms("the 'one core, two corridors' layout, what are the two corridors?") == \
+        "the “一核两廊” layout, what are the “两廊”?"
+    assert _quoted_terms("what does 'green development' mean?") == "what does 'green development' mean?"
+    assert _quoted_terms("Shuangcheng's two cores") == "Shuangcheng's two cores"  # nothing quoted: left as it is

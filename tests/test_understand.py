@@ -257,6 +257,9 @@ def test_remarks_before_the_question_are_scene_not_the_indicator(ask: Any) -> No
 @pytest.mark.parametrize("question, value", [
     ("双城区到2025年食品工业占地区生产总值的比重要达到多少？", 15),  # printed as such: not the 工业增加值 row (18)
     ("双城区2025年工业增加值占GDP比重目标", 18),  # the broader one asked is still itself
+    ("到2025年双城食品工业占GDP的比重要达到多少？", 15),  # read by words: the share's subject is the narrower phrase
+    ("工业占GDP的比重双城2025年要到多少", 18),  # 工业占 inside 食品工业占 is no narrower phrase: it must head the name
+    ("大同区“十一五”末轻纺、纸业、玉米三个产业增加值占工业经济总量的比重目标是多少？", 60),  # 增加值占农业增加值: another whole
     ("大同区在对外贸易方面到2010年实现的进出口额是多少？", 3000),  # 实现 is glue, not a narrower name
     ("大同区十一五水利基础设施建设投资总额多少亿？", 1.65),  # a loose name (投资总额) narrowed by 水利基础设施建设
     ("How much will Datong District invest in water conservancy during the 11th Five-Year Plan?", 1.65),
@@ -265,6 +268,13 @@ def test_remarks_before_the_question_are_scene_not_the_indicator(ask: Any) -> No
     ("二连浩特 十二五 风电装机 目标", 100),  # a keyword query ending on 装机 … 目标
     ("克拉玛依区到2010年人均道路面积能到几个平方？", 20),  # 几个平方 asks square metres, not a count
     ("How many hectares of sand-fixing forest will Datong District build by 2010?", 1900),
+    ("阳泉十一五到2010年发电装机能搞到多少万千瓦？", 550),  # 发电装机: how people say the plan's 电力装机容量
+    ("What was Shuangcheng District's total output of meat, eggs and milk at the end of the 13th Five-Year Plan period?",
+     43.3),  # 肉蛋奶总产量 in English
+    ("What centralized heating rate does Karamay District target for its urban built-up area by 2010?", 95),
+    ("What total length of graded highways does Erenhot target by the end of the 12th Five-Year Plan?", 327),
+    ("What power supply reliability rate does Shuangcheng District target for 2025?", 99.77),
+    ("双城区“十四五”新一轮农村电网改造后农村电网供电可靠率要达到多少？", 99.9),  # the narrower rural one
 ])
 def test_narrower_names_keywords_and_spoken_units_are_read(ask: Any, question: str, value: float) -> None:
     a = ask(question)
@@ -290,5 +300,8 @@ def test_the_words_before_a_name_are_read_as_narrower_only_without_glue() -> Non
     assert understand("双城区2025年食品工业占GDP比重是多少", docs).specific[-1] == "食品工业"
     assert understand("阳泉2010年地区生产总值是多少", docs).specific == ()
     assert understand("大同区力争到2010年实现的进出口额是多少", docs).specific == ()
+    words = understand("到2025年双城食品工业占GDP的比重要达到多少", docs)  # 的比重: no ontology name, read by words
+    assert not words.indicators and words.specific[0] == "食品工业占gdp", words.specific
+    assert understand("工业占GDP的比重双城2025年要到多少", docs).specific == ("工业占gdp",)
     loose = understand("大同区水利基础设施建设计划投资总额是多少", docs)
     assert not loose.indicators and "q.loose_name_narrowed" in loose.trace

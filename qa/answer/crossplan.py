@@ -138,11 +138,13 @@ def _summary(question: str, stated: list[CrossRow], what: str, role_zh: str, kin
         cells = "；".join(f"{r.region}{r.plan or ''} {r.text}{_year(r)}" for r in stated)
         return f"{what}{role_zh}{kind_zh}：{cells}", None
     bases = {V.normalize_unit(r.unit)[1] for r in stated}
-    if len(bases) > 1:
+    converted = len(bases) > 1 and all(b in V.CONVERTIBLE for b in bases) \
+        and len({V.CONVERTIBLE[str(b)][1] for b in bases}) == 1
+    if len(bases) > 1 and not converted:
         return (f"{what}各规划的单位不同（{'、'.join(sorted(str(b) for b in bases))}），无法排序："
                 + "；".join(f"{r.region} {r.text}" for r in stated)), None
     low = bool(LOWEST.search(question))
-    ordered = sorted(stated, key=lambda r: (r.value or 0) * V.normalize_unit(r.unit)[0], reverse=not low)
+    ordered = sorted(stated, key=lambda r: _size(r), reverse=not low)
     top = ordered[0]
     text = f"{top.region}{top.plan or ''}的{what}{role_zh}{kind_zh}{'最低' if low else '最高'}：{top.text}{_year(top)}"
     others = [f"{r.region} {r.text}{_year(r)}" for r in ordered[1:]]
@@ -153,6 +155,15 @@ def _summary(question: str, stated: list[CrossRow], what: str, role_zh: str, kin
         notes.append("各规划的限定词不同（以上/左右/以内等）")
     if len({r.year for r in stated}) > 1:
         notes.append("目标年份不同")
+    if converted:
+        common = V.CONVERTIBLE[str(next(iter(bases)))][1]
+        notes.append(f"单位不同（{'、'.join(sorted(str(b) for b in bases))}），按{common}换算后比较")
     if notes:
         text += "（注意：" + "，".join(notes) + "）"
     return text, top.doc_id
+
+
+def _size(r: CrossRow) -> float:
+    """A figure in its base unit, and in the common unit of its measure when it has one (亿斤 → 吨)."""
+    scale, base = V.normalize_unit(r.unit)
+    return (r.value or 0) * scale * V.CONVERTIBLE.get(str(base), (1.0, ""))[0]

@@ -151,7 +151,11 @@ def _target_term(q: str, terms: list[str]) -> str | None:
     “一核两廊三区多点”格局里的“两廊”是指什么), else the last one."""
     m = Q_DEFINE.search(q) or re.search(r"什么|啥", q)
     before = [t for t in terms if m and q.find(t) < m.start()]
-    term = (max(before, key=q.rfind) if before else terms[-1]) if terms else None
+    # what is the “一核” in …“一核两廊三区多点”: asked before its terms (English order), the part of a slogan, else
+    # the first, is the one asked
+    parts = [t for t in terms if any(t != u and t in u for u in terms)]
+    term = (max(before, key=q.rfind) if before else parts[0] if parts and m else terms[0] if m else terms[-1]) \
+        if terms else None
     if term and m:
         # “三元一线”里的三元指的是啥: the part of the term named just before the question word is what is asked
         lead = re.sub(r"[的”\"」\s]+$", "", q[: m.start()])

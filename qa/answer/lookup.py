@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.answer.question import bigrams, coverage
-from qa.answer.understand import Ask
+from qa.answer.understand import NAME_GLUE_HEAD, Ask
 from qa.figures import vocab as V
 from qa.figures.indicators import canon_text
 from qa.figures.ontology import Indicator, norm, ontology, statement_indicator
@@ -363,8 +363,9 @@ def _narrower_named(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> No
     """When the plan prints the question's longer phrase (食品工业占GDP比重 asked, printed as such), a figure of the
     bare indicator (工业增加值占GDP比重) is the broader one: shown as related, never the answer. A plan that
     prints no such phrase keeps its figures (the words were the question's, not a narrower indicator)."""
-    def prints(c: Candidate) -> bool:
-        return any(p in norm(c.statement.name + c.statement.label) for p in ask.specific)
+    def prints(c: Candidate) -> bool:  # the phrase heads the name (食品工业占…), not a longer subject's tail (工业占)
+        heads = [NAME_GLUE_HEAD.sub("", norm(t)) for t in (c.statement.name, c.statement.label)]
+        return any(h.startswith(p) for h in heads for p in ask.specific)
 
     about = [(c, prints(c)) for c in cands if c.about]
     if not any(printed for _, printed in about):

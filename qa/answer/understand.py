@@ -94,6 +94,8 @@ RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较
                            + V.which_ends("高|低|多|少|大|小|快|慢"),
                 "a ranking of a quantity is a number question, even asked with 哪个/which",
                 ("哪个规划的GDP增速最高", "谁的财政收入更多", "期末人口哪个多？", "绿地率目标孰高"), ("哪些产业", "哪个产业是重点？"))
+TARGET_COMPARED = V.rule("q.target_compared", r"目标|指标", "a target ranked (which has the larger grain target) asks "
+                         "for figures even when no indicator name is known", ("哪个规划的粮食目标更高",), ("哪些产业",))
 MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加值|总额|营业额|销售额|利润|税收|经费|资金)$",
                     "a question ending on an amount of money asks for money, not a count printed beside it",
                     ("规模以上食品企业产值", "旅游收入"), ("规模以上食品企业", "投资项目"))
@@ -278,6 +280,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.trace.append("q.loose_name_narrowed")  # the indicator dropped: read by its words
     else:
         ask.specific = _specific(named)
+    if not ask.indicators and ask.denominators is not None and (m := V.SHARE_OF.search(bare_text)):
+        ask.specific = _share_subject(bare_text[: m.start()], m.group("den"))  # 食品工业占GDP的比重, no ontology name
     words = _content(q) if english else q  # does, to, of …: English a question asks with names no indicator
     ask.core = _core(words, ask.places)
     ask.head = _head(words, ask.places) or ask.core
@@ -317,7 +321,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     if Q_RATIO.search(q):
         ask.answer_type = "ratio"
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q)
-          and not (ask.indicators and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
+          and not ((ask.indicators or TARGET_COMPARED.search(q)) and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
         ask.answer_type = "describe"
     elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q):
         ask.answer_type = "number"
@@ -374,6 +378,14 @@ def _specific(named: tuple[str, str, Indicator] | None) -> tuple[str, ...]:
     name, mod, _ = named
     head = name[:2]
     return tuple(mod[-k:] + head for k in (4, 3, 2) if len(mod) >= k) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
+
+
+def _share_subject(before: str, whole: str) -> tuple[str, ...]:
+    """A share asked by words (食品工业占GDP的比重): the subject's last words with 占 and the same whole, a narrower
+    phrase that a plan printing it prefers over the bare 工业…占GDP row (``qa.answer.lookup``). The whole keeps a
+    generic tail (增加值占) from matching another share (增加值占农业增加值)."""
+    mod = _modifier(before)[-6:]
+    return tuple(mod[-k:] + "占" + norm(whole) for k in (4, 3, 2) if len(mod) >= k)
 
 
 def _core(q: str, places: PlaceReading) -> str:

@@ -252,12 +252,58 @@ def is_english(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]{3,}", text)) >= 2 and len(re.findall(r"[\u4e00-\u9fff]", text)) <= len(text) / 3
 
 
+# a plan's numbered slogans (一核两廊三区多点, 四大中心) asked in English: numerals and the nouns such slogans count
+EN_NUMERALS = {"one": "一", "two": "两", "three": "三", "four": "四", "five": "五", "six": "六", "seven": "七",
+               "eight": "八", "nine": "九", "ten": "十", "multiple": "多", "many": "多", "several": "多"}
+EN_SLOGAN_NOUNS = {"core": "核", "corridor": "廊", "zone": "区", "area": "区", "belt": "带", "axis": "轴", "axe": "轴",
+                   "point": "点", "center": "中心", "centre": "中心", "ring": "环", "circle": "圈", "cluster": "群",
+                   "base": "基地", "park": "园", "line": "线", "wing": "翼", "pole": "极", "hub": "枢纽", "chain": "链",
+                   "platform": "平台", "highland": "高地", "district": "区", "network": "网"}
+_QUOTED_EN = re.compile(r"(?:(?<=\s)|^)[“\"‘']([A-Za-z][A-Za-z ,\-]{2,80}?)[”\"’'](?:\s*[（(]([\u4e00-\u9fff]{2,12})[)）])?")
+
+
+def _slogan(english: str) -> str | None:
+    """'one core, two corridors, three zones, multiple points' → 一核两廊三区多点; None unless every word is a
+    numeral followed by a noun such slogans count."""
+    words = [w for w in re.split(r"[\s,\-]+", english.lower()) if w and w != "and"]
+    if len(words) < 2 or len(words) % 2:
+        return None
+    out = []
+    for num, noun in zip(words[::2], words[1::2], strict=True):
+        zh = EN_SLOGAN_NOUNS.get(_stem(noun)) or EN_SLOGAN_NOUNS.get(noun.rstrip("s"))
+        if num not in EN_NUMERALS or zh is None:
+            return None
+        out.append(EN_NUMERALS[num] + zh)
+    return "".join(out)
+
+
+def _quoted_terms(text: str) -> str:
+    """An English question's quoted term written as the plan's: its own Chinese when the user gave it in brackets
+    (“strengthening the midstream” (做强中游)), or a numbered slogan ('one core' → “一核”)."""
+    slogans: list[str] = []
+
+    def put(m: re.Match[str]) -> str:
+        zh = m.group(2) or _slogan(m.group(1))
+        if zh and not m.group(2):
+            slogans.append(zh)
+        return f"“{zh}”" if zh else m.group()
+
+    out = _QUOTED_EN.sub(put, text)
+
+    def part(m: re.Match[str]) -> str:  # what are the two cores (of the “两核一带四区” quoted before): “两核”
+        zh = _slogan(m.group())
+        return f"“{zh}”" if zh and any(zh in s for s in slogans) else m.group()
+
+    nums, nouns = "|".join(EN_NUMERALS), "|".join(EN_SLOGAN_NOUNS)
+    return re.sub(rf"\b(?:{nums})\s+(?:{nouns})(?:e?s)?\b", part, out, flags=re.I) if slogans else out
+
+
 def english_to_chinese(text: str) -> str:
     """An English question with its indicator words written in Chinese (GDP → 地区生产总值 …), so an
     English question answers the same as its Chinese twin; Chinese text is returned unchanged."""
     if not is_english(text):
         return text
-    out = _english_names(text)
+    out = _english_names(_quoted_terms(text))
     for pat, zh in _english():
         out = pat.sub(zh, out)
     return re.sub(r"(?<=\d)\s*(?=[^\d\s年])", "年", out, count=1) if re.search(r"到(?:19|20)\d\d(?!年)", out) else out

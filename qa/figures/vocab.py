@@ -50,6 +50,10 @@ _SCALES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4))
 _EXPLICIT = {"千元": (1e3, "元"), "千米": (1.0, "千米"), "千瓦": (1.0, "千瓦"), "千瓦时": (1.0, "千瓦时"),
              "千克": (1.0, "千克"), "百分点": (1.0, "个百分点"), "个百分点": (1.0, "个百分点"),
              "％": (1.0, "%"), "百分之": (1.0, "%"), "名": (1.0, "人")}  # 1.5名 医师 and 1.5人 count the same people
+# units of one measure a ranking may convert (40亿斤 against 20万吨): the base unit and its size in the common one;
+# the figures stay as printed, only their order uses the conversion (and the answer says so)
+CONVERTIBLE = {"斤": (0.0005, "吨"), "公斤": (0.001, "吨"), "千克": (0.001, "吨"), "吨": (1.0, "吨"),
+               "米": (0.001, "公里"), "千米": (1.0, "公里"), "公里": (1.0, "公里")}
 # what a bare 万/亿 counts when the unit names nothing ("24万左右" people): any count unit
 COUNT_BASES = {"", "人", "人次", "户", "个", "家", "所", "名", "座", "处", "栋", "辆", "台", "台套", "头", "只",
                "项", "张", "套", "次"}

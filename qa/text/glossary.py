@@ -38,6 +38,8 @@ PLAN_WORDS: dict[str, tuple[str, ...]] = {
     "power plant": ("电厂", "热电厂", "发电厂"), "plant": ("种植", "工厂", "造林"), "forest": ("林", "森林", "造林"),
     "sand-fixation": ("固沙", "防沙固沙"), "sand-fixing": ("固沙", "防沙固沙"), "windbreak": ("防风", "防护林"),
     "water conservancy": ("水利",), "water-conservancy": ("水利",), "invest": ("投资",), "invested": ("投资",),
+    "urban": ("城市", "城镇", "城区"), "water supply": ("供水",), "power supply": ("供电",), "gas supply": ("供气",),
+    "heat supply": ("供热",), "reliability": ("可靠率", "可靠性"), "heating": ("供热", "供暖"), "centralized": ("集中",), "centralised": ("集中",),
     "reclaimed water": ("中水",), "reclaimed-water": ("中水",), "utilization": ("利用",), "utilisation": ("利用",), "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
 }
 # words a question asks with, not about: never looked up (the question words have their own rules)

@@ -204,8 +204,8 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
         kind = (m.group("kind") or m.group("kind2") or "").lower()
         name = re.sub(r"^(?:In|Of|For|At|The|And|To|By|From|With)\s+", "", name)  # "In Datong District"
         words = name.split()
-        if kind and len(words) > 1 and words[0] in EN_NOT_PLACES:
-            words = words[1:]  # "Between Karamay District", "Compare Datong District": the place follows
+        if len(words) > 1 and words[0] in EN_NOT_PLACES:
+            words = words[1:]  # "Between Karamay District", "Between Erenhot's": the place follows
         name = " ".join(words)
         if name in EN_NOT_PLACES or words[0] in EN_NOT_PLACES or name.lower() in EN_NOT_PLACES_LOWER:
             continue
