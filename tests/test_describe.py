@@ -120,6 +120,8 @@ def test_an_english_count_with_no_noun_takes_the_items_the_plan_counts(ask: Any)
     ("For Datong District's light-textile industrial park, what does “strengthening the midstream” (做强中游) consist of?",
      "粗纺纱"),  # the user's own Chinese in brackets is the term
     ("什么是双城“一核两廊三区多点”中的“一核”？", "双城中心城区"),  # asked before its terms: the slogan's part
+    ("Which 'four centers' does Karamay District aim to become for Karamay City and northern Xinjiang?", "金融"),
+    # 四中心 from English, printed “四大中心”: the plan's way of counting is the term
 ])
 def test_a_term_asked_in_english_order_or_words_is_the_plans_term(ask: Any, question: str, says: str) -> None:
     a = ask(question)
@@ -133,3 +135,4 @@ def test_english_slogans_are_written_as_the_plans_only_when_every_word_is_a_coun
         "the “一核两廊” layout, what are the “两廊”?"
     assert _quoted_terms("what does 'green development' mean?") == "what does 'green development' mean?"
     assert _quoted_terms("Shuangcheng's two cores") == "Shuangcheng's two cores"  # nothing quoted: left as it is
+    assert _quoted_terms("plans to enclose for sand-fixing afforestation (封沙育林)?") == "plans to enclose for 封沙育林?"

@@ -257,6 +257,14 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         plain = re.sub(r"[A-Za-z][A-Za-z'-]*", " ", plain)
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
     target = _target_term(q, terms)
+    if target and (m := re.fullmatch(r"([一二两三四五六七八九十])([\u4e00-\u9fff]{1,4})", target)) and not any(
+            _holds(x.text, target) for d in plans for x in index.by_doc.get(d.id, [])):
+        # 'four centers' written 四中心, printed “四大中心” or 四个中心: the plan's way of counting them
+        printed = [t for t in (m.group(1) + "大" + m.group(2), m.group(1) + "个" + m.group(2))
+                   if any(_holds(x.text, t) for d in plans for x in index.by_doc.get(d.id, []))]
+        if printed:
+            terms = [printed[0] if t == target else t for t in terms]
+            target = printed[0]
     # 哪三个园区撑起来的: the noun counted is what is listed, not the verb the question ends on
     counted = _counted_noun(m.group(2)) if (m := re.search(COUNT.pattern + r"([\u4e00-\u9fff]{2,8})", q)) else None
     # “一核两廊三区多点”格局里的“两廊”: the slogan around the term asked is context, not what is asked

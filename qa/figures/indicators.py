@@ -289,6 +289,9 @@ def _quoted_terms(text: str) -> str:
         return f"“{zh}”" if zh else m.group()
 
     out = _QUOTED_EN.sub(put, text)
+    # sand-fixing afforestation (封沙育林): the user's own Chinese stands for the English words right before it
+    out = re.sub(r"(?:\b(?!(?:for|of|in|on|the|a|an|to|and|by|with|does|do|is|are)\b)[A-Za-z][A-Za-z'-]*\s+){1,3}"
+                 r"[（(]([\u4e00-\u9fff]{2,12})[)）]", r"\1", out)
 
     def part(m: re.Match[str]) -> str:  # what are the two cores (of the “两核一带四区” quoted before): “两核”
         zh = _slogan(m.group())
