@@ -154,8 +154,14 @@ def _target_term(q: str, terms: list[str]) -> str | None:
     # what is the “一核” in …“一核两廊三区多点”: asked before its terms (English order), the part of a slogan, else
     # the first, is the one asked
     parts = [t for t in terms if any(t != u and t in u for u in terms)]
-    term = (max(before, key=q.rfind) if before else parts[0] if parts and m else terms[0] if m else terms[-1]) \
-        if terms else None
+    if not terms:
+        term = None
+    elif before:
+        term = max(before, key=q.rfind)
+    elif m:
+        term = parts[0] if parts else terms[0]
+    else:
+        term = terms[-1]
     if term and m:
         # “三元一线”里的三元指的是啥: the part of the term named just before the question word is what is asked
         lead = re.sub(r"[的”\"」\s]+$", "", q[: m.start()])
@@ -257,11 +263,12 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         plain = re.sub(r"[A-Za-z][A-Za-z'-]*", " ", plain)
     nouns = [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", plain)]
     target = _target_term(q, terms)
+    pool = [s for d in plans for s in index.by_doc.get(d.id, [])]
     if target and (m := re.fullmatch(r"([一二两三四五六七八九十])([\u4e00-\u9fff]{1,4})", target)) and not any(
-            _holds(x.text, target) for d in plans for x in index.by_doc.get(d.id, [])):
+            _holds(x.text, target) for x in pool):
         # 'four centers' written 四中心, printed “四大中心” or 四个中心: the plan's way of counting them
         printed = [t for t in (m.group(1) + "大" + m.group(2), m.group(1) + "个" + m.group(2))
-                   if any(_holds(x.text, t) for d in plans for x in index.by_doc.get(d.id, []))]
+                   if any(_holds(x.text, t) for x in pool)]
         if printed:
             terms = [printed[0] if t == target else t for t in terms]
             target = printed[0]
@@ -292,7 +299,6 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
                 score = _score(s, index, ctx) + 0.45 / h.rank
                 if best is None or score > best[0]:
                     best = (score, s)
-    pool = [s for d in plans for s in index.by_doc.get(d.id, [])]
     in_scope = {d.id for d in plans}
     elsewhere = [doc for doc, sents in index.by_doc.items() if doc not in in_scope
                  and any(_holds(s.text, target) for s in sents)] if target else []

@@ -377,15 +377,19 @@ def _specific(named: tuple[str, str, Indicator] | None) -> tuple[str, ...]:
         return ()
     name, mod, _ = named
     head = name[:2]
-    return tuple(mod[-k:] + head for k in (4, 3, 2) if len(mod) >= k) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
+    return _tails(mod, head) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else ()
 
 
 def _share_subject(before: str, whole: str) -> tuple[str, ...]:
     """A share asked by words (食品工业占GDP的比重): the subject's last words with 占 and the same whole, a narrower
     phrase that a plan printing it prefers over the bare 工业…占GDP row (``qa.answer.lookup``). The whole keeps a
     generic tail (增加值占) from matching another share (增加值占农业增加值)."""
-    mod = _modifier(before)[-6:]
-    return tuple(mod[-k:] + "占" + norm(whole) for k in (4, 3, 2) if len(mod) >= k)
+    return _tails(_modifier(before)[-6:], "占" + norm(whole))
+
+
+def _tails(mod: str, rest: str) -> tuple[str, ...]:
+    """The modifier's last four, three and two characters, each with ``rest``: the narrower phrases, longest first."""
+    return tuple(mod[-k:] + rest for k in (4, 3, 2) if len(mod) >= k)
 
 
 def _core(q: str, places: PlaceReading) -> str:
