@@ -183,3 +183,34 @@ def test_english_questions_answer_like_their_chinese_twins(ask, english: str, ch
     en, zh = ask(english), ask(chinese)
     assert not zh.abstained, zh
     assert (en.value, en.unit, en.abstained) == (zh.value, zh.unit, False), (en, zh)
+
+
+# ----------------------------------------------------------------------------- other people's words
+
+
+def test_a_clear_lead_in_other_words_answers_and_says_what_it_read(ask, seed_texts) -> None:
+    """No ontology name in 娃娃上幼儿园比例: the plan's 幼儿园入园率 fits it far better than any other figure and
+    agrees on role, year and kind, so it answers, naming the indicator it took the question for."""
+    a = ask("二连浩特 2015 娃娃 上幼儿园 比例")
+    assert not a.abstained and a.value == pytest.approx(93) and a.unit == "%", a
+    assert "decide.loose" in a.trace and "幼儿园入园率" in (a.note or "") and a.confidence <= 0.6
+    c = a.citations[0]
+    assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "93" in c.quote
+
+
+def test_no_clear_lead_still_abstains(ask) -> None:
+    """风电年发电量: the plan states 风电装机容量 and 光伏发电 capacities, neither leading the other: no figure."""
+    a = ask("到2015年二连浩特风电年发电量要达到多少亿千瓦时？")
+    assert a.abstained and "decide.loose" not in a.trace
+
+
+def test_a_capacity_is_not_answered_by_a_rate(ask) -> None:
+    a = ask("What treatment capacity will Shuangcheng District's wastewater treatment plant reach by 2025?")
+    assert a.abstained or a.unit != "%", a
+
+
+def test_a_keyword_query_without_a_question_word_gets_the_figure_it_names(ask) -> None:
+    a = ask("双城 十四五 秸秆 综合利用 目标")
+    assert not a.abstained and a.value == pytest.approx(95) and a.unit == "%" and "q.unmarked_figure" in a.trace
+    d = ask("双城 十四五 乡村振兴 主要举措")  # names no figure: still the sentences that say it
+    assert not d.abstained and d.value is None and "q.unmarked_figure" not in d.trace

@@ -88,22 +88,26 @@ def sha_of(text: str) -> str:
 
 def fingerprint(settings: Settings) -> tuple[int, str, int]:
     """(manifest generation, live versions digest, chunks stored), read afresh from disk."""
-    from qa.store.chroma import Store, _drop_system
+    from qa.store.chroma import Store
+    from qa.store.systems import drop_system
 
-    _drop_system(str(settings.store.chroma_dir))
+    drop_system(str(settings.store.chroma_dir))
     store = Store(settings)
-    m = store.manifest()
-    return m.generation, m.digest(), store.count()
+    m = store.manifest()  # as a new process reads it: the mirror, while the stamp holds
+    count = store.count()  # Chroma open: the manifest is read from its record
+    assert store.manifest() == m, "the manifest mirror disagrees with the store's record"
+    return m.generation, m.digest(), count
 
 
 def inspect(settings: Settings) -> dict[str, Any]:
     """What a new reader sees: manifest, the chunks it names, the lexical index built for them, a hybrid
     search and a dense query. An embedded store is opened afresh from disk, as a new process would."""
     from qa.retrieve.retriever import Retriever
-    from qa.store.chroma import Store, _drop_system
+    from qa.store.chroma import Store
+    from qa.store.systems import drop_system
 
     if not settings.store.chroma_url:
-        _drop_system(str(settings.store.chroma_dir))
+        drop_system(str(settings.store.chroma_dir))
     store = Store(settings)
     m = store.manifest()
     live: dict[str, list[str]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import pytest
 
 from qa.store.chroma import Manifest, Store
-from qa.store.manifest import STAMP, mark, token
+from qa.store.manifest import MIRROR, STAMP, keep_mirror, mark, mirror, token
 from tests.conftest import DOC, SEED_FILES, qa_env
 
 
@@ -80,3 +81,68 @@ def test_a_running_reader_sees_another_process_commit(tmp_path, settings_factory
     assert proc.returncode == 0, proc.stderr[-2000:]
     manifest, corpus = reader.refresh()
     assert calls and manifest.docs.keys() == {"a", "b"} and {c.doc_id for c in corpus.chunks} == {"a", "b"}
+
+
+def test_the_mirror_holds_only_while_its_stamp_does(tmp_path, settings_factory) -> None:
+    store = Store(settings_factory(tmp_path / "home"))
+    store.commit(Manifest(chunking="v6:t1:o0"))
+    folder = store.settings.store.chroma_dir
+    held = store.manifest()
+    assert mirror(folder) == held and held.generation == 1 and held.chunking == "v6:t1:o0"
+    mark(folder, "busy")  # a commit under way: only Chroma's record tells
+    assert mirror(folder) is None
+    text = mark(folder, "done 1")  # the same generation marked again: not the mark the copy was taken under
+    assert mirror(folder) is None
+    keep_mirror(folder, "done 1 gone", held)  # read under a stamp that no longer holds: not copied
+    assert mirror(folder) is None
+    keep_mirror(folder, text, held)
+    assert mirror(folder) == held
+    (folder / MIRROR).write_text('{"stamp": "' + text + '", "manifest": {"generation": "x"}}', encoding="utf-8")
+    assert mirror(folder) is None  # damaged: read Chroma
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+ASK = ("import sys; from qa.cli.command import main; rc = main(['ask', '--json', sys.argv[1]]); "
+       "print('chromadb' in sys.modules, file=sys.stderr); sys.exit(rc)")
+
+
+def _ask_new_process(home, question: str) -> tuple[str, bool]:
+    """`qa ask --json` in a new process: its answer, and whether it opened Chroma."""
+    proc = subprocess.run([sys.executable, "-c", ASK, question], env=qa_env(home), capture_output=True, text=True,
+                          timeout=600, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    answer = json.loads(proc.stdout)
+    answer.pop("timing_ms")  # everything but how long it took
+    return json.dumps(answer, ensure_ascii=False), proc.stderr.strip().splitlines()[-1] == "True"
+
+
+def ingest_cli(home, docs) -> None:
+    """`qa ingest` in its own process (it also writes the new plans' query segments)."""
+    proc = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", "-q", str(docs)], env=qa_env(home),
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0 and "warning" not in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_new_process_answers_from_the_mirror_as_from_chroma(tmp_path, settings_factory) -> None:
+    """A cold `qa ask` reads the live state from the mirror and the segments, without chromadb; its answer is
+    the one a read of Chroma gives; a new plan another process commits is seen; a stamp that moved on without a
+    copy (a writer that keeps none) means Chroma is read, and the copy is taken again."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_FILES[DOC["002"]], docs / "a.txt")
+    settings = settings_factory(tmp_path / "home", docs=[docs])
+    ingest_cli(settings.home, docs)
+    folder = settings.store.chroma_dir
+    question = "二连浩特十二五末地区生产总值要达到多少亿元？"
+    cold, opened = _ask_new_process(settings.home, question)
+    assert not opened and "143" in cold
+    (folder / MIRROR).unlink()
+    read, opened = _ask_new_process(settings.home, question)
+    assert opened and read == cold and mirror(folder) is not None  # read from Chroma, copied again
+    mark(folder, "done 1")
+    read, opened = _ask_new_process(settings.home, question)
+    assert opened and read == cold and mirror(folder) is not None
+    shutil.copy(SEED_FILES[DOC["004"]], docs / "b.txt")
+    ingest_cli(settings.home, docs)
+    other, opened = _ask_new_process(settings.home, "双城区十四五期间地区生产总值年均增长目标是多少？")
+    assert not opened and "5%" in other

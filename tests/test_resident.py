@@ -1,7 +1,7 @@
 """`qa ask` through a resident `qa serve` (qa/web/resident.py): a real server process, real CLI processes.
 
 Which process answered is read off the CLI's own imports (``python -X importtime``): answered in-process it
-imports chromadb, answered by the server it does not. The printed answer must be the same either way.
+imports the retriever, answered by the server it does not. The printed answer must be the same either way.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ Q_NONE = "桃源县十四五地区生产总值目标是多少？"
 
 
 def cli(home: Path, *args: str, **extra: str) -> tuple[subprocess.CompletedProcess[str], bool]:
-    """(the finished `qa …`, whether it imported chromadb itself)."""
+    """(the finished `qa …`, whether it imported the retriever itself)."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "qa", *args], env=server_env(home, **extra),
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, cwd=home)
-    local = any(line.rstrip().endswith("| chromadb") for line in proc.stderr.splitlines())
+    local = any(line.startswith("import time:") and line.rsplit("|", 1)[-1].strip() == "qa.retrieve.retriever"
+                for line in proc.stderr.splitlines())
     proc.stderr = "\n".join(ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:"))
     return proc, local
 

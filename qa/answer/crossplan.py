@@ -30,9 +30,9 @@ COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为�
                               r"各地",
                  "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区"),
                  ("大同区的地区生产总值",))
-LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|[更较](?:低|慢|小|少)|更严|最严|孰(?:低|慢|小|少)|"
+LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|[更较](?:低|慢|小|少)|(?:低|慢|小|少)一[些点]|更严|最严|孰(?:低|慢|小|少)|"
                            + V.which_ends("少|小|慢"),
-                "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？"), ("最高", "能耗降低最多", "哪个多少？"))
+                "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？", "哪个低一些"), ("最高", "能耗降低最多", "哪个多少？"))
 WHO = V.rule("q.crossplan_glue", r"谁|地区|规划|哪个|各地|各|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间|"
                                  r"^(?:[跟与和同](?:相?比(?![重例率]))?|相?比(?![重例率]))|(?<![多减缺])[多少]$",
              "the words of a cross-plan question that name no indicator (X跟Y比 … 哪个多, its places already gone)",

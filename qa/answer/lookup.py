@@ -302,6 +302,8 @@ def _rate_like(ask: Ask) -> bool:
 
 def _unit_ok(ask: Ask, st: Statement) -> bool | None:
     family = V.UNIT_FAMILY.get(st.unit or "", st.unit)
+    if ask.role in (None, "level") and (st.unit or "") in V.SHARE_UNITS and V.CAPACITY_ASKED.search(ask.original):
+        return False  # 处理能力 asked, 再生水利用率20% stated: a rate is no capacity
     if ask.unit_hint:
         want = V.UNIT_FAMILY.get(ask.unit_hint, ask.unit_hint)
         if want == "money" and ask.unit_hint == "元" and family in ("money", "usd"):

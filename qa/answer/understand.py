@@ -28,10 +28,11 @@ ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
     r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何"
-    r"|\bhow (?:much|many|high|large|big|fast)\b|\bwhat (?:percentage|proportion|share)\b"
+    r"|\bhow (?:much|many|high|large|big|fast|long|far)\b|\bwhat (?:percentage|proportion|share|rate|ratio)\b"
     r"|\b(?:target|goal)s? (?:for|of)\b|\bwhat is\b[^?]*\b(?:target|goal|figure|level|capacity|number|total|amount|output)\b",
     "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much",
-                                           "What is Karamay's 2010 target for the live-hog inventory?"),
+                                           "What is Karamay's 2010 target for the live-hog inventory?",
+                                           "how long should residents live on average by 2010"),
     ("有哪些产业", "“两廊”是指什么", "定位是啥", "What is the positioning of Erenhot?"), re.I)
 ASKS_LIST_OR_MEANING = V.rule(
     "q.asks_description",
@@ -44,6 +45,9 @@ QUANTITY_HEAD = V.rule(
     "q.quantity_head", r"(?:[数量额值率]|面积|收入|产值|规模|里程|能力|人口|比重|产量|总额|增加值|密度|长度|总长|投资|资金|经费|装机|存栏|出栏|产能|单产|亩产)$",
     "a question that ends on a measured quantity asks for it, even without 多少 (a keyword query)",
     ("每千人病床数", "铁路年吞吐能力", "玉米种植面积", "燃气管网总长", "水利建设计划投资", "风电装机", "生猪存栏"), ("发展定位", "主导产业", "空间布局"))
+QUESTION_WORD = V.rule("q.question_word", r"什么|啥|哪|谁|吗|呢|[?？]|\b(?:what|which|how|who|where|when|why)\b",
+                       "a question word: without one (a keyword query) a named figure may be what is wanted",
+                       ("根本目标是什么？", "做成个啥样", "what is", "发展定位？"), ("双城 十四五 秸秆 综合利用 目标",), re.I)
 NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?[\u4e00-\u9fff]{0,2}?(?:规模|水平|目标值?|数值|幅度|速度)",
                        "a size or level asked with 怎样 is a number (设定了怎样的规模目标, 怎样的控制目标)",
                        ("设定了怎样的规模目标", "什么样的水平", "设定了怎样的控制目标"), ("怎样发展", "怎样的格局", "怎样的发展格局"))
@@ -76,10 +80,11 @@ PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结�
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
                      r"|起步(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
-                     r"|\bbase(?:line)? year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
+                     r"|\bbase(?:line)?[- ]year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? before (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
                      r"|过去五年|前五年",
-                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "at the start of its plan"),
+                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "at the start of its plan",
+                                                              "the base-year GDP"),
                      ("期末", "起步区", "by the end of the plan"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
@@ -144,6 +149,7 @@ class Ask:
     unit_hint: str | None = None
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
+    unmarked: bool = False  # no words asked for a number or for a description (双城 十四五 秸秆 综合利用 目标)
     rewritten: bool = False  # read in other words than typed (English, spoken words, 05年)
     english: bool = False  # typed in English
     concepts: tuple[tuple[str, ...], ...] = ()  # each English phrase's translations the library prints (glossary)
@@ -332,7 +338,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.answer_type = "number"
         ask.trace.append(QUANTITY_HEAD.name)
     else:
-        ask.answer_type = "describe"
+        ask.answer_type, ask.unmarked = "describe", not QUESTION_WORD.search(q)
     if glossed and ask.answer_type != "number":
         # the glossary serves figures: a descriptive question is read (and searched) by its own words, which
         # its quoted and named phrases match better than a dictionary's first sense

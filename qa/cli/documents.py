@@ -32,11 +32,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"qa ingest: warning: {len(r.stale_chunking)} document(s) not given here are still chunked with the "
               f"earlier settings ({', '.join(r.stale_chunking[:5])}{' …' if len(r.stale_chunking) > 5 else ''}); "
               "run `qa ingest` on their folders to re-chunk them", file=sys.stderr)
-    for w in r.warnings:
+    for w in r.warnings + _prepare_segments(settings):
         print(f"qa ingest: warning: {w}", file=sys.stderr)
     for reason in r.failed.values():
         print(f"qa ingest: error: {reason}", file=sys.stderr)
     return 1 if r.failed else 0
+
+
+def _prepare_segments(settings) -> list[str]:  # noqa: ANN001
+    """The query-time segments of the plans just written (the first question would build them): a warning
+    when that fails, for the next question builds them as before."""
+    from qa.retrieve.corpus import Segments
+    from qa.store.chroma import Store, StoreError
+
+    store = Store(settings)
+    try:
+        Segments(settings.home / "segments").prepare(store, store.manifest())
+    except (StoreError, OSError) as e:
+        return [f"the plans' query segments were not written (the first question writes them): {e}"]
+    return []
 
 
 def cmd_search(args: argparse.Namespace) -> int:

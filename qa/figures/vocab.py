@@ -344,5 +344,12 @@ def which_ends(words: str) -> str:
     return rf"哪(?:个|一个|一方|方|边|家).{{0,16}}(?<!多)(?:{words})(?:一些|一点|些|点)?[呢啊呀]?\s*[？?。！!]?\s*$"
 
 
+CAPACITY_ASKED = rule(
+    "q.capacity", r"\bcapacity\b|(?:处理|供水|生产|加工|运输|吞吐|接待|储备|发电|供热|供气)能力|能力(?:是|有|达|提|要|为|多)",
+    "a question about what a facility can do (a capacity) is not answered by a rate in %",
+    ("What treatment capacity will the sewage plant have", "城市供水能力达到多少", "污水处理能力要提高到多少"),
+    ("污水处理率达到多少", "自主创新能力明显增强"), re.IGNORECASE)
+
+
 def rules_named(prefix: str) -> list[Rule]:
     return [r for n, r in RULES.items() if n.startswith(prefix)]

@@ -132,6 +132,15 @@ class Segments:
             self.loaded[name] = seg
         return seg
 
+    def prepare(self, store, manifest) -> int:  # noqa: ANN001
+        """Write the segments the manifest names that the disk lacks (after `qa ingest`), so the next new
+        process answers from the segments and the manifest's mirror without opening Chroma. How many."""
+        todo = [d for d in sorted(manifest.versions) if not (self.folder / segment_name(manifest, d)).is_dir()]
+        for d in todo:
+            self.get(store, manifest, d)
+        self.loaded.clear()
+        return len(todo)
+
     def corpus(self, store, manifest) -> Corpus:  # noqa: ANN001
         """The manifest's corpus; segments of other manifests leave this process's memory, and the disk after
         ten minutes (another process may still be reading an older manifest)."""

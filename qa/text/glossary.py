@@ -102,8 +102,9 @@ def candidates(words: list[str]) -> tuple[str, ...]:
     """The headwords glossing the phrase ``words`` (its last word in any of its forms)."""
     rev = _reverse()
     found: dict[str, None] = {}  # in order, once each: a plan's word the dictionary also gives is one candidate
-    for form in _phrase_forms(words):
-        found.update(dict.fromkeys(PLAN_WORDS.get(form, ()) + rev.get(form, ())))
+    for phrase in _phrase_forms(words):
+        for form in dict.fromkeys((phrase, phrase.replace(" ", "-"))):  # central heating, sand-fixing
+            found.update(dict.fromkeys(PLAN_WORDS.get(form, ()) + rev.get(form, ())))
     return tuple(found)
 
 
@@ -113,7 +114,7 @@ def to_chinese(text: str, known: Callable[[str], int]
     phrase → its headword the library prints most; words no plan prints are left as they are), every phrase's
     printed headwords (most printed first: what a plan may call the thing), those of its measure words
     (``MEASURES``, not written into the text), and the phrases translated."""
-    words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
+    words = list(re.finditer(r"[A-Za-z][A-Za-z']*", text))  # a hyphen joins words of one phrase (central-heating)
     out: list[str] = []
     concepts: list[tuple[str, ...]] = []
     measures: list[tuple[str, ...]] = []
@@ -127,7 +128,7 @@ def to_chinese(text: str, known: Callable[[str], int]
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             span = words[i : i + n]
             if any(w.group().lower() in FUNCTION_WORDS for w in span) or \
-                    any(text[a.end() : b.start()].strip() for a, b in zip(span, span[1:], strict=False)):
+                    any(text[a.end() : b.start()].strip() not in ("", "-") for a, b in zip(span, span[1:], strict=False)):
                 continue
             scored = sorted(((known(c), c) for c in candidates([w.group() for w in span])), key=lambda x: (-x[0], x[1]))
             kept = tuple(c for k, c in scored if k > 0)[:MAX_CANDIDATES]
