@@ -56,7 +56,9 @@ GATE_sealed-mixedR ?= answer_accuracy=0.95 abstention_recall=0.85 false_abstenti
 GATE_sealed-mixedS ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedT ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedU ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.04
-GATE_sealed-mixedV ?= answer_accuracy=0.76 abstention_recall=0.95 false_abstention=0.20
+GATE_sealed-mixedV ?= answer_accuracy=0.80 abstention_recall=0.95 false_abstention=0.16
+GATE_sealed-mixedX ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.04
+GATE_sealed-mixedY ?= answer_accuracy=0.71 abstention_recall=0.85 false_abstention=0.14
 GATE_sealed-mixedW ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
@@ -64,7 +66,7 @@ GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 b
 GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed4 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
-	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN sealed-mixedO sealed-mixedQ sealed-mixedR sealed-mixedS sealed-mixedT sealed-mixedU sealed-mixedV sealed-mixedW \
+	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN sealed-mixedO sealed-mixedQ sealed-mixedR sealed-mixedS sealed-mixedT sealed-mixedU sealed-mixedV sealed-mixedW sealed-mixedX sealed-mixedY \
 	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11 sealed-crossplan12 sealed-crossplan13 sealed-crossplan14 sealed-crossplan15 sealed-crossplan16
 EVAL_HOME ?= .qa-eval
 

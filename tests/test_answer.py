@@ -214,3 +214,19 @@ def test_a_keyword_query_without_a_question_word_gets_the_figure_it_names(ask) -
     assert not a.abstained and a.value == pytest.approx(95) and a.unit == "%" and "q.unmarked_figure" in a.trace
     d = ask("双城 十四五 乡村振兴 主要举措")  # names no figure: still the sentences that say it
     assert not d.abstained and d.value is None and "q.unmarked_figure" not in d.trace
+
+
+def test_a_closing_particle_changes_nothing(ask) -> None:
+    a, b = ask("大同区十一五打算搞哪几样特色种植带啊？"), ask("大同区十一五打算搞哪几样特色种植带？")
+    assert not a.abstained and a.text == b.text and "万寿菊" in a.text
+
+
+def test_a_count_of_one_thing_is_not_answered_by_a_count_of_another(ask) -> None:
+    """条数 asked: the 100户 of the same sentence counts households, not 小流域."""
+    a = ask("阳泉 十一五 小流域 综合治理 条数")
+    assert a.abstained or a.unit == "条", a
+
+
+def test_english_words_are_read_in_the_plans_words(ask) -> None:
+    a = ask("How many pigs does Karamay District expect to have on hand (in stock) by 2010?")
+    assert not a.abstained and a.value == pytest.approx(46000) and a.unit == "头", a

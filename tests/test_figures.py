@@ -250,3 +250,13 @@ def test_canon_text_checks_only_the_aliases_a_text_can_hold() -> None:
         assert got == every_alias(text), text
         changed += got != text
     assert changed > 100  # the windows do hold aliases
+
+
+def test_the_end_of_a_range_is_no_negative_figure():
+    """3-5家, 1-2 个, 8-10%: the dash is a range's, so no -5家 or -10% is stated (a real minus stays one)."""
+    f = figs("力争引进3-5家大型粮食精深加工项目，年加工转化粮食50万吨。到2025年，建成1-2个主题产业园，年均增长8-10%。",
+             period=P14)
+    assert not [k for k, x in f.items() if x.value is not None and x.value < 0], f
+    assert ("50", "万吨") in f
+    g = figs("2020年社会消费品零售总额增长-1.2%。", period=P14)
+    assert [x.value for x in g.values()] == [-1.2]

@@ -43,3 +43,17 @@ def test_a_unit_is_a_measure_and_a_plant_of_sewage_is_a_treatment_plant() -> Non
     assert ("公顷",) in measures and "hectares" not in done, (text, concepts, measures)
     text, concepts, _, done = to_chinese("the sewage treatment plant", lambda w: printed(w, 0))
     assert "sewage treatment plant" in done and "污水处理厂" in text, (text, done)
+
+
+def test_a_plans_word_the_library_prints_is_written_before_a_more_printed_gloss() -> None:
+    """stock is 存栏 in a plan even where the library prints 股份 more often; the gloss stays a candidate."""
+    printed = {"股份": 30, "存栏": 4, "生猪": 9}.get
+    text, concepts, _, _ = to_chinese("how many pigs in stock", lambda w: printed(w) or 0)
+    assert "存栏" in text and "股份" not in text, text
+    assert ("存栏", "股份") in concepts
+
+
+def test_a_hyphen_joins_the_words_of_one_phrase() -> None:
+    printed = {"集中": 3, "供热": 5}.get
+    text, _, _, done = to_chinese("urban central-heating coverage", lambda w: printed(w) or 0)
+    assert "供热" in text and "heating" not in text, text

@@ -90,7 +90,7 @@ def test_committed_recording_replays_offline_deterministic_and_scored(offline: A
 def test_replay_miss_says_to_run_make_record_llm(offline: Any, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     rows = [json.loads(line) for line in SUBSET.read_text(encoding="utf-8").splitlines()]
-    rows[0]["question"] = rows[0]["question"].rstrip("？") + "呢？"  # asked differently: never recorded
+    rows[0]["question"] = "请问" + rows[0]["question"]  # asked differently: never recorded
     gold = tmp_path / "gold.jsonl"
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     assert run_cli(_args(gold, tmp_path / "r", RECORDING), offline) == 1

@@ -66,6 +66,9 @@ SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增
 CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|每年)(?:能够|能|可以|可)(供|处理|生产|产|发|运|接待|吞吐|装)(?=多少|几)",
                          "what can be done in a day or a year is a capacity (自来水一天能供多少吨 → 供能力)",
                          ("自来水一天能供多少吨", "污水一天能处理多少"), ("一年能挣多少", "每天供水"))
+FINAL_PARTICLE = V.rule("q.final_particle", r"(?<=[\u4e00-\u9fff])[啊呀呢吧嘛哈啦哦呐]+(?=[？?！!。～~\s]*$)",
+                        "a spoken question's closing particle says nothing about what is asked (…种植带啊？)",
+                        ("打算搞哪几样特色种植带啊？", "能到多少呀", "定位是啥呢？"), ("哈尔滨", "呼和浩特"))
 NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9fff]{2,5}）(?=[\u4e00-\u9fffA-Za-z])",
                     "a place in brackets inside a company or project name belongs to the name, not the question's scope",
                     ("飞鹤（哈尔滨）乳制品",), ("双城区（哈尔滨）", "（2010年）"))
@@ -230,7 +233,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         from qa.text.glossary import to_chinese
 
         q, concepts, measures, glossed = to_chinese(q, printed)
-    q = spoken_to_plan(_full_years(q))
+    q = spoken_to_plan(_full_years(FINAL_PARTICLE.sub("", q)))
     q = SHARE_AFTER.sub(r"占\1比重", q)
     q = ECONOMY_WHOLE.sub("占GDP", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
@@ -313,7 +316,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
             # 多少个百分点, 几个亿: no count of things; 这几个规划的…: the plans are counted, not the figure
             m = None
         money = said(MONEY_ASKED) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
-        ask.unit_hint = m.group(1) if m else ("元" if money else None)
+        ask.unit_hint = (m.group(1) or m.group(2)) if m else ("元" if money else None)
     if ask.unit_hint is None and ask.role in (None, "level") and MONEY_HEAD.search(ask.head) and not english:
         ask.unit_hint = "元"  # 食品企业产值 is money: 规模以上食品企业发展到50户 counts the firms
         ask.trace.append(MONEY_HEAD.name)

@@ -284,6 +284,8 @@ def _meaningful(m: re.Match[str], clause: str) -> bool:
     """Years are times, not figures; bare numbers are list markers, ratios or codes."""
     if _is_year(m, clause) or V.RATE_BASE.search(clause[max(0, m.start() - 1) : m.start()]):
         return False  # a year is a time; 每10万人 is the base of a rate
+    if m.group("num").startswith("-") and V.RANGE_END.search(clause[: m.start()]):
+        return False  # 1-2 个, 8-10%: the end of a range, not a negative figure
     bare = not m.group("unit") and not m.group("bracket") and not m.group("post")
     return not bare or bool(_years_unit(m, clause)) or bool(
         V.BARE_RATIO_NEXT.match(clause[m.end():]) or V.BARE_CHANGE_BEFORE.search(clause[: m.start()]))

@@ -136,6 +136,8 @@ RATIO = rule("ratio", r"(?<![\d.])(?P<parts>\d+(?:\.\d+)?(?:\s*[:：]\s*\d+(?:\.
              ("三次产业比例调整为12:45:43", "结构为12.9：52.7：34.4", "城乡收入比为2.5:1"), ("目标：46.5亿元", "达到46.5亿元"))
 RANGE = rule("range", rf"(?P<lo>{NUMBER})\s*[-—~～至到]\s*(?P<hi>{NUMBER})\s*(?P<unit>%|{UNITS})",
              "a range of a figure (增长8-10%)", ("年均增长8-10%", "达到5～6万人"), ("2006-2010年",))
+RANGE_END = rule("figure.range_end", r"\d\s*$", "a minus sign right after a number is a range's dash (3-5家), not a sign",
+                 ("引进3", "等 1 "), ("增长", "下降为"))
 YEAR_AS_FIGURE = rule("figure.is_year", rf"^(?:{YEAR_NUM})$", "a four-digit plan-era year is a time, not a figure",
                       ("2010",), ("46.5",))
 RATE_BASE = rule("figure.rate_base", r"每$", "每10万人: the base of a rate, not a figure", ("每",), ("各",))
@@ -279,8 +281,9 @@ Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比", "
 Q_YEARLY = rule("q.yearly", r"年均|每年|平均|年增", "a question about a yearly rate", ("年均",), ("累计",))
 Q_COMPARISON_YEAR = rule("q.comparison_year", r"(?:比|较|相比|与)$", "比2010年增长多少: a base year, not the one asked",
                          ("比",), ("到",))
-Q_COUNT = rule("q.count", r"(?:多少|几)([个家所座项台辆户名张栋条处头只袋])", "多少家 wants a count",
-               ("多少家", "几个", "养到多少头"), ("多少元",))
+Q_COUNT = rule("q.count", r"(?:多少|几)([个家所座项台辆户名张栋条处头只袋])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
+               "多少家 wants a count, as does a keyword query's 条数 (小流域 综合治理 条数)",
+               ("多少家", "几个", "养到多少头", "小流域 综合治理 条数"), ("多少元", "户数比例占", "个数字"))
 Q_FACT = rule("q.fact", r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪", "a descriptive question",
               ("有哪些", "是什么"), ("多少",))
 Q_NUMBER = rule("q.number", r"多少|几个百分点|水平|规模|数量", "a question that wants a figure", ("多少",), ("哪些",))

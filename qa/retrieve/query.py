@@ -75,7 +75,7 @@ def parse(question: str) -> QueryInfo:
             break
     else:
         m = V.Q_COUNT.search(q)
-        info.unit_hint = m.group(1) if m else None
+        info.unit_hint = (m.group(1) or m.group(2)) if m else None
         if m:
             info.trace.append(V.Q_COUNT.name)
     info.target_words = bool(V.Q_TARGET.search(q))

@@ -40,6 +40,11 @@ PLAN_WORDS: dict[str, tuple[str, ...]] = {
     "water conservancy": ("水利",), "water-conservancy": ("水利",), "invest": ("投资",), "invested": ("投资",),
     "urban": ("城市", "城镇", "城区"), "water supply": ("供水",), "power supply": ("供电",), "gas supply": ("供气",),
     "heat supply": ("供热",), "reliability": ("可靠率", "可靠性"), "heating": ("供热", "供暖"), "centralized": ("集中",), "centralised": ("集中",),
+    "stock": ("存栏",), "passenger": ("旅客", "客运"), "passengers": ("旅客", "客运"), "day": ("日", "天"),
+    "days": ("天", "天数"), "new": ("新增", "新建"), "transfer station": ("中转站", "转运站"),
+    "transfer stations": ("中转站", "转运站"), "parcel": ("快递", "快件"), "parcels": ("快递", "快件"),
+    "visitor": ("游客", "人次"), "visitors": ("游客", "人次"), "turnover": ("交易额", "成交额", "营业额"),
+    "wholesale market": ("批发市场",), "farm supplies": ("农资",), "farm-supplies": ("农资",), "supply": ("供应", "供"),
     "reclaimed water": ("中水",), "reclaimed-water": ("中水",), "utilization": ("利用",), "utilisation": ("利用",), "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
 }
 # words a question asks with, not about: never looked up (the question words have their own rules)
@@ -54,6 +59,7 @@ end start beginning final plan's district city county province region area's s i
 keep reach build achieve make hit get maintain implement follow focus commit want need create boost raise lay put
 around near within across between through
 intend intends expect expects project projects projected forecast see seek strive try hold
+able hand hope hoping once
 """
 FUNCTION_WORDS = frozenset(_FUNCTION.split())
 
@@ -98,14 +104,21 @@ def _phrase_forms(words: list[str]) -> list[str]:
     return [(head + " " + f).strip() for f in _forms(words[-1])]
 
 
+def _forms_of(words: list[str]) -> list[str]:
+    """The phrase's forms as looked up, spaced and hyphenated (central heating, sand-fixing)."""
+    return list(dict.fromkeys(f for p in _phrase_forms(words) for f in (p, p.replace(" ", "-"))))
+
+
+def plan_words(words: list[str]) -> tuple[str, ...]:
+    """The plans' own words for the phrase ``words`` (``PLAN_WORDS``)."""
+    return tuple(dict.fromkeys(w for form in _forms_of(words) for w in PLAN_WORDS.get(form, ())))
+
+
 def candidates(words: list[str]) -> tuple[str, ...]:
-    """The headwords glossing the phrase ``words`` (its last word in any of its forms)."""
+    """The headwords glossing the phrase ``words`` (its last word in any of its forms): the plans' own words
+    for it first, then the dictionary's."""
     rev = _reverse()
-    found: dict[str, None] = {}  # in order, once each: a plan's word the dictionary also gives is one candidate
-    for phrase in _phrase_forms(words):
-        for form in dict.fromkeys((phrase, phrase.replace(" ", "-"))):  # central heating, sand-fixing
-            found.update(dict.fromkeys(PLAN_WORDS.get(form, ()) + rev.get(form, ())))
-    return tuple(found)
+    return tuple(dict.fromkeys(plan_words(words) + tuple(w for form in _forms_of(words) for w in rev.get(form, ()))))
 
 
 def to_chinese(text: str, known: Callable[[str], int]
@@ -130,8 +143,13 @@ def to_chinese(text: str, known: Callable[[str], int]
             if any(w.group().lower() in FUNCTION_WORDS for w in span) or \
                     any(text[a.end() : b.start()].strip() not in ("", "-") for a, b in zip(span, span[1:], strict=False)):
                 continue
-            scored = sorted(((known(c), c) for c in candidates([w.group() for w in span])), key=lambda x: (-x[0], x[1]))
-            kept = tuple(c for k, c in scored if k > 0)[:MAX_CANDIDATES]
+            phrase = [w.group() for w in span]
+            ours = plan_words(phrase)
+            theirs = [c for c in candidates(phrase) if c not in ours]
+            # a plan's word the library prints before any sense of the dictionary's (stock: 存栏, not 股份)
+            kept = tuple(c for group in (ours, theirs)
+                         for k, c in sorted(((known(c), c) for c in group), key=lambda x: (-x[0], x[1])) if k > 0
+                         )[:MAX_CANDIDATES]
             if kept and n == 1 and span[0].group().lower() in MEASURES:
                 measures.append(kept)
                 i += 1
