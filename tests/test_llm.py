@@ -680,7 +680,7 @@ def test_qa_ask_llm_unreadable_reply_and_endpoint_down(ready_store: object, tmp_
     assert plain.stdout.startswith(ABSTAIN_TEXT) and "46.5" not in plain.stdout
     answer = json.loads(as_json.stdout)
     assert answer["abstained"] and answer["note"].startswith(llm.INVALID_NOTE) and "after 3 attempts" in answer["note"]
-    down = run_qa(["ask", question.replace("？", "呢？"), "--engine", "llm"], home,
+    down = run_qa(["ask", "请问" + question, "--engine", "llm"], home,
                   OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1", **env)
     line = one_line_error(down)
     assert line.startswith("qa ask: error: cannot reach the model endpoint") and SECRET not in line
