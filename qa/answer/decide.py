@@ -87,9 +87,9 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     what = _what(ask, about[0] if about else None)
     lead = _clear_lead(ask, cands) if not about else None
     if lead is not None:
-        margin = lead.score - next((c.score for c in cands if not _same_figure(c, lead)), 0.0)
-        conf = 0.3 + 0.4 * lead.indicator + 0.1 * min(margin, 1.0)
-        return Decision(lead, confidence=round(min(conf, 0.6), 3), loose=True)
+        top, margin = lead
+        conf = 0.3 + 0.4 * top.indicator + 0.1 * min(margin, 1.0)
+        return Decision(top, confidence=round(min(conf, 0.6), 3), loose=True)
     if not about:
         near = [c for c in cands if c.indicator >= MATCH / 2][:3]
         conf = 1.0 - max((c.indicator for c in cands), default=0.0) / 2
@@ -123,9 +123,9 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     return Decision(None, "other_unit", note, fitting[:3], confidence=0.7)
 
 
-def _clear_lead(ask: Ask, cands: list[Candidate]) -> Candidate | None:
-    """The best candidate of a question asked in words (no ontology indicator), when it leads every other figure
-    by ``LEAD_MARGIN`` and nothing it states disagrees with the question (role, year, kind, unit)."""
+def _clear_lead(ask: Ask, cands: list[Candidate]) -> tuple[Candidate, float] | None:
+    """The best candidate of a question asked in words (no ontology indicator) and its lead, when it leads every
+    other figure by ``LEAD_MARGIN`` and nothing it states disagrees with the question (role, year, kind, unit)."""
     if ask.indicators or not cands:
         return None
     top = cands[0]
@@ -133,4 +133,5 @@ def _clear_lead(ask: Ask, cands: list[Candidate]) -> Candidate | None:
             top.year_ok, top.kind_ok, top.unit_ok):
         return None
     rival = next((c for c in cands[1:] if not _same_figure(c, top)), None)
-    return top if rival is None or top.score - rival.score >= LEAD_MARGIN else None
+    margin = top.score - (rival.score if rival else 0.0)
+    return (top, margin) if rival is None or margin >= LEAD_MARGIN else None

@@ -232,18 +232,21 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         a = _unmarked_figure(ask, plans, hits, corpus, retriever) if ask.unmarked else None
         a = a or describe(ask, plans, hits, corpus)
     else:
-        core_vec = core_embedder(retriever)(ask.core) if ask.core else None
-        a = numeric(ask, plans, hits, corpus, core_vec)
+        a = _figure(ask, plans, hits, corpus, retriever)
     a.question = original
     a.trace = a.trace if a.trace[: len(ask.trace)] == ask.trace else ask.trace + a.trace
     return _finish(_with_pages(a, manifest.docs), t0)
 
 
+def _figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever) -> Answer:  # noqa: ANN001
+    """``numeric`` with the question core's embedding."""
+    return numeric(ask, plans, hits, corpus, core_embedder(retriever)(ask.core) if ask.core else None)
+
+
 def _unmarked_figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever) -> Answer | None:  # noqa: ANN001
     """A question that says neither 多少 nor 是什么 (a keyword query: 双城 十四五 秸秆 综合利用 目标) is answered by
     the figure of the indicator it names when the plan states one that agrees; else by a sentence."""
-    core_vec = core_embedder(retriever)(ask.core) if ask.core else None
-    a = numeric(ask, plans, hits, corpus, core_vec)
+    a = _figure(ask, plans, hits, corpus, retriever)
     if a.abstained or "decide.loose" in a.trace:
         return None
     a.trace.append("q.unmarked_figure")

@@ -306,8 +306,8 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
         return False  # 处理能力 asked, 再生水利用率20% stated: a rate is no capacity
     if ask.unit_hint:
         want = V.UNIT_FAMILY.get(ask.unit_hint, ask.unit_hint)
-        if ask.unit_hint in CLASSIFIERS and (st.unit or "").lstrip("万亿") in CLASSIFIERS \
-                and ask.unit_hint not in ("个", st.unit.lstrip("万亿")):
+        counted = (st.unit or "").lstrip("万亿")
+        if ask.unit_hint in CLASSIFIERS and counted in CLASSIFIERS and ask.unit_hint not in ("个", counted):
             return False  # 条数 asked, 100户 stated: other things counted (个 counts anything)
         if want == "money" and ask.unit_hint == "元" and family in ("money", "usd"):
             return True
@@ -322,7 +322,7 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
     return None
 
 
-CLASSIFIERS = frozenset("家所座项台辆户栋条处头只袋张")  # what a count counts (多少条 is not answered by 户)
+CLASSIFIERS = frozenset(V.COUNT_WORDS) - {"个", "名"}  # what a count counts (多少条 is not answered by 户; 个 counts anything, 名 people)
 # unit families that measure the same kind of thing (a plan may print 万亩 where the indicator is in 公顷)
 COARSE = {"money": "money", "usd": "money", "pct": "ratio", "pp": "ratio", "permille": "ratio", "people": "count",
           "visits": "count", "count": "count", "beds": "count", "ha": "area", "mu": "area", "km2": "area", "m2": "area",

@@ -281,7 +281,8 @@ Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比", "
 Q_YEARLY = rule("q.yearly", r"年均|每年|平均|年增", "a question about a yearly rate", ("年均",), ("累计",))
 Q_COMPARISON_YEAR = rule("q.comparison_year", r"(?:比|较|相比|与)$", "比2010年增长多少: a base year, not the one asked",
                          ("比",), ("到",))
-Q_COUNT = rule("q.count", r"(?:多少|几)([个家所座项台辆户名张栋条处头只袋])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
+COUNT_WORDS = "个家所座项台辆户名张栋条处头只袋"  # what a question counts in (多少家, 几条, 养到多少头)
+Q_COUNT = rule("q.count", rf"(?:多少|几)([{COUNT_WORDS}])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
                "多少家 wants a count, as does a keyword query's 条数 (小流域 综合治理 条数)",
                ("多少家", "几个", "养到多少头", "小流域 综合治理 条数"), ("多少元", "户数比例占", "个数字"))
 Q_FACT = rule("q.fact", r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪", "a descriptive question",

@@ -116,11 +116,8 @@ def keep_mirror(folder: Path, stamp: str | None, manifest: Manifest) -> None:
 
 def token(folder: Path) -> str | None:
     """The store's state as far as a cheap look can tell, or None when only a full read can."""
-    try:
-        text = (folder / STAMP).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not text.startswith("done "):
+    text = stamp_text(folder)
+    if text is None:
         return None
     parts = [text]
     for name in DATABASE:

@@ -114,11 +114,16 @@ def plan_words(words: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for form in _forms_of(words) for w in PLAN_WORDS.get(form, ())))
 
 
+def _dictionary_words(words: list[str]) -> tuple[str, ...]:
+    """CC-CEDICT's headwords glossing the phrase ``words``."""
+    rev = _reverse()
+    return tuple(dict.fromkeys(w for form in _forms_of(words) for w in rev.get(form, ())))
+
+
 def candidates(words: list[str]) -> tuple[str, ...]:
     """The headwords glossing the phrase ``words`` (its last word in any of its forms): the plans' own words
     for it first, then the dictionary's."""
-    rev = _reverse()
-    return tuple(dict.fromkeys(plan_words(words) + tuple(w for form in _forms_of(words) for w in rev.get(form, ()))))
+    return tuple(dict.fromkeys(plan_words(words) + _dictionary_words(words)))
 
 
 def to_chinese(text: str, known: Callable[[str], int]
@@ -145,7 +150,7 @@ def to_chinese(text: str, known: Callable[[str], int]
                 continue
             phrase = [w.group() for w in span]
             ours = plan_words(phrase)
-            theirs = [c for c in candidates(phrase) if c not in ours]
+            theirs = [c for c in _dictionary_words(phrase) if c not in ours]
             # a plan's word the library prints before any sense of the dictionary's (stock: 存栏, not 股份)
             kept = tuple(c for group in (ours, theirs)
                          for k, c in sorted(((known(c), c) for c in group), key=lambda x: (-x[0], x[1])) if k > 0
