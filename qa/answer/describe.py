@@ -233,6 +233,8 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.1
     if kind == "aim" and aim_cue(s):
         score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
+        if ctx.get("slogan") and (m := SLOGAN.search(s.text)) and len(m.group()) >= 12:
+            score += 0.3  # 那句口号: a slogan is a phrase of its own (两句并列), not a name in quotes (“哈长城市群”)
     if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
         score += 0.3
     elif ctx["count"] and kind == "list" and (noun and _items_named(s.text, noun) == ctx["count"]
@@ -280,6 +282,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
            "head": _head_after(q, target),
            "defines": bool(target),  # a question about a quoted term wants the sentence that says what it is
            "guiding": bool(re.search(r"指导思想|指导方针|基本原则", q)),
+           "slogan": bool(re.search(r"口号|提法|slogan|motto", q, re.I)),
            "count": CN_COUNT.get(m.group(1)) if (m := COUNT.search(q)) else None,
            "ranks": {h.chunk.id: h.rank for h in hits},
            "noun": counted or (nouns[-1][-2:] if nouns and not COUNT.re.fullmatch(nouns[-1]) else None),

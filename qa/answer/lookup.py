@@ -118,6 +118,9 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
             subject = (st.label[: share.start()] if V.SHARE_OF.search(st.label) else name[: share.start()])
             if any(n in subject or n in _bare(subject) or n in st.context[-30:] for n in want.names):
                 return 1.0, "ontology+share"
+    if "、" in name and ALL_REACH.search(st.label) and any(
+            _bare(item) == _bare(n) for item in name.split("、") for n in want.names):
+        return 1.0, "ontology+list"  # 工业、生活污水处理率、垃圾、粪便无害化处理率均达100%: each item's figure
     if _completed_by_context(st, name, want):
         return 0.9, "ontology+context"
     if st.role == "growth" and BARE_GROWTH.fullmatch(name) and st.value_start is not None:
@@ -293,6 +296,7 @@ def _yearly(st: Statement) -> bool:
     return st.yearly or bool(re.search(r"年均|每年", st.label))
 
 
+ALL_REACH = re.compile(r"(?:均|都|全部|皆)(?:要|将)?(?:达到?|达|为|保持在?|提高到|超过)$")  # one figure for every item of a list
 INCREMENT = re.compile(r"(?:年均|每年|平均每年)(?:增加|增长|提高|递增)$")
 
 
@@ -311,6 +315,8 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
             return False  # 条数 asked, 100户 stated: other things counted (个 counts anything)
         if want == "money" and ask.unit_hint == "元" and family in ("money", "usd"):
             return True
+        if ask.role == "change" and {want, family} <= {"pct", "pp"}:
+            return True  # 占比提高了百分之几 and 增长3个百分点: a share's change is in points
         if st.unit and family != want and not (want == "people" and st.unit in ("名", "人")) \
                 and not (ask.unit_hint == "个" and family == "people"):  # 几个医生 and 4人: 个 counts people too
             return False

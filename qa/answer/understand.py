@@ -81,16 +81,19 @@ VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
-                     r"|起步(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
+                     r"|(?:起步|开头)(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? before (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
                      r"|过去五年|前五年",
-                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "at the start of its plan",
+                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "规划开头那年", "at the start of its plan",
                                                               "the base-year GDP"),
                      ("期末", "起步区", "by the end of the plan"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
+Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)",
+                        "a share or rate that rose by how many points is a change in points, not a growth rate",
+                        ("第三产业占比提高了百分之几", "城镇化率提升几个点"), ("增长百分之几", "提高到多少"))
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
                              "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
 MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
@@ -243,6 +246,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     # 飞鹤（哈尔滨）乳制品: a place in brackets inside a name is part of the name (blanked, so spans stay put)
     ask = Ask(original=question, text=q, places=read_places(NAME_ASIDE.sub(lambda m: "（" + "　" * (len(m.group()) - 2) + "）", q), docs))
     ask.rewritten, ask.english = q != question, english
+    ask.trace += [r.name for r, _ in V.SPOKEN_NAMES if r.search(question)]  # 树林要盖住… read as 森林覆盖率
     if english:
         ask.trace.append("q.english")
     elif ask.rewritten:
@@ -470,7 +474,7 @@ def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:
     yearly = bool(V.Q_YEARLY.search(t))
     change = bool(Q_CHANGE.search(t))
     growth = bool(V.Q_GROWTH.search(t) or Q_COLLOQUIAL_GROWTH.search(t))
-    if change and not yearly:
+    if change and not yearly or Q_SHARE_CHANGE.search(t) and any(i.nature == "rate" for i in indicators[:1]):
         return "change", False
     if growth or change:
         return "growth", yearly or not change

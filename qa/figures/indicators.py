@@ -151,6 +151,8 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\bactual\b|\bachieved\b|\breached\b", "实现了"),
     (r"\b(?:by|in|for|until|of) (?=(?:19|20)\d\d)", "到"),
     # the nouns of descriptive questions (what are the four strategies → 四个战略是什么)
+    *((rf"\b(?:{en}|{n})\s+(?:kinds|types|sorts|categories|forms) of\b", f"{zh}种")  # four kinds of housing: 四种
+      for n, (en, zh) in enumerate((("two", "两"), ("three", "三"), ("four", "四"), ("five", "五"), ("six", "六")), 2)),
     (r"\b(?:two|2)\b(?=\s+[a-z])", "两个"), (r"\b(?:three|3)\b(?=\s+[a-z])", "三个"),
     (r"\b(?:four|4)\b(?=\s+[a-z])", "四个"), (r"\b(?:five|5)\b(?=\s+[a-z])", "五个"),
     (r"\b(?:six|6)\b(?=\s+[a-z])", "六个"),
@@ -158,6 +160,10 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:pillar|leading) industr(?:y|ies)\b", "主导产业"), (r"\bindustr(?:y|ies)\b", "产业"),
     (r"\bprojects?\b", "项目"), (r"\bpositioning\b|\b(?:role|position) (?=of|for|as)", "定位"),
     (r"\btouris(?:m|t)\b", "旅游"), (r"\bbases\b|\bbase\b(?! year)", "基地"),
+    # how big is … economy, the size of the economy: the economy's size is its output (经济总量, GDP)
+    (r"\b(?:size|scale) of (?:the |its |their )?(?:[a-z]+'s )?econom(?:y|ies)\b|\beconomic (?:size|scale|aggregate)\b",
+     "经济总量"),
+    (r"(\bhow (?:big|large)\b[^?.]*?)\b(?:the |its |their )?econom(?:y|ies)\b", r"\1经济总量"),
     (r"\bhow (?:much|many|high|large|big)\b", "多少"),
     (r"\bwhat (?:percentage|proportion|share|rate|level|value|figure|amount|number)\b", "多少"),
     # what … rate / capacity / area …: a measured quantity is asked (what water reuse rate does … aim for)
@@ -192,6 +198,17 @@ def _stem(word: str) -> str:
     return w
 
 
+def _forms(word: str) -> set[str]:
+    """The names' words a question's word may stand for: itself in either number, and a verb's form for the name's
+    (greening → green, crossed → crossing of border crossings); the bare cross of cross-border stays itself."""
+    w = _stem(word)
+    out = {w}
+    if len(w) > 5 and w.endswith(("ing", "ed")):
+        root = w[: -3 if w.endswith("ing") else -2]
+        out |= {root, root + "ing"}
+    return out
+
+
 def _tokens(text: str) -> list[str]:
     return [_stem(w) for w in re.findall(r"[a-z0-9&]+", text.lower()) if w not in _EN_STOP]
 
@@ -203,7 +220,8 @@ def _english_names(text: str) -> str:
     free = {i for i, w in enumerate(words) if w.group().lower() not in _EN_STOP}
     by_word: dict[str, list[int]] = {}
     for i in sorted(free):
-        by_word.setdefault(_stem(words[i].group()), []).append(i)
+        for form in _forms(words[i].group()):
+            by_word.setdefault(form, []).append(i)
     names = {(tuple(_tokens(e)), ind.name) for e, ind in ontology().english() if len(_tokens(e)) >= 1}
     put: dict[int, str] = {}
     drop: set[int] = set()

@@ -21,6 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from qa.figures import vocab as V
+
 PATH = Path(__file__).with_name("ontology.json")
 Nature = Literal["level", "rate", "growth"]
 
@@ -116,13 +118,16 @@ _SPOKEN = sorted(SPOKEN, key=len, reverse=True)
 
 
 def spoken_to_plan(text: str) -> str:
-    """A question's spoken words written as plans print them (城里人可支配收入 → 城镇居民可支配收入)."""
+    """A question's spoken words written as plans print them (城里人可支配收入 → 城镇居民可支配收入), and the
+    indicators said in spread-out everyday words (vocab.SPOKEN_NAMES) by their names."""
     for w in _SPOKEN:
         if w in text:
             if w.endswith("亿"):  # 几个亿 is money; 多少个亿元以上项目 counts projects
                 text = re.sub(re.escape(w) + "(?!元)", SPOKEN[w], text)
             else:
                 text = text.replace(w, SPOKEN[w])
+    for rule, name in V.SPOKEN_NAMES:  # 树林要盖住全区多大比例 → 森林覆盖率多大比例
+        text = rule.re.sub(lambda m, name=name: name + next(iter(re.findall(r"多少|几|多大", m.group())), ""), text)
     return text
 
 

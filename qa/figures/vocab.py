@@ -355,5 +355,22 @@ CAPACITY_ASKED = rule(
     ("污水处理率达到多少", "自主创新能力明显增强"), re.IGNORECASE)
 
 
+# --- spoken names: an indicator said in everyday words spread over the sentence (how people ask, not a plan's name)
+SPOKEN_FOREST = rule("q.spoken_forest", r"(?:树林|林子|树木|林木|森林)[^，,。？?；;]{0,5}?(?:覆盖|盖住|盖满|遮盖)了?"
+                     r"(?:全区|全市|全县|全旗|全境|全区的|全市的)?",
+                     "trees covering the land (树林要盖住全区…, 林子能把全区盖住…) is the forest coverage rate",
+                     ("树林要盖住全区多大比例的土地", "林子能把全区盖住百分之多少"), ("植树造林面积", "绿化覆盖率", "林下经济"))
+SPOKEN_LIFESPAN = rule("q.spoken_lifespan", r"(?:平均|人均)?(?:预期|预计)?(?:可以|可|能)?(?<![生存灵复快])活(?:到)?(?:多少|几|多大)?"
+                       r"(?:岁数|岁)",
+                       "how old people get (平均能活多少岁, 预期可活岁数) is the life expectancy",
+                       ("居民平均预期可活岁数", "平均能活多少岁", "人能活到多大岁数"), ("生活垃圾", "灵活就业", "60岁以上老人"))
+SPOKEN_POPULATION = rule("q.spoken_population", r"(?:会|能|要|将)?(?:住着|住了|住|生活着|居住着|居住)(?:多少|几)万?(?:口人|人)",
+                         "how many people live in a place is its population (辖区里会住多少人)",
+                         ("辖区里大概会住多少人", "全区住着多少万人"), ("住院多少人", "住房面积多少"))
+# each spoken name and the indicator it says; the question word inside it (多少 …) is kept
+SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
+    (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"))
+
+
 def rules_named(prefix: str) -> list[Rule]:
     return [r for n, r in RULES.items() if n.startswith(prefix)]
