@@ -243,3 +243,22 @@ def test_a_table_cell_is_the_figure_the_full_lookup_decides(ready_store) -> None
             assert (full and full.statement.id) == (few and few.statement.id), (q, d.id)
             compared += full is not None
     assert compared >= 60
+
+
+@pytest.mark.parametrize("question, winner, values", [
+    # a share that rose by points: the change in 个百分点, not the level
+    ("十五期间第三产业占比提高了几个点，大同区和克拉玛依区谁涨得多？", "000", {"000": 3, "001": 2.7}),
+    # the year the plan began at is its base year
+    ("这几个规划里，规划开头那年农民（农村居民）人均收入哪个地方最低？", "000", {"000": 3100, "001": 5850}),
+    # one figure printed for a list (工业、生活污水处理率…均达100%) is each item's; a reuse rate is not it
+    ("规划期末城市污水处理率目标，哪个规划定得最高？", "001", {"001": 100, "004": None}),
+    ("五份规划中，哪一份对规划期末服务业（第三产业）在经济总量中所占份额设定的目标值最低？", "001", {"001": 30}),
+    ("Across the five plans, which one sets the most aggressive average yearly economic growth goal?", "002",
+     {"002": 24.6}),
+])
+def test_other_peoples_wording_ranks_the_plans_figures(ask, question: str, winner: str, values: dict) -> None:
+    a = ask(question)
+    rows = {r.doc_id: r for r in a.table}
+    assert a.winner == DOC[winner], (a.text, a.trace)
+    for doc, value in values.items():
+        assert rows[DOC[doc]].value == value, (doc, rows[DOC[doc]])

@@ -98,6 +98,17 @@ def test_a_part_may_stand_in_for_the_whole_never_the_other_way() -> None:
     ("What annual GDP growth does Yangquan target?", "年均", "每年"),
     ("Which three tourism brands does Yangquan plan to build?", "三个 旅游 品牌", "three|brand"),
     ("What are the four strategies in Karamay District's 11th five-year plan?", "四个 战略", "strateg"),
+    # a verb's form meets the name's (crossed: border crossings; greening: green coverage), a compound does not
+    ("How many people crossed the border through Erenhot in 2010?", "出入境人数", "cross"),
+    ("Which reported the higher urban greening coverage rate in its base year?", "绿化覆盖率", "城镇化率|greening"),
+    ("How much cross-border trade (imports plus exports combined) did Datong plan?", "进出口总额", "出入境"),
+    # the name's words nearest each other (the second per, not the one of per year)
+    ("By how much per year does Yangquan plan to cut energy consumption per unit of GDP?", "单位GDP能耗", "energy"),
+    # the economy's size is its output; kinds of things are counted as 种
+    ("How big does Yangquan want its economy to be in 2010?", "经济总量", "economy"),
+    ("How big is Karamay District's economy expected to be?", "经济总量", "economy"),
+    ("What four kinds of housing supply does Erenhot plan?", "四种", "四个"),
+    ("How long are people in Karamay District expected to live on average?", "人均预期寿命", "live"),
 ])
 def test_english_questions_read_as_their_chinese_twins(question: str, want: str, never: str) -> None:
     from qa.figures.indicators import english_to_chinese

@@ -305,3 +305,54 @@ def test_the_words_before_a_name_are_read_as_narrower_only_without_glue() -> Non
     assert understand("工业占GDP的比重双城2025年要到多少", docs).specific == ("工业占gdp",)
     loose = understand("大同区水利基础设施建设计划投资总额是多少", docs)
     assert not loose.indicators and "q.loose_name_narrowed" in loose.trace
+
+
+@pytest.mark.parametrize("question, indicator", [
+    ("大同区到2010年，树林要盖住全区多大比例的土地？", "森林覆盖率"),
+    ("林子能把全区盖住百分之多少", "森林覆盖率"),
+    ("阳泉市“十一五”规划期末，居民平均预期可活岁数的目标值为多少？", "人均预期寿命"),
+    ("克拉玛依区到2010年辖区里大概会住多少人？", "总人口"),
+    ("双城这五年城里能新添多少人上班？", "城镇新增就业人数"),
+    ("二连到2015年跟外国做买卖一年能做到多少美元？", "进出口总额"),
+    ("阳泉到2010年平均每个人摊的GDP能到多少？", "人均地区生产总值"),
+])
+def test_an_indicator_said_in_everyday_words_is_read_as_the_indicator(question: str, indicator: str) -> None:
+    from qa.figures.vocab import SPOKEN_NAMES
+
+    ask = understand(question, _docs())
+    assert [i.name for i in ask.indicators][:1] == [indicator], (ask.text, ask.trace)
+    assert ask.answer_type == "number"
+    fired = [r.name for r, _ in SPOKEN_NAMES if r.search(question)]
+    assert all(name in ask.trace for name in fired)  # the rule that read it is in the trace
+
+
+@pytest.mark.parametrize("question, role", [
+    ("十五期间大同区第三产业占比提高了几个点？", "change"),  # a share's rise in points
+    ("大同区第三产业增加值年均增长百分之几？", "growth"),  # a sector's growth stays growth
+])
+def test_a_share_that_rose_by_points_asks_a_change(question: str, role: str) -> None:
+    assert understand(question, _docs()).role == role
+
+
+def test_the_year_the_plan_began_at_is_its_base() -> None:
+    assert understand("这几个规划里，规划开头那年农民人均收入哪个地方最低？", _docs()).base_period
+
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("大同区到2010年，树林要盖住全区多大比例的土地？", 16.4, "%"),  # not the 70% of farmland a words match found
+    ("阳泉到2010年平均每个人摊的GDP能到多少？", 24300, "元"),  # per head: not the 320亿元 of the whole economy
+    ("How big does Yangquan want its economy to be in 2010?", 320, "亿元"),  # not a count of 30 projects
+    ("二连到2015年跟外国做买卖一年能做到多少美元？", 80, "亿美元"),
+    ("十五期间大同区第三产业占比提高了几个点？", 3, "个百分点"),  # the change in points, not the 28% level
+    ("克拉玛依区2010年污水处理率目标？", 100, "%"),  # 工业、生活污水处理率、垃圾…处理率均达100%: each item's
+    ("双城区污水处理厂再生水利用率目标？", 20, "%"),
+])
+def test_everyday_and_english_wording_gets_the_plans_figure(ask: Any, question: str, value: float, unit: str) -> None:
+    a = ask(question)
+    assert not a.abstained and (a.value, a.unit) == (value, unit), (a.text, a.trace)
+
+
+def test_a_reuse_rate_is_no_sewage_treatment_rate(ask: Any) -> None:
+    a = ask("双城区规划期末城市污水处理率目标是多少？")  # the plan states only 再生水利用率 (20%以上)
+    assert a.abstained and a.value is None, (a.text, a.trace)

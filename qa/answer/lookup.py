@@ -82,6 +82,15 @@ def _printed_glueless(printed: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_glueless(n) for n in printed)
 
 
+def _listed(name: str, names: list[str]) -> bool:
+    """One of a list's items is the indicator, alone or with the tail the last item prints for all of them
+    (垃圾、粪便无害化处理率: 垃圾无害化处理率)."""
+    items = name.split("、")
+    bare = {_bare(n) for n in names}
+    tails = [items[-1][k:] for k in range(1, len(items[-1]) - 1)]
+    return any(_bare(item) in bare or any(_bare(item + t) in bare for t in tails) for item in items)
+
+
 def _completed_by_context(st: Statement, name: str, want: Indicator) -> bool:
     """A name that is the tail of the asked one, whose missing head the sentence printed just before it:
     口岸进出口货运量…，进出口贸易额32.8亿美元; 每千人拥有医生数、病床数4.8张."""
@@ -118,8 +127,7 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
             subject = (st.label[: share.start()] if V.SHARE_OF.search(st.label) else name[: share.start()])
             if any(n in subject or n in _bare(subject) or n in st.context[-30:] for n in want.names):
                 return 1.0, "ontology+share"
-    if "、" in name and ALL_REACH.search(st.label) and any(
-            _bare(item) == _bare(n) for item in name.split("、") for n in want.names):
+    if "、" in name and ALL_REACH.search(st.label) and _listed(name, want.names):
         return 1.0, "ontology+list"  # 工业、生活污水处理率、垃圾、粪便无害化处理率均达100%: each item's figure
     if _completed_by_context(st, name, want):
         return 0.9, "ontology+context"

@@ -54,7 +54,7 @@ NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?[\
 SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
                      ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重"))
-ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?=比重|比例|份额|占比)",
+ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?:比重|比例|份额|占比)",
                        "the economy as the whole of a share is GDP (三产在经济里占的比重 → 三产占GDP比重)",
                        ("三产在经济里占的比重", "服务业占经济的比重"), ("经济增长速度", "在经济发展中的作用"))
 SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?"
@@ -81,12 +81,12 @@ VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
-                     r"|(?:起步|开头)(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
+                     r"|(?:起步|开头|开始编(?:制)?(?:规划)?)(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? before (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
                      r"|过去五年|前五年",
-                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "规划开头那年", "at the start of its plan",
+                     "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "规划开头那年", "刚开始编规划那年", "at the start of its plan",
                                                               "the base-year GDP"),
                      ("期末", "起步区", "by the end of the plan"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
@@ -238,7 +238,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         q, concepts, measures, glossed = to_chinese(q, printed)
     q = spoken_to_plan(_full_years(FINAL_PARTICLE.sub("", q)))
     q = SHARE_AFTER.sub(r"占\1比重", q)
-    q = ECONOMY_WHOLE.sub("占GDP", q)
+    q = ECONOMY_WHOLE.sub("占GDP比重", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
     q = SPOKEN_VO.sub(r"\1\3多少\2", q)

@@ -125,7 +125,7 @@ def alias_canon(name: str) -> str | None:
 ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\bwhich (?:of (?:the|these|those) (?:\w+ )?)?(?:plans?|regions?|places?|cities|city|areas?|districts?|ones?)\b",
      "哪个规划"),
-    (r"\b(?:highest|largest|biggest|greatest|fastest|most ambitious)\b", "最高"),
+    (r"\b(?:highest|largest|biggest|greatest|fastest|strongest|most (?:ambitious|aggressive|demanding))\b", "最高"),
     (r"\b(?:lowest|smallest|slowest|least)\b", "最低"),
     (r"\b(?:higher|larger|bigger|greater|faster)\b", "更高"), (r"\b(?:lower|smaller|slower)\b", "更低"),
     (r"\bwhose\b", "谁的"),
@@ -140,6 +140,7 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"(?<![A-Za-z])(?:by |at |until )?(?:the )?end of (?:the )?(十[一二三四五六七八九]?五)", r"\1期末"),
     (r"\b(?:by |at |until )?(?:the )?end of the (?:plan|period|planning period)\b", "期末"),
     (r"\bbase(?:line)? year\b|\bstarting point\b", "基期"),
+    (r"\beconomic growth\b|\bgrowth of (?:the |its |their )?economy\b", "地区生产总值增长"),  # the economy grows by its GDP
     (r"(?:average )?annual(?:ly)? (?:average )?growth(?: rate)?|grow(?:th)? (?:rate )?(?:each|per|a) year|"
      r"grow(?:th|s)? annually|annual(?:ly)? (?:increase|rise)", "年均增长"),
     (r"\b(?:average )?annual(?:ly)?\b(?=(?:\W+\w+){0,3}\W+(?:growth|grow|grows|increase|rise)\b)", "年均"),
@@ -232,19 +233,23 @@ def _english_names(text: str) -> str:
         for toks, zh in names:
             if len(toks) == 1 and len(toks[0]) < 3:
                 continue
-            picked: list[int] = []
-            for t in toks:
-                pos = next((i for i in by_word.get(t, []) if i in free and i not in picked), None)
-                if pos is None:
-                    break
-                picked.append(pos)
-            else:
-                gaps = max(picked) - min(picked) + 1 - len(picked)
-                if gaps > MAX_NAME_GAP:  # trading volume … trade zone: words of two phrases are no name
-                    continue
-                key = (-len(toks), gaps, zh, toks, picked)
-                if best is None or key[:4] < best[:4]:
-                    best = key
+            # each of the first word's places anchors a reading; the name's other words are taken nearest to it
+            # (how much per year … energy consumption per unit of GDP: the second per, not the first)
+            for anchor in (i for i in by_word.get(toks[0], []) if i in free):
+                picked = [anchor]
+                for t in toks[1:]:
+                    pos = min((i for i in by_word.get(t, []) if i in free and i not in picked),
+                              key=lambda i: abs(i - anchor), default=None)
+                    if pos is None:
+                        break
+                    picked.append(pos)
+                else:
+                    gaps = max(picked) - min(picked) + 1 - len(picked)
+                    if gaps > MAX_NAME_GAP:  # trading volume … trade zone: words of two phrases are no name
+                        continue
+                    key = (-len(toks), gaps, zh, toks, picked)
+                    if best is None or key[:4] < best[:4]:
+                        best = key
         if best is None:
             break
         picked = best[4]

@@ -356,10 +356,10 @@ CAPACITY_ASKED = rule(
 
 
 # --- spoken names: an indicator said in everyday words spread over the sentence (how people ask, not a plan's name)
-SPOKEN_FOREST = rule("q.spoken_forest", r"(?:树林|林子|树木|林木|森林)[^，,。？?；;]{0,5}?(?:覆盖|盖住|盖满|遮盖)了?"
+SPOKEN_FOREST = rule("q.spoken_forest", r"(?:树林|林子|树木|林木|森林)[^，,。？?；;]{0,5}?(?:覆盖(?![率面])|盖住|盖满|遮盖)了?"
                      r"(?:全区|全市|全县|全旗|全境|全区的|全市的)?",
                      "trees covering the land (树林要盖住全区…, 林子能把全区盖住…) is the forest coverage rate",
-                     ("树林要盖住全区多大比例的土地", "林子能把全区盖住百分之多少"), ("植树造林面积", "绿化覆盖率", "林下经济"))
+                     ("树林要盖住全区多大比例的土地", "林子能把全区盖住百分之多少"), ("植树造林面积", "绿化覆盖率", "林下经济", "森林覆盖率谁高"))
 SPOKEN_LIFESPAN = rule("q.spoken_lifespan", r"(?:平均|人均)?(?:预期|预计)?(?:可以|可|能)?(?<![生存灵复快])活(?:到)?(?:多少|几|多大)?"
                        r"(?:岁数|岁)",
                        "how old people get (平均能活多少岁, 预期可活岁数) is the life expectancy",
@@ -367,9 +367,17 @@ SPOKEN_LIFESPAN = rule("q.spoken_lifespan", r"(?:平均|人均)?(?:预期|预计
 SPOKEN_POPULATION = rule("q.spoken_population", r"(?:会|能|要|将)?(?:住着|住了|住|生活着|居住着|居住)(?:多少|几)万?(?:口人|人)",
                          "how many people live in a place is its population (辖区里会住多少人)",
                          ("辖区里大概会住多少人", "全区住着多少万人"), ("住院多少人", "住房面积多少"))
+SPOKEN_JOBS = rule("q.spoken_jobs", r"(?:城里|城镇|城区)?(?:能|要|会|将)?(?:新添|新增|增加|多)了?(?:多少|几)万?个?"
+                   r"(?:人(?:上班|就业|工作|有活干|有工作|上岗)|(?:就业)?岗位)",
+                   "how many more people get work is the new urban jobs (城里能新添多少人上班)",
+                   ("双城这五年城里能新添多少人上班？", "每年新增多少个岗位"), ("新增多少企业", "新增多少人口", "城里能新添多少人住"))
+SPOKEN_TRADE = rule("q.spoken_trade", r"(?:跟|和|同|与|对)(?:外国|国外|外国人|老外|外边|国际)(?:人)?(?:做|搞|的)?(?:买卖|生意|贸易)",
+                    "doing business with foreign countries is foreign trade (跟外国做买卖)",
+                    ("二连到2015年跟外国做买卖一年能做到多少美元", "和国外做生意"), ("国内贸易", "做买卖的人"))
 # each spoken name and the indicator it says; the question word inside it (多少 …) is kept
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
-    (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"))
+    (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
+    (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"))
 
 
 def rules_named(prefix: str) -> list[Rule]:

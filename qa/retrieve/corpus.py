@@ -9,6 +9,7 @@ segments its manifest names: the old state or the new one, never a mix.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -70,14 +71,16 @@ class Segment:
         np.save(folder / "chunk_vectors.npy", self.chunk_vectors)
         self.postings.write(folder)
         (folder / "segment.json").write_text(json.dumps({"doc_id": self.doc_id, "chunks": len(self.chunks),
-                                                         "statements": len(self.statements)}), encoding="utf-8")
+                                                         "statements": len(self.statements),
+                                                         "years": sorted(self.years)}), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Segment:
         """A complete segment or ValueError/OSError (a folder is renamed into place whole, but disks fail)."""
         meta = json.loads((folder / "segment.json").read_text("utf-8"))
-        chunks = [Chunk.model_validate(d) for d in json.loads((folder / "chunks.json").read_text("utf-8"))]
-        statements = [Statement.model_validate(d) for d in json.loads((folder / "statements.json").read_text("utf-8"))]
+        chunks_of, statements_of = _adapters()  # straight from the bytes: no Python dicts in between
+        chunks = chunks_of.validate_json((folder / "chunks.json").read_bytes())
+        statements = statements_of.validate_json((folder / "statements.json").read_bytes())
         vectors = np.load(folder / "vectors.npy")
         postings = Postings.load(folder)
         chunk_vectors = np.load(folder / "chunk_vectors.npy", mmap_mode="r")
@@ -85,7 +88,17 @@ class Segment:
                 or len(postings.lengths) != len(chunks) or len(vectors) != len(statements) \
                 or len(chunk_vectors) != len(chunks):
             raise ValueError(f"{folder}: an incomplete segment")
-        return cls(meta["doc_id"], chunks, statements, vectors, postings, chunk_vectors)
+        seg = cls(meta["doc_id"], chunks, statements, vectors, postings, chunk_vectors)
+        if "years" in meta:  # read when the segment was written (a segment of an earlier planqa counts them again)
+            seg.__dict__["years"] = set(meta["years"])
+        return seg
+
+
+@functools.cache
+def _adapters():  # noqa: ANN202 - (TypeAdapter[list[Chunk]], TypeAdapter[list[Statement]])
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[Chunk]), TypeAdapter(list[Statement])
 
 
 def runs_of(items: list[Chunk] | list[Statement]) -> dict[str, tuple[int, int]]:
