@@ -255,6 +255,7 @@ def test_a_table_cell_is_the_figure_the_full_lookup_decides(ready_store) -> None
     ("五份规划中，哪一份对规划期末服务业（第三产业）在经济总量中所占份额设定的目标值最低？", "001", {"001": 30}),
     ("Across the five plans, which one sets the most aggressive average yearly economic growth goal?", "002",
      {"002": 24.6}),
+    ("五个规划起步那年的GDP底子，谁家最薄？", "000", {"000": 17.5}),  # 最薄: the smallest
 ])
 def test_other_peoples_wording_ranks_the_plans_figures(ask, question: str, winner: str, values: dict) -> None:
     a = ask(question)

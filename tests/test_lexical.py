@@ -166,6 +166,33 @@ def test_a_damaged_segment_is_rebuilt_from_the_store(two_plans: dict[str, Any]) 
         corpus_mod.Segment.load(two_plans["segments"] / name)
 
 
+def test_a_segment_on_disk_reads_back_as_the_store_gave_it(two_plans: dict[str, Any]) -> None:
+    """Chunks and statements are validated straight from the JSON bytes; the years named are kept in segment.json
+    (a segment written before they were still loads, and counts them)."""
+    import json
+
+    settings = two_plans["settings"]
+    manifest, corpus = Retriever(settings).refresh()
+    for name in folders(two_plans["segments"]):
+        path = two_plans["segments"] / name
+        seg = corpus_mod.Segment.load(path)
+        assert seg.chunks == [c for c in corpus.chunks if c.doc_id == seg.doc_id]
+        assert seg.statements == corpus.of_docs({seg.doc_id})
+        counted = corpus_mod.years_named(seg.chunks)[seg.doc_id]
+        assert seg.years == counted and counted
+        meta = json.loads((path / "segment.json").read_text("utf-8"))
+        assert meta["years"] == sorted(counted)
+        del meta["years"]  # as an earlier planqa wrote it
+        (path / "segment.json").write_text(json.dumps(meta), encoding="utf-8")
+        assert corpus_mod.Segment.load(path).years == counted
+    name = next(iter(folders(two_plans["segments"])))
+    (two_plans["segments"] / name / "statements.json").write_text('[{"id": "cut', encoding="utf-8")
+    with pytest.raises(ValueError):
+        corpus_mod.Segment.load(two_plans["segments"] / name)
+    _, again = Retriever(settings).refresh()  # a damaged segment is read again from the store
+    assert [st.id for st in again.statements] == [st.id for st in corpus.statements]
+
+
 def test_top_rows_are_a_stable_argsorts_positive_head() -> None:
     """Ties at the cut and equal scores keep row order, as a stable argsort of every score would."""
     import numpy as np

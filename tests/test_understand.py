@@ -347,6 +347,9 @@ def test_the_year_the_plan_began_at_is_its_base() -> None:
     ("十五期间大同区第三产业占比提高了几个点？", 3, "个百分点"),  # the change in points, not the 28% level
     ("克拉玛依区2010年污水处理率目标？", 100, "%"),  # 工业、生活污水处理率、垃圾…处理率均达100%: each item's
     ("双城区污水处理厂再生水利用率目标？", 20, "%"),
+    ("二连浩特 2015 人才总量 比2010年增长", 49.6, "%"),  # since 2010: the period's change (年增 of 2010年增长 is no 年均)
+    # 平均 inside the indicator's name asks no yearly rate; the year goes after 2025, not after PM2.5's 2
+    ("By how much does Shuangcheng aim to reduce fine particulate (PM2.5) concentration by 2025 relative to 2020?", 10, "%"),
 ])
 def test_everyday_and_english_wording_gets_the_plans_figure(ask: Any, question: str, value: float, unit: str) -> None:
     a = ask(question)

@@ -18,7 +18,7 @@ from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.models import Answer, CrossRow, Document, Statement
 
-RANK = V.rule("q.rank", r"最高|最低|最猛|最激进|最保守|最快|最慢|最大|最小|最多|最少|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
+RANK = V.rule("q.rank", r"最高|最低|最猛|最激进|最保守|最快|最慢|最大|最小|最多|最少|最薄|最厚|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
                         r"[更较](?:高|低|快|慢|多|少|大|小)|更严|更宽松|"
                         r"哪(?:个|一个|一方|方|边).{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)|孰(?:高|低|快|慢|多|少|大|小)|"
                         + V.which_ends("多|少|大|小|快|慢"),
@@ -31,9 +31,9 @@ COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为�
                  "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区",
                                                                       "五份规划中，哪一份的目标最低"),
                  ("大同区的地区生产总值",))
-LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|[更较](?:低|慢|小|少)|(?:低|慢|小|少)一[些点]|更严|最严|孰(?:低|慢|小|少)|"
+LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|最薄|[更较](?:低|慢|小|少)|(?:低|慢|小|少)一[些点]|更严|最严|孰(?:低|慢|小|少)|"
                            + V.which_ends("少|小|慢"),
-                "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？", "哪个低一些"), ("最高", "能耗降低最多", "哪个多少？"))
+                "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？", "哪个低一些", "GDP底子谁家最薄"), ("最高", "能耗降低最多", "哪个多少？"))
 WHO = V.rule("q.crossplan_glue", r"谁|地区|规划|哪个|各地|各|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间|"
                                  r"^(?:[跟与和同](?:相?比(?![重例率]))?|相?比(?![重例率]))|(?<![多减缺])[多少]$",
              "the words of a cross-plan question that name no indicator (X跟Y比 … 哪个多, its places already gone)",

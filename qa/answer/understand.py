@@ -101,7 +101,7 @@ MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少",
                                                                            "How much does Datong plan to invest in water conservancy"),
                      ("多少人", "How much grain"), re.I)
-RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛)|[更较](?:高|低|快|慢|大|小|多|少)|孰(?:高|低|快|慢|多|少|大|小)|"
+RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛|薄|厚)|[更较](?:高|低|快|慢|大|小|多|少)|孰(?:高|低|快|慢|多|少|大|小)|"
                            + V.which_ends("高|低|多|少|大|小|快|慢"),
                 "a ranking of a quantity is a number question, even asked with 哪个/which",
                 ("哪个规划的GDP增速最高", "谁的财政收入更多", "期末人口哪个多？", "绿地率目标孰高"), ("哪些产业", "哪个产业是重点？"))
@@ -471,13 +471,17 @@ def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:
         if ind.nature != "level" and re.search(r"增长|下降|降低", ind.name):
             for n in ind.names:
                 t = t.replace(n, "□" * len(n))
-    yearly = bool(V.Q_YEARLY.search(t))
+    named = t
+    for ind in indicators:  # 细颗粒物（PM2.5）平均浓度: a name's 平均 asks for no yearly rate
+        for n in ind.names:
+            named = named.replace(n, "□" * len(n))
+    yearly = bool(V.Q_YEARLY.search(named))
     change = bool(Q_CHANGE.search(t))
     growth = bool(V.Q_GROWTH.search(t) or Q_COLLOQUIAL_GROWTH.search(t))
     if change and not yearly or Q_SHARE_CHANGE.search(t) and any(i.nature == "rate" for i in indicators[:1]):
         return "change", False
-    if growth or change:
-        return "growth", yearly or not change
+    if growth or change:  # 比2010年增长 without 年均: the change since then, not a yearly rate
+        return "growth", yearly or not (change or V.Q_GROWTH_SINCE.search(t))
     if V.Q_SHARE.search(t) or any(i.nature == "rate" for i in indicators[:1]):
         return "share", False
     if indicators and indicators[0].nature == "growth":

@@ -332,4 +332,4 @@ def english_to_chinese(text: str) -> str:
     out = _english_names(_quoted_terms(text))
     for pat, zh in _english():
         out = pat.sub(zh, out)
-    return re.sub(r"(?<=\d)\s*(?=[^\d\s年])", "年", out, count=1) if re.search(r"到(?:19|20)\d\d(?!年)", out) else out
+    return re.sub(r"(到(?:19|20)\d\d)(?![\d年])", r"\1年", out)  # 到2025 → 到2025年 (not PM2.5's 2)

@@ -278,9 +278,13 @@ Q_GROWTH = rule("q.growth", r"增长|增速|增幅|递增|提高多少|(?:每年
                 "a question about a rate of change", ("年均增长", "降多少"), ("达到多少",))
 Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比", "a question about a share", ("城镇化率", "比重"),
                ("总值",))
-Q_YEARLY = rule("q.yearly", r"年均|每年|平均|年增", "a question about a yearly rate", ("年均",), ("累计",))
+Q_YEARLY = rule("q.yearly", r"年均|每年|平均|(?<![\d〇零一二三四五六七八九])年增", "a question about a yearly rate",
+                ("年均", "年增多少"), ("累计", "比2010年增长"))
 Q_COMPARISON_YEAR = rule("q.comparison_year", r"(?:比|较|相比|与)$", "比2010年增长多少: a base year, not the one asked",
                          ("比",), ("到",))
+Q_GROWTH_SINCE = rule("q.growth_since", r"比\s*(?:19|20)\d\d\s*年?(?:末|底)?\s*(?:增长|提高|增加|上升|翻)",
+                      "growth since a named year (比2010年增长) is the whole period's change, not a yearly rate",
+                      ("人才总量 比2010年增长", "比2005年增长多少"), ("年均增长", "比上年增长"))
 COUNT_WORDS = "个家所座项台辆户名张栋条处头只袋"  # what a question counts in (多少家, 几条, 养到多少头)
 Q_COUNT = rule("q.count", rf"(?:多少|几)([{COUNT_WORDS}])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
                "多少家 wants a count, as does a keyword query's 条数 (小流域 综合治理 条数)",
