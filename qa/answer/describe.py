@@ -232,8 +232,9 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
     if noun and noun in s.text:
         score += 0.1
     if kind == "aim" and aim_cue(s):
-        score += 0.5 + (0.3 if SLOGAN.search(s.text) else 0.0)
-        if ctx.get("slogan") and (m := SLOGAN.search(s.text)) and len(m.group()) >= 12:
+        slogan = SLOGAN.search(s.text)
+        score += 0.5 + (0.3 if slogan else 0.0)
+        if ctx["slogan"] and slogan and len(slogan.group()) >= 12:
             score += 0.3  # 那句口号: a slogan is a phrase of its own (两句并列), not a name in quotes (“哈长城市群”)
     if ctx["count"] and kind in ("list", "definition", "description") and _enumerates(s.text, ctx["count"]):
         score += 0.3

@@ -460,22 +460,22 @@ def _indicator_clause(q: str, indicators: list[Indicator]) -> str:
     return holding[0] if holding else q
 
 
+def _blanked(text: str, names: list[str]) -> str:
+    """``text`` with each of ``names`` (in order) written as □s of its length, so cue words inside names are not read."""
+    for n in names:
+        text = text.replace(n, "□" * len(n))
+    return text
+
+
 def _role(q: str, indicators: list[Indicator]) -> tuple[str | None, bool]:
     """(level | growth | change | share | None, yearly): what form of the figure is asked for."""
     from qa.figures.indicators import RATE_NAMES
 
-    t = q
-    for name in RATE_NAMES:  # 人口自然增长率 names a level, its growth word asks for no growth
-        t = t.replace(name, "□" * len(name))
-    for ind in indicators:  # so does every indicator whose name holds a growth word
-        if ind.nature != "level" and re.search(r"增长|下降|降低", ind.name):
-            for n in ind.names:
-                t = t.replace(n, "□" * len(n))
-    named = t
-    for ind in indicators:  # 细颗粒物（PM2.5）平均浓度: a name's 平均 asks for no yearly rate
-        for n in ind.names:
-            named = named.replace(n, "□" * len(n))
-    yearly = bool(V.Q_YEARLY.search(named))
+    # 人口自然增长率 names a level, its growth word asks for no growth; so does every indicator whose name holds one
+    t = _blanked(q, [*RATE_NAMES, *(n for ind in indicators if ind.nature != "level"
+                                     and re.search(r"增长|下降|降低", ind.name) for n in ind.names)])
+    # 细颗粒物（PM2.5）平均浓度: a name's 平均 asks for no yearly rate
+    yearly = bool(V.Q_YEARLY.search(_blanked(t, [n for ind in indicators for n in ind.names])))
     change = bool(Q_CHANGE.search(t))
     growth = bool(V.Q_GROWTH.search(t) or Q_COLLOQUIAL_GROWTH.search(t))
     if change and not yearly or Q_SHARE_CHANGE.search(t) and any(i.nature == "rate" for i in indicators[:1]):

@@ -112,7 +112,8 @@ SPOKEN: dict[str, str] = {
     "手里能支配的钱": "可支配收入", "能支配的钱": "可支配收入", "可以支配的钱": "可支配收入",
     "能活到": "活到", "能挣": "收入", "能赚": "收入",  # 平均能活到多少岁, 一个人一年能挣多少
     "处理比例": "处理率", "处置比例": "处置率", "覆盖比例": "覆盖率", "利用比例": "利用率",  # X的比例 of a process is its X率
-    "摊的": "", "摊到的": "", "分摊的": "", "倒腾": "交易",  # 一年要倒腾多少粮食: the grain traded  # 平均每个人摊的GDP: a per-head share is the per-capita figure
+    "摊的": "", "摊到的": "", "分摊的": "",  # 平均每个人摊的GDP: a per-head share is the per-capita figure
+    "倒腾": "交易",  # 一年要倒腾多少粮食: the grain traded
     "每一千个人": "每千人", "每一千人": "每千人", "每千个人": "每千人", "每一百个人": "每百人", "每一百人": "每百人",
     "每百个人": "每百人", "每一万个人": "每万人", "每一万人": "每万人", "每万个人": "每万人",
 }
@@ -128,8 +129,8 @@ def spoken_to_plan(text: str) -> str:
                 text = re.sub(re.escape(w) + "(?!元)", SPOKEN[w], text)
             else:
                 text = text.replace(w, SPOKEN[w])
-    for rule, name in V.SPOKEN_NAMES:  # 树林要盖住全区多大比例 → 森林覆盖率多大比例
-        text = rule.re.sub(lambda m, name=name: name + next(iter(re.findall(r"多少|几|多大", m.group())), ""), text)
+    for rule, name in V.SPOKEN_NAMES:  # 树林要盖住全区多大比例 → 森林覆盖率多大比例; 活多少岁 → 人均预期寿命多少
+        text = rule.re.sub(lambda m, name=name: name + "".join(re.findall(r"多少|几|多大", m.group())[:1]), text)
     return text
 
 
