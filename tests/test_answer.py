@@ -230,3 +230,35 @@ def test_a_count_of_one_thing_is_not_answered_by_a_count_of_another(ask) -> None
 def test_english_words_are_read_in_the_plans_words(ask) -> None:
     a = ask("How many pigs does Karamay District expect to have on hand (in stock) by 2010?")
     assert not a.abstained and a.value == pytest.approx(46000) and a.unit == "头", a
+
+
+@pytest.mark.parametrize(("question", "value", "unit"), [
+    ("二连的娃娃将来念高中的比例能到多少？", 92, "%"),  # 高中: in 高中毛入学率 alone
+    ("阳泉以后住院方便不？每一千个人能摊上几张病床？", 4.8, "张"),
+    ("小拐乡那边村里的路，到2010年能不能都铺上柏油、水泥？比例要到多少？", 100, "%"),  # 水泥, 柏油 = 沥青
+])
+def test_a_key_word_few_names_print_says_what_the_question_is_about(ask, question: str, value: float,
+                                                                     unit: str) -> None:
+    a = ask(question)
+    assert not a.abstained and a.value == pytest.approx(value) and a.unit == unit, a
+    assert "decide.loose" in a.trace and any(t.startswith("rank.key=") for t in a.trace), a.trace
+
+
+def test_a_key_word_does_not_raise_a_rival_of_a_name_the_words_fit(ask) -> None:
+    """建成区 is printed by 建成区绿地率 and by 城市建成区集中供热率; the question's words fit the first as a
+    whole, so the key word lifts nothing and the first still leads."""
+    a = ask("克区建成区绿化率规划结束那年要到多少")
+    assert not a.abstained and a.value == pytest.approx(40) and not any(t.startswith("rank.key=") for t in a.trace), a
+
+
+def test_a_question_of_one_side_is_not_answered_by_the_other(ask) -> None:
+    """在城里上班的…拿到手的钱: the plan's sentence gives the urban income and the rural one; the rural figure is
+    another indicator, never the answer."""
+    a = ask("克拉玛依区在城里上班的，到2010年一个人一年能拿到手的钱要到多少？")
+    assert a.abstained or a.value == pytest.approx(15000), a
+    assert a.value != pytest.approx(8000)
+
+
+def test_days_asked_are_not_answered_by_visits(ask) -> None:
+    a = ask("二连浩特风沙大，规划里说到2015年一年空气好的天数能有多少天？")
+    assert a.abstained, a

@@ -54,8 +54,12 @@ LEAD_MARGIN = 0.4  # how far it must lead every other figure of the plan (about 
 
 
 def _same_figure(a: Candidate, b: Candidate) -> bool:
+    """One figure stated twice: the same value, unit and role, and no year or kind that differs (高中毛入学率达92%
+    in the targets' list for 2015 and again, with no year, in the education chapter)."""
     x, y = a.statement, b.statement
-    return (x.value, x.unit, x.year, x.kind, x.role) == (y.value, y.unit, y.year, y.kind, y.role)
+    if (x.value, x.unit, x.role) != (y.value, y.unit, y.role):
+        return False
+    return (None in (x.year, y.year) or x.year == y.year) and (None in (x.kind, y.kind) or x.kind == y.kind)
 
 
 def _what(ask: Ask, c: Candidate | None) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qa.answer.keys import content_words, key_words, other_side
 from qa.answer.question import bigrams, coverage
 from qa.answer.understand import NAME_GLUE_HEAD, Ask
 from qa.figures import vocab as V
@@ -29,6 +30,7 @@ from qa.text.thesaurus import normalize
 
 BARE_GROWTH = re.compile(r"(?:年均|平均|每年)?(?:增长(?:速度|率)?|增速|递增(?:速度)?)")
 GENERIC_END = re.compile(r"(?<=[\u4e00-\u9fff]{3})(?:规模|数量|总量|水平|情况)$")
+KEY_FIT = 0.5  # a figure whose name prints a key word of a question in words (qa.answer.keys): a loose reading
 MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
 FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
 CAP = {"以内", "之内", "以下", "不超过", "不高于", "低于", "控制在", "小于", "≤"}
@@ -59,8 +61,9 @@ class Candidate:
 
     def trace(self) -> list[str]:
         top = sorted(self.parts.items(), key=lambda x: -abs(x[1]))[:6]
-        if "specific" in self.parts and ("specific", self.parts["specific"]) not in top:
-            top.append(("specific", self.parts["specific"]))  # the narrower phrase decided: always said
+        for said in ("specific", "key"):  # the narrower phrase, or a key word, decided: always said
+            if said in self.parts and (said, self.parts[said]) not in top:
+                top.append((said, self.parts[said]))
         return [f"rank.{k}={v:+.2f}" for k, v in top if v]
 
 
@@ -172,6 +175,8 @@ def _names_fit(key: tuple, name: str) -> tuple[float, str]:
 def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     """The question names no ontology indicator: its words against the statement's name, label and context."""
     name = st.name or st.label
+    if other_side(ask.core, name):
+        return 0.0, "other_indicator"
     st_ind = statement_indicator(name, st.label, st.indicator)
     # 风电装机规模 and 风电装机容量: a generic size word at the end names no quantity of its own
     views = [v for v in dict.fromkeys((ask.head, ask.core, ask.clause,
@@ -371,12 +376,34 @@ def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits
         c.parts = _parts(ask, st, c, role_fit, core_vec, vector_of)
         c.score = sum(c.parts.values())
         out.append(c)
+    if not ask.indicators and ask.core and not ask.english and not about_only:  # an English core is a bag of glosses
+        _keyed(ask, out, core_vec, vector_of)
     if ask.specific:
         _narrower_named(ask, out, core_vec, vector_of)
         if about_only:
             out = [c for c in out if c.about]
     out.sort(key=lambda c: (-c.score, c.statement.start))
     return out
+
+
+def _keyed(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> None:  # noqa: ANN001
+    """When no name fits the question's words as a whole, a figure whose name prints a key word of it (高中 of
+    念高中的比例, in 高中毛入学率 alone) is read as the asked one, loosely, the more surely the more of the
+    question's words its sentence prints (飞鹤 … 产业园 … 乳制品, not 产业园 alone): rank part ``key``."""
+    if max((c.indicator for c in cands), default=0.0) >= KEY_FIT:
+        return  # the question's words already fit a name: a key word would only raise rivals (建成区 of 供热率)
+    keys = key_words(ask.core, (c.statement.name or c.statement.label for c in cands), ask.thesaurus)
+    words = content_words(ask.core)
+    for c in cands:
+        st = c.statement
+        held = [w for w, names in keys.items() if (st.name or st.label) in names]
+        said = sum(w in st.context + st.quote for w in words)
+        fit = min(KEY_FIT + 0.05 * (said - 1), MATCH - 0.01)
+        if held and c.indicator < fit:
+            c.indicator, c.how = fit, "words"
+            c.parts = _parts(ask, st, c, _role_ok(ask, st)[1], core_vec, vector_of)
+            c.parts["key"] = 0.1 * len(held)
+            c.score = sum(c.parts.values())
 
 
 def _narrower_named(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> None:  # noqa: ANN001

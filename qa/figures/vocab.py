@@ -343,6 +343,8 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
     ("亩", rule("q.unit.亩", r"多少亩|万亩", "asks for mu", ("多少亩",), ("公顷",))),
     ("平方米", rule("q.unit.m2", r"(?:几|多少)个?平(?:方|米)(?!公里)", "asks for square metres (几个平方, 多少平米)",
                     ("能到几个平方", "多少平米", "多少平方"), ("多少平方公里", "几个"))),
+    ("天", rule("q.unit.天", r"(?:多少|几)个?(?:天|日)(?!然|津|数[^？?]|内|后|之内)", "asks for a number of days (空气好的天数能有多少天)",
+               ("一年空气好的天数能有多少天", "几天"), ("多少天然气", "几天内完成", "多少天数达标"))),
     ("%", rule("q.unit.pct", r"百分之|%|％", "asks for a percentage", ("百分之几",), ("多少元",))),
 ]
 
@@ -382,6 +384,20 @@ SPOKEN_TRADE = rule("q.spoken_trade", r"(?:跟|和|同|与|对)(?:外国|国外|
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
     (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
     (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"))
+
+# --- key words: a question's content words a plan prints in the names of few of its figures (qa.answer.keys)
+KEY_GENERIC = rule("q.key_generic",
+                   r"^(?:比例|比重|比率|占比|份额|多少|多大|几个|目标|指标|规划|计划|达到|提高|增长|增加|下降|降低|增速|数量|规模|"
+                   r"总量|总额|水平|情况|面积|人数|数字|全区|全市|全县|全旗|以后|将来|期间|时候|每年|平均|一年|能够|可以|一个|"
+                   r"能力|完成|实现|建设|发展|主要|重点|全面|城市|地区|年均|累计|新增|总数|多少钱)$|^[\u4e00-\u9fff]{1,3}[率量额值数]$|^每[一十百千万]+个?人口?$",
+                   "a word that says what kind of figure is asked (覆盖率, 产量), or when, not what it is about: never a key word",
+                   ("比例", "多少", "规模", "全区", "覆盖率", "产量", "每千人"), ("高中", "病床", "水泥", "奶牛"))
+
+# the two sides of a contrast plans state one figure for each (城镇居民可支配收入 and 农牧民人均纯收入)
+URBAN_SIDE = rule("q.side_urban", r"城镇|城市|城区|市区|城里|市民", "the urban side of an urban/rural pair",
+                  ("城镇居民可支配收入", "在城里上班的"), ("农牧民人均纯收入", "城乡居民"))
+RURAL_SIDE = rule("q.side_rural", r"农村|农民|农牧民|牧民|乡村|村民|乡下", "the rural side of an urban/rural pair",
+                  ("农牧民人均纯收入", "乡下人"), ("城镇居民", "城乡居民"))
 
 
 def rules_named(prefix: str) -> list[Rule]:

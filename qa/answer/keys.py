@@ -1,0 +1,58 @@
+"""Key words: the content words of a question that a plan prints in the names of few of its figures.
+
+A question in other people's words names no ontology indicator (二连的娃娃将来念高中的比例, 每一千个人能摊上几张
+病床), and its words fit the plan's names poorly as a whole (高中毛入学率 fits 娃娃来念高中比例 0.03). But one
+of its words may be printed by the names of only one or two of the plan's figures (高中, 病床, 水泥): that word
+says what the question is about, whatever the rest of it says. Such a figure is then read as the asked one
+(``lookup.KEY_FIT``, a loose reading the answer names), and the decision still needs it to lead every other
+figure clearly and to agree on role, year, kind and unit. Words are jieba's, compared through the thesaurus
+(柏油 meets 沥青); words that say what kind of figure is asked (比例, 多少, 规模: ``vocab.KEY_GENERIC``) never
+count, and a word many names print (工业, 城镇) is no key.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from qa.figures import vocab as V
+from qa.text.thesaurus import normalize
+
+KEY_MAX_NAMES = 3  # a word printed by more of a plan's figure names does not say which one is asked
+
+
+@functools.lru_cache(maxsize=4096)
+def content_words(core: str) -> tuple[str, ...]:
+    """The question's words of two Chinese characters or more that say what it is about (jieba's cut)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.ERROR)
+    words = (w for w in jieba.lcut(core) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+    return tuple(dict.fromkeys(w for w in words if not V.KEY_GENERIC.search(w)))
+
+
+def key_words(core: str, names: Iterable[str], thesaurus: bool = True) -> dict[str, frozenset[str]]:
+    """Each of the question's content words that 1..``KEY_MAX_NAMES`` of the plan's figure names print, with
+    those names (a synonym printed counts when ``thesaurus``)."""
+    unique = {n for n in names if n}
+    out: dict[str, frozenset[str]] = {}
+    for w in content_words(core):
+        nw = normalize(w) if thesaurus else w
+        hit = frozenset(n for n in unique if w in n or (thesaurus and nw in normalize(n)))
+        if 1 <= len(hit) <= KEY_MAX_NAMES:
+            out[w] = hit
+    return out
+
+
+def other_side(question: str, name: str) -> bool:
+    """The question asks one side of an urban/rural pair and the name states only the other (在城镇上班的…收入
+    and 农牧民人均纯收入): another indicator, however many words they share."""
+    def sides(text: str) -> tuple[bool, bool]:
+        plain = text.replace("城乡", "")  # 城乡居民 names both sides
+        return bool(V.URBAN_SIDE.search(plain)), bool(V.RURAL_SIDE.search(plain))
+
+    (qu, qr), (nu, nr) = sides(question), sides(name)
+    return qu != qr and nu != nr and qu != nu
