@@ -262,3 +262,28 @@ def test_a_question_of_one_side_is_not_answered_by_the_other(ask) -> None:
 def test_days_asked_are_not_answered_by_visits(ask) -> None:
     a = ask("二连浩特风沙大，规划里说到2015年一年空气好的天数能有多少天？")
     assert a.abstained, a
+
+
+@pytest.mark.parametrize(("question", "value", "unit"), [
+    ("大庆市大同区“十一五”期间用于城乡建设的计划投资总额是多少？", 16.8, "亿元"),  # …16.8亿元用于城乡建设，其中7.6亿元…
+    ("大庆市大同区“十一五”规划中，2010年全区工业创造的增加值预期达到多少？", 23, "亿元"),  # not a bare 增加值 of 龙头企业
+    ("双城十四五这几年，经济一年得涨多少才算达标？", 5, "%"),  # q.spoken_economy
+    ("克拉玛依区 居民 寿命 2010 目标", 76, "岁"),  # a keyword query: the figure a key word names
+    ("By how much per year is Yangquan's total fixed-asset investment expected to grow during 2006–2010?", 20, "%"),
+    ("What was Erenhot's GDP at the end of 2010, and how fast did it grow per year during the 11th Five-Year Plan?",
+     47.6, "亿元"),  # two things asked: the first says the form
+])
+def test_what_a_figure_is_for_and_how_its_growth_is_asked(ask, question: str, value: float, unit: str) -> None:
+    a = ask(question)
+    assert not a.abstained and a.value == pytest.approx(value) and a.unit == unit, a
+
+
+def test_points_asked_are_not_answered_by_a_percentage(ask) -> None:
+    """年均提高多少个百分点 of 城镇化水平: 阳泉 states the rate only as a level (54%); a growth in % is no answer."""
+    a = ask("阳泉市“十一五”规划中城镇化水平年均提高多少个百分点？")
+    assert a.abstained and a.unit != "%", a
+
+
+def test_a_keyword_query_without_a_figure_cue_keeps_its_sentences(ask) -> None:
+    a = ask("阳泉 煤化工 四条线")
+    assert a.value is None and "四条线" in a.text, a

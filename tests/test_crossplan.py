@@ -263,3 +263,14 @@ def test_other_peoples_wording_ranks_the_plans_figures(ask, question: str, winne
     assert a.winner == DOC[winner], (a.text, a.trace)
     for doc, value in values.items():
         assert rows[DOC[doc]].value == value, (doc, rows[DOC[doc]])
+
+
+def test_the_years_preceding_each_plan_are_each_plans_record(ask) -> None:
+    """over the five years preceding its plan period: each plan's base-year yearly growth (大同区 18.6% for 2005,
+    双城区 2.9% for 2020), never its goal for the plan's end."""
+    a = ask("Which of the five plans reports the fastest average annual GDP growth over the five years preceding "
+            "its plan period?")
+    rows = {r.doc_id[:3]: (r.value, r.kind) for r in a.table}
+    assert rows == {"000": (18.6, "baseline"), "001": (7.4, "baseline"), "002": (25.8, "baseline"),
+                    "003": (12.03, "baseline"), "004": (2.9, "baseline")}, rows
+    assert a.winner == DOC["002"]

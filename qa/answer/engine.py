@@ -9,6 +9,7 @@ Descriptive questions go to ``qa.answer.describe``. Both engines end in the same
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -243,12 +244,17 @@ def _figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever)
     return numeric(ask, plans, hits, corpus, core_embedder(retriever)(ask.core) if ask.core else None)
 
 
+FIGURE_CUE = re.compile(r"目标|指标")  # a keyword query asking a figure without 多少 (居民 寿命 2010 目标)
+
+
 def _unmarked_figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever) -> Answer | None:  # noqa: ANN001
     """A question that says neither 多少 nor 是什么 (a keyword query: 双城 十四五 秸秆 综合利用 目标) is answered by
-    the figure of the indicator it names when the plan states one that agrees; else by a sentence."""
+    the figure of the indicator it names (or that a key word of it names: 居民 寿命 2010 目标) when the plan states one
+    that agrees; else by a sentence."""
     a = _figure(ask, plans, hits, corpus, retriever)
-    if a.abstained or "decide.loose" in a.trace:
-        return None
+    keyed = any(t.startswith("rank.key=") for t in a.trace) and bool(ask.years or FIGURE_CUE.search(ask.original))
+    if a.abstained or "decide.loose" in a.trace and not keyed:
+        return None  # a loose reading is no figure the query names, unless a key word names it and a year or 目标 asks it
     a.trace.append("q.unmarked_figure")
     return a
 

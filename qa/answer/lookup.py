@@ -180,7 +180,8 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     st_ind = statement_indicator(name, st.label, st.indicator)
     # 风电装机规模 and 风电装机容量: a generic size word at the end names no quantity of its own
     views = [v for v in dict.fromkeys((ask.head, ask.core, ask.clause,
-                                       *(GENERIC_END.sub("", w) for w in (ask.head, ask.core)))) if len(v) >= 2]
+                                       *(GENERIC_END.sub("", w) for w in (ask.head, ask.core)))) if len(v) >= 2
+             and (v == ask.core or not V.KEY_GENERIC.search(v))]  # a bare 增加值 or 投资总额 head: no subject
     if not views:
         return 0.0, "other_indicator"
     if st_ind is not None and max(_fit(v, n) for v in views for n in st_ind.names) < 0.5 \
@@ -197,11 +198,23 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
         # 城乡建设…花多少钱 and 城乡建设…计划投资16.8亿元: what the money is for sits before the figure
         purpose = MONEY_WORDS.sub("", ask.core) if V.UNIT_FAMILY.get(ask.unit_hint) == "money" else ask.core
         if len(purpose) >= 2:
-            text = st.context[-80:] + st.label
+            text = _purpose_after(st) or st.context[-80:] + st.label
             best = max(best, 0.85 * max(coverage(purpose, text), _pairs_in(purpose, text)))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
         best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
     return min(best, 1.0), "words"
+
+
+def _purpose_after(st: Statement) -> str:
+    """What money is for when the sentence says it after the figure (计划投资16.8亿元用于城乡建设，其中7.6亿元用于
+    公共设施建设): then it, not the words before, says what the figure is."""
+    if st.value_end is None or not st.start <= st.value_end <= st.end:
+        return ""
+    m = PURPOSE_AFTER.match(st.quote[st.value_end - st.start :])
+    return m.group(1) if m else ""
+
+
+PURPOSE_AFTER = re.compile(r"(?:以上|左右)?(?:主要)?(?:用于|投向|投入|用在)([^，,；;。]{2,20})")
 
 
 def _pairs_in(words: str, text: str) -> float:
@@ -328,8 +341,8 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
             return False  # 条数 asked, 100户 stated: other things counted (个 counts anything)
         if want == "money" and ask.unit_hint == "元" and family in ("money", "usd"):
             return True
-        if ask.role == "change" and {want, family} <= {"pct", "pp"}:
-            return True  # 占比提高了百分之几 and 增长3个百分点: a share's change is in points
+        if ask.role == "change" and want == "pct" and family in ("pct", "pp"):
+            return True  # 占比提高了百分之几 and 增长3个百分点: a share's change is in points (points asked: not a %)
         if st.unit and family != want and not (want == "people" and st.unit in ("名", "人")) \
                 and not (ask.unit_hint == "个" and family == "people"):  # 几个医生 and 4人: 个 counts people too
             return False

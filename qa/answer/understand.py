@@ -84,7 +84,7 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前
                      r"|(?:起步|开头|开始编(?:制)?(?:规划)?)(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
-                     r"|\byears? before (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
+                     r"|\byears? (?:before|preceding) (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
                      r"|过去五年|前五年",
                      "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "规划开头那年", "刚开始编规划那年", "at the start of its plan",
                                                               "the base-year GDP"),
@@ -300,6 +300,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     ask.head = _head(words, ask.places) or ask.core
     ask.clause = _asking_clause(words, ask.places)
     ask.role, ask.yearly = _role(_indicator_clause(q, ask.indicators), ask.indicators)
+    if english and ask.role in (None, "level") and V.EN_GROW.search(question) and not V.EN_TWO_PART.search(question):  # expected to grow (glossed 发展)
+        ask.role, ask.yearly = "growth", bool(V.EN_YEARLY.search(question))
     if ask.denominators and ask.role in (None, "level"):
         ask.role = "share"  # a part of a whole is asked as its share
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
@@ -375,11 +377,12 @@ def _before_name(bare_text: str, found: list, indicators: list[Indicator]) -> tu
 
 
 def _loosely_named(named: tuple[str, str, Indicator] | None) -> bool:
-    """A loose name people ask by (投资总额) with nouns before it (水利基础设施建设…投资总额) names something narrower
+    """A loose name people ask by (投资总额) with nouns before it (水利基础设施建设…投资总额, 用于城乡建设的…) names something narrower
     the ontology does not hold: the question is then read by its words, not as that indicator."""
     if named is None:
         return False
     name, mod, ind = named
+    mod = V.PURPOSE_LEAD.sub("", mod)  # 用于城乡建设的…投资总额: the nouns the money is for
     return len(mod) >= 2 and name in {norm(c) for c in ind.colloquial} and all_nouns(mod)
 
 

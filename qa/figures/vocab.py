@@ -345,6 +345,8 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
                     ("能到几个平方", "多少平米", "多少平方"), ("多少平方公里", "几个"))),
     ("天", rule("q.unit.天", r"(?:多少|几)个?(?:天|日)(?!然|津|数[^？?]|内|后|之内)", "asks for a number of days (空气好的天数能有多少天)",
                ("一年空气好的天数能有多少天", "几天"), ("多少天然气", "几天内完成", "多少天数达标"))),
+    ("个百分点", rule("q.unit.pp", r"(?:多少|几)个?百分点", "asks for percentage points (提高多少个百分点)",
+                     ("城镇化水平年均提高多少个百分点",), ("百分之几", "百分点"))),
     ("%", rule("q.unit.pct", r"百分之|%|％", "asks for a percentage", ("百分之几",), ("多少元",))),
 ]
 
@@ -380,10 +382,15 @@ SPOKEN_JOBS = rule("q.spoken_jobs", r"(?:城里|城镇|城区)?(?:能|要|会|�
 SPOKEN_TRADE = rule("q.spoken_trade", r"(?:跟|和|同|与|对)(?:外国|国外|外国人|老外|外边|国际)(?:人)?(?:做|搞|的)?(?:买卖|生意|贸易)",
                     "doing business with foreign countries is foreign trade (跟外国做买卖)",
                     ("二连到2015年跟外国做买卖一年能做到多少美元", "和国外做生意"), ("国内贸易", "做买卖的人"))
+SPOKEN_ECONOMY = rule("q.spoken_economy", r"(?<![对和与及、])经济(?:总量|规模)?(?:一年|每年|年均|平均每年)?(?:得|要|能|会|将)?"
+                      r"(?:涨|增长|增速|长)(?!方式|点|质量|的?贡献|动力|极|带|区|圈)",
+                      "how fast the economy grows (经济一年得涨多少, 经济增速) is GDP growth",
+                      ("双城十四五这几年，经济一年得涨多少才算达标", "经济增速目标", "经济每年增长多少"),
+                      ("科技进步对经济增长的贡献率", "转变经济增长方式", "培育新的经济增长点"))
 # each spoken name and the indicator it says; the question word inside it (多少 …) is kept
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
     (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
-    (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"))
+    (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"), (SPOKEN_ECONOMY, "地区生产总值年均增长"))
 
 # --- key words: a question's content words a plan prints in the names of few of its figures (qa.answer.keys)
 KEY_GENERIC = rule("q.key_generic",
@@ -398,6 +405,18 @@ URBAN_SIDE = rule("q.side_urban", r"城镇|城市|城区|市区|城里|市民", 
                   ("城镇居民可支配收入", "在城里上班的"), ("农牧民人均纯收入", "城乡居民"))
 RURAL_SIDE = rule("q.side_rural", r"农村|农民|农牧民|牧民|乡村|村民|乡下", "the rural side of an urban/rural pair",
                   ("农牧民人均纯收入", "乡下人"), ("城镇居民", "城乡居民"))
+
+PURPOSE_LEAD = rule("q.purpose_lead", r"^(?:用于|用在|投向|投入到?|投在|花在|安排在?)",
+                    "用于城乡建设的…投资总额: what the money is for, a narrower thing than the bare name",
+                    ("用于城乡建设", "投向水利建设"), ("城乡建设", "计划投资"))
+
+EN_GROW = rule("q.en_grow", r"\bgrow(?:s|th)?\b(?! (?:to|into)\b)", "an English question about growth (grow by, expected to grow)",
+                 ("By how much per year is investment expected to grow", "growth of GDP"), ("grow to 300", "grown"), re.I)
+EN_YEARLY = rule("q.en_yearly", r"\bper year\b|\bannual(?:ly)?\b|\ba year\b|\beach year\b|\byearly\b|\bevery year\b",
+                   "an English yearly rate", ("grow per year", "average annual growth"), ("by 2010",), re.I)
+
+EN_TWO_PART = rule("q.en_two_part", r"\band (?:what|how|by how)\b", "an English question asking two things: its first says the form",
+                   ("What was GDP in 2010, and how fast did it grow per year?",), ("How fast will GDP grow per year?",), re.I)
 
 
 def rules_named(prefix: str) -> list[Rule]:
