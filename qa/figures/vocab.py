@@ -345,8 +345,8 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
                     ("能到几个平方", "多少平米", "多少平方"), ("多少平方公里", "几个"))),
     ("天", rule("q.unit.天", r"(?:多少|几)个?(?:天|日)(?!然|津|数[^？?]|内|后|之内)", "asks for a number of days (空气好的天数能有多少天)",
                ("一年空气好的天数能有多少天", "几天"), ("多少天然气", "几天内完成", "多少天数达标"))),
-    ("个百分点", rule("q.unit.pp", r"(?:多少|几)个?百分点", "asks for percentage points (提高多少个百分点)",
-                     ("城镇化水平年均提高多少个百分点",), ("百分之几", "百分点"))),
+    ("个百分点", rule("q.unit.pp", r"(?:多少|几)个?百分点|[（(]百分点[)）]", "asks for percentage points (提高多少个百分点)",
+                     ("城镇化水平年均提高多少个百分点", "年均提高幅度（百分点）为多少"), ("百分之几", "百分点"))),
     ("%", rule("q.unit.pct", r"百分之|%|％", "asks for a percentage", ("百分之几",), ("多少元",))),
 ]
 
@@ -396,9 +396,11 @@ SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
 KEY_GENERIC = rule("q.key_generic",
                    r"^(?:比例|比重|比率|占比|份额|多少|多大|几个|目标|指标|规划|计划|达到|提高|增长|增加|下降|降低|增速|数量|规模|"
                    r"总量|总额|水平|情况|面积|人数|数字|全区|全市|全县|全旗|以后|将来|期间|时候|每年|平均|一年|能够|可以|一个|"
-                   r"能力|完成|实现|建设|发展|主要|重点|全面|城市|地区|年均|累计|新增|总数|多少钱)$|^[\u4e00-\u9fff]{1,3}[率量额值数]$|^每[一十百千万]+个?人口?$",
-                   "a word that says what kind of figure is asked (覆盖率, 产量), or when, not what it is about: never a key word",
-                   ("比例", "多少", "规模", "全区", "覆盖率", "产量", "每千人"), ("高中", "病床", "水泥", "奶牛"))
+                   r"能力|完成|实现|建设|发展|主要|重点|全面|城市|地区|年均|累计|新增|总数|多少钱|经济|城镇|城区|城里|农村|乡村|乡下|"
+                   r"城乡)$|^[\u4e00-\u9fff]{1,3}[率量额值数]$|^每[一十百千万]+个?人口?$",
+                   "a word that says what kind of figure is asked (覆盖率, 产量), when, or which side (农村), not what it is about "
+                   "(经济 of 经济盘子 is no 农村经济总收入): never a key word",
+                   ("比例", "多少", "规模", "全区", "覆盖率", "产量", "每千人", "农村", "经济"), ("高中", "病床", "水泥", "奶牛"))
 
 # the two sides of a contrast plans state one figure for each (城镇居民可支配收入 and 农牧民人均纯收入)
 URBAN_SIDE = rule("q.side_urban", r"城镇|城市|城区|市区|城里|市民", "the urban side of an urban/rural pair",
