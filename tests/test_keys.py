@@ -12,23 +12,23 @@ NAMES = ["高中毛入学率", "高中阶段毛入学率", "幼儿园入园率",
 
 
 def test_a_word_few_names_print_is_a_key_and_names_them() -> None:
-    keys = key_words("娃娃来念高中比例", NAMES)
+    keys = key_words(content_words("娃娃来念高中比例"), NAMES)
     assert keys == {"高中": frozenset({"高中毛入学率", "高中阶段毛入学率"})}
 
 
 def test_words_that_say_what_kind_of_figure_or_when_are_never_keys() -> None:
     assert content_words("以后多大比例能够覆盖率") == ()
-    assert key_words("每千人能摊上病床", NAMES) == {"病床": frozenset({"病床数"})}  # 每千人 is a rate's base
+    assert key_words(content_words("每千人能摊上病床"), NAMES) == {"病床": frozenset({"病床数"})}  # 每千人 is a rate's base
 
 
 def test_a_word_many_names_print_is_no_key() -> None:
     assert sum("城镇" in n for n in NAMES) > KEY_MAX_NAMES
-    assert "城镇" not in key_words("城镇里的比例", NAMES)
+    assert "城镇" not in key_words(content_words("城镇里的比例"), NAMES)
 
 
 def test_a_synonym_printed_counts_through_the_thesaurus_only_when_asked() -> None:
-    assert "柏油" in key_words("村里的路都铺上柏油", NAMES)  # 柏油 and 沥青 are one group of 词林
-    assert "柏油" not in key_words("村里的路都铺上柏油", NAMES, thesaurus=False)
+    assert "柏油" in key_words(content_words("村里的路都铺上柏油"), NAMES)  # 柏油 and 沥青 are one group of 词林
+    assert "柏油" not in key_words(content_words("村里的路都铺上柏油"), NAMES, thesaurus=False)
 
 
 @pytest.mark.parametrize(("question", "name", "other"), [

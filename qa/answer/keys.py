@@ -34,12 +34,12 @@ def content_words(core: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words if not V.KEY_GENERIC.search(w)))
 
 
-def key_words(core: str, names: Iterable[str], thesaurus: bool = True) -> dict[str, frozenset[str]]:
+def key_words(words: Iterable[str], names: Iterable[str], thesaurus: bool = True) -> dict[str, frozenset[str]]:
     """Each of the question's content words that 1..``KEY_MAX_NAMES`` of the plan's figure names print, with
     those names (a synonym printed counts when ``thesaurus``)."""
     unique = {n for n in names if n}
     out: dict[str, frozenset[str]] = {}
-    for w in content_words(core):
+    for w in words:
         nw = normalize(w) if thesaurus else w
         hit = frozenset(n for n in unique if w in n or (thesaurus and nw in normalize(n)))
         if 1 <= len(hit) <= KEY_MAX_NAMES:

@@ -389,7 +389,7 @@ def candidates(ask: Ask, doc: Document | None, statements: list[Statement], hits
         c.parts = _parts(ask, st, c, role_fit, core_vec, vector_of)
         c.score = sum(c.parts.values())
         out.append(c)
-    if not ask.indicators and ask.core and not ask.english and not about_only:  # an English core is a bag of glosses
+    if not ask.indicators and ask.core and not ask.english and not about_only:  # English glosses: measured worse
         _keyed(ask, out, core_vec, vector_of)
     if ask.specific:
         _narrower_named(ask, out, core_vec, vector_of)
@@ -405,8 +405,8 @@ def _keyed(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> None:  # no
     question's words its sentence prints (飞鹤 … 产业园 … 乳制品, not 产业园 alone): rank part ``key``."""
     if max((c.indicator for c in cands), default=0.0) >= KEY_FIT:
         return  # the question's words already fit a name: a key word would only raise rivals (建成区 of 供热率)
-    keys = key_words(ask.core, (c.statement.name or c.statement.label for c in cands), ask.thesaurus)
     words = content_words(ask.core)
+    keys = key_words(words, (c.statement.name or c.statement.label for c in cands), ask.thesaurus)
     for c in cands:
         st = c.statement
         held = [w for w, names in keys.items() if (st.name or st.label) in names]

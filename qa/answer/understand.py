@@ -83,7 +83,7 @@ PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结�
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
                      r"|(?:起步|开头|开始编(?:制)?(?:规划)?)(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
-                     r"|\bbase(?:line)?[- ]year\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
+                     r"|\bbase(?:line)?[- ]year\b|\bbaseline\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? (?:before|preceding) (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
                      r"|过去五年|前五年",
                      "the year before the plan: its baseline", ("基期值", "编制时", "规划刚起步那年", "规划开头那年", "刚开始编规划那年", "at the start of its plan",
@@ -91,9 +91,9 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|规划(?:前|之前
                      ("期末", "起步区", "by the end of the plan"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
-Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)",
+Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)|(?<!年均)(?<!每年)(?:提高|提升|增加|上升)的?幅度",
                         "a share or rate that rose by how many points is a change in points, not a growth rate",
-                        ("第三产业占比提高了百分之几", "城镇化率提升几个点"), ("增长百分之几", "提高到多少"))
+                        ("第三产业占比提高了百分之几", "城镇化率提升几个点", "第三产业占比提升幅度"), ("增长百分之几", "提高到多少", "年均提高幅度"))
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
                              "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
 MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
