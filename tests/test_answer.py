@@ -287,3 +287,15 @@ def test_points_asked_are_not_answered_by_a_percentage(ask) -> None:
 def test_a_keyword_query_without_a_figure_cue_keeps_its_sentences(ask) -> None:
     a = ask("阳泉 煤化工 四条线")
     assert a.value is None and "四条线" in a.text, a
+
+
+def test_what_a_question_asks_for_a_year_or_as_a_quantity_is_a_figure(ask) -> None:
+    """涨到 is the level reached (not a growth); 怎样的量化目标 asks a number, which 大同区 does not give for energy
+    per unit of output; a keyword query naming a year and 目标 gets the figure for that year or 文档未提及, not a
+    sentence."""
+    a = ask("二连到2015年，城里人一年能支配的收入要涨到多少？")
+    assert not a.abstained and a.value == pytest.approx(40150) and a.unit == "元", a
+    b = ask("大庆市大同区“十一五”规划对每单位经济产出的能源消耗下降提出了怎样的量化目标？")
+    assert b.abstained and "q.type=number" in b.trace, b
+    c = ask("克拉玛依区 2008年 地方财力 目标")
+    assert c.abstained and "q.unmarked_figure" in c.trace, c

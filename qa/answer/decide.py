@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qa.answer.lookup import MATCH, Candidate
+from qa.answer.lookup import LEAD_MIN, MATCH, Candidate
 from qa.answer.understand import Ask
 from qa.models import Document
 
@@ -49,7 +49,6 @@ class Decision:
     loose: bool = False  # answered by the clear lead of a question in other words (not an indicator it named)
 
 
-LEAD_MIN = 0.35  # the words fit from which a clear lead may answer (a fit below names other things)
 LEAD_MARGIN = 0.4  # how far it must lead every other figure of the plan (about one agreeing role or kind)
 
 

@@ -252,7 +252,11 @@ def _unmarked_figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, r
     the figure of the indicator it names (or that a key word of it names: 居民 寿命 2010 目标) when the plan states one
     that agrees; else by a sentence."""
     a = _figure(ask, plans, hits, corpus, retriever)
-    keyed = any(t.startswith("rank.key=") for t in a.trace) and bool(ask.years or FIGURE_CUE.search(ask.original))
+    asks_figure = bool(ask.years or FIGURE_CUE.search(ask.original))
+    if a.abstained and ask.years and FIGURE_CUE.search(ask.original):
+        a.trace.append("q.unmarked_figure")  # 2008年 地方财力 目标: a figure for that year, which the plan does not give
+        return a
+    keyed = any(t.startswith("rank.key=") for t in a.trace) and asks_figure
     if a.abstained or "decide.loose" in a.trace and not keyed:
         return None  # a loose reading is no figure the query names, unless a key word names it and a year or 目标 asks it
     a.trace.append("q.unmarked_figure")

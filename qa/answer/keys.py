@@ -56,3 +56,10 @@ def other_side(question: str, name: str) -> bool:
 
     (qu, qr), (nu, nr) = sides(question), sides(name)
     return qu != qr and nu != nr and qu != nu
+
+
+def purpose_after(quote: str, offset: int) -> str:
+    """What money is for when the sentence says it after the figure (计划投资16.8亿元用于城乡建设，其中7.6亿元用于
+    公共设施建设; ``offset``: where the figure ends in the quote): then it, not the words before, says what it is."""
+    m = V.PURPOSE_AFTER.match(quote[offset:])
+    return m.group(1) if m else ""

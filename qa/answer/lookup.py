@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer.keys import content_words, key_words, other_side
+from qa.answer.keys import content_words, key_words, other_side, purpose_after
 from qa.answer.question import bigrams, coverage
 from qa.answer.understand import NAME_GLUE_HEAD, Ask
 from qa.figures import vocab as V
@@ -31,6 +31,7 @@ from qa.text.thesaurus import normalize
 BARE_GROWTH = re.compile(r"(?:年均|平均|每年)?(?:增长(?:速度|率)?|增速|递增(?:速度)?)")
 GENERIC_END = re.compile(r"(?<=[\u4e00-\u9fff]{3})(?:规模|数量|总量|水平|情况)$")
 KEY_FIT = 0.5  # a figure whose name prints a key word of a question in words (qa.answer.keys): a loose reading
+LEAD_MIN = 0.35  # the words fit from which a clear lead may answer (qa.answer.decide; a fit below names other things)
 MATCH = 0.6  # indicator strength from which a statement is taken to be about the asked indicator
 FLOOR = {"以上", "超过", "不低于", "不少于", "突破", "高于", "大于", "≥"}
 CAP = {"以内", "之内", "以下", "不超过", "不高于", "低于", "控制在", "小于", "≤"}
@@ -198,23 +199,12 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
         # 城乡建设…花多少钱 and 城乡建设…计划投资16.8亿元: what the money is for sits before the figure
         purpose = MONEY_WORDS.sub("", ask.core) if V.UNIT_FAMILY.get(ask.unit_hint) == "money" else ask.core
         if len(purpose) >= 2:
-            text = _purpose_after(st) or st.context[-80:] + st.label
+            after = purpose_after(st.quote, st.value_end - st.start) if st.value_end and st.start <= st.value_end else ""
+            text = after or st.context[-80:] + st.label
             best = max(best, 0.85 * max(coverage(purpose, text), _pairs_in(purpose, text)))
     if ask.unit_hint and st.unit and ask.unit_hint == st.unit.lstrip("万亿") and V.UNIT_FAMILY.get(st.unit) == "count":
         best += 0.15  # 多少栋大棚 and 4290栋: the counted unit says what is counted
     return min(best, 1.0), "words"
-
-
-def _purpose_after(st: Statement) -> str:
-    """What money is for when the sentence says it after the figure (计划投资16.8亿元用于城乡建设，其中7.6亿元用于
-    公共设施建设): then it, not the words before, says what the figure is."""
-    if st.value_end is None or not st.start <= st.value_end <= st.end:
-        return ""
-    m = PURPOSE_AFTER.match(st.quote[st.value_end - st.start :])
-    return m.group(1) if m else ""
-
-
-PURPOSE_AFTER = re.compile(r"(?:以上|左右)?(?:主要)?(?:用于|投向|投入|用在)([^，,；;。]{2,20})")
 
 
 def _pairs_in(words: str, text: str) -> float:
@@ -428,10 +418,10 @@ def _narrower_named(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> No
         return any(h.startswith(p) for h in heads for p in ask.specific)
 
     about = [(c, prints(c)) for c in cands if c.about]
-    if not any(printed for _, printed in about):
+    if not any(named for _, named in about):
         return
-    for c, printed in about:
-        if not printed:
+    for c, named in about:
+        if not named:
             c.indicator, c.how = MATCH - 0.1, "broader"
             c.parts = _parts(ask, c.statement, c, _role_ok(ask, c.statement)[1], core_vec, vector_of)
         else:

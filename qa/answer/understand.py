@@ -27,7 +27,7 @@ from qa.text.pos import all_nouns
 ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
-    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何"
+    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何|量化|定量|数值|具体数字"
     r"|\bhow (?:much|many|high|large|big|fast|long|far)\b|\bwhat (?:percentage|proportion|share|rate|ratio)\b"
     r"|\b(?:target|goal)s? (?:for|of)\b|\bwhat is\b[^?]*\b(?:target|goal|figure|level|capacity|number|total|amount|output)\b",
     "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much",
@@ -94,8 +94,9 @@ Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:�
 Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)|(?<!年均)(?<!每年)(?:提高|提升|增加|上升)的?幅度",
                         "a share or rate that rose by how many points is a change in points, not a growth rate",
                         ("第三产业占比提高了百分之几", "城镇化率提升几个点", "第三产业占比提升幅度"), ("增长百分之几", "提高到多少", "年均提高幅度"))
-Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
-                             "colloquial and English words for growth", ("每年涨多少", "annual growth"), ("达到",), re.I)
+Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨(?![到至])|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
+                             "colloquial and English words for growth (涨到 is the level reached)", ("每年涨多少", "annual growth"),
+                             ("达到", "收入要涨到多少"), re.I)
 MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
                               r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少|\bhow much\b[^?]*\b(?:invest|spend|allocate)",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少",
@@ -335,7 +336,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.qualifier = "cap"
     if Q_RATIO.search(q):
         ask.answer_type = "ratio"
-    elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几", q)
+    elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几|量化|定量|数值|具体数字", q)
           and not ((ask.indicators or TARGET_COMPARED.search(q)) and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
         ask.answer_type = "describe"
     elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q):

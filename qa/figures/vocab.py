@@ -420,6 +420,9 @@ EN_YEARLY = rule("q.en_yearly", r"\bper year\b|\bannual(?:ly)?\b|\ba year\b|\bea
 EN_TWO_PART = rule("q.en_two_part", r"\band (?:what|how|by how)\b", "an English question asking two things: its first says the form",
                    ("What was GDP in 2010, and how fast did it grow per year?",), ("How fast will GDP grow per year?",), re.I)
 
+PURPOSE_AFTER = rule("st.purpose_after", r"(?:以上|左右)?(?:主要)?(?:用于|投向|投入|用在)([^，,；;。]{2,20})",
+                     "what money is for, said right after the figure", ("用于城乡建设", "以上用于公共设施建设"), ("其中",))
+
 
 def rules_named(prefix: str) -> list[Rule]:
     return [r for n, r in RULES.items() if n.startswith(prefix)]
