@@ -7,12 +7,12 @@ QA := $(VENV)/bin/qa
 # before anything was tuned on them: those first runs are in the README, the gates only guard against regressions.
 GATE_COMMON := unsupported_shown=0
 GATE_indicators ?= answer_accuracy=0.96 citation_accuracy=0.94 recall@5=0.96 abstention_recall=0.95 false_abstention=0.02
-GATE_holdout ?= answer_accuracy=0.94 abstention_recall=0.85 false_abstention=0.02
+GATE_holdout ?= answer_accuracy=0.97 abstention_recall=0.85 false_abstention=0.02
 GATE_blind ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.05
 GATE_blind2 ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
-GATE_blind3 ?= answer_accuracy=0.89 abstention_recall=0.85 false_abstention=0.03
+GATE_blind3 ?= answer_accuracy=0.92 abstention_recall=0.85 false_abstention=0.03
 GATE_outside ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.01
-GATE_analyst ?= answer_accuracy=0.98 abstention_recall=0.95 false_abstention=0.02
+GATE_analyst ?= answer_accuracy=0.99 abstention_recall=0.95 false_abstention=0.02
 GATE_english ?= answer_accuracy=0.94 abstention_recall=0.95 false_abstention=0.02
 GATE_describe ?= answer_accuracy=0.75 abstention_recall=0.85
 GATE_spoken ?= answer_accuracy=0.92 abstention_recall=0.95 false_abstention=0.04
@@ -39,6 +39,10 @@ GATE_sealed-crossplan16 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan17 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan18 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan19 ?= crossplan_accuracy=0.85 cells_uncited=0
+GATE_sealed-crossplan20 ?= crossplan_accuracy=0.95 cells_uncited=0
+GATE_sealed-crossplan21 ?= crossplan_accuracy=0.85 cells_uncited=0
+GATE_sealed-crossplan22 ?= crossplan_accuracy=0.80 cells_uncited=0
+GATE_sealed-crossplan23 ?= crossplan_accuracy=0.80 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.94 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01
 GATE_sealed-mixedC ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.03
@@ -49,7 +53,7 @@ GATE_sealed-mixedG ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstenti
 GATE_sealed-mixedH ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.04
 GATE_sealed-mixedI ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.09
 GATE_sealed-mixedJ ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
-GATE_sealed-mixedK ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.12
+GATE_sealed-mixedK ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedL ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedM ?= answer_accuracy=0.85 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedN ?= answer_accuracy=0.85 abstention_recall=0.95 false_abstention=0.10
@@ -59,21 +63,25 @@ GATE_sealed-mixedR ?= answer_accuracy=0.95 abstention_recall=0.85 false_abstenti
 GATE_sealed-mixedS ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedT ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedU ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.04
-GATE_sealed-mixedV ?= answer_accuracy=0.81 abstention_recall=0.95 false_abstention=0.14
+GATE_sealed-mixedV ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.08
 GATE_sealed-mixedX ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.04
 GATE_sealed-mixedY ?= answer_accuracy=0.73 abstention_recall=0.85 false_abstention=0.14
 GATE_sealed-mixedW ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedZ ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAA ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.06
-GATE_sealed-mixedAB ?= answer_accuracy=0.80 abstention_recall=0.85 false_abstention=0.16
+GATE_sealed-mixedAB ?= answer_accuracy=0.83 abstention_recall=0.85 false_abstention=0.10
+GATE_sealed-mixedAC ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.12
+GATE_sealed-mixedAD ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
+GATE_sealed-mixedAE ?= answer_accuracy=0.70 abstention_recall=0.85 false_abstention=0.20
+GATE_sealed-mixedAF ?= answer_accuracy=0.85 abstention_recall=0.85 false_abstention=0.10
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed4 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
-	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN sealed-mixedO sealed-mixedQ sealed-mixedR sealed-mixedS sealed-mixedT sealed-mixedU sealed-mixedV sealed-mixedW sealed-mixedX sealed-mixedY sealed-mixedZ sealed-mixedAA sealed-mixedAB \
-	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11 sealed-crossplan12 sealed-crossplan13 sealed-crossplan14 sealed-crossplan15 sealed-crossplan16 sealed-crossplan17 sealed-crossplan18 sealed-crossplan19
+	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN sealed-mixedO sealed-mixedQ sealed-mixedR sealed-mixedS sealed-mixedT sealed-mixedU sealed-mixedV sealed-mixedW sealed-mixedX sealed-mixedY sealed-mixedZ sealed-mixedAA sealed-mixedAB sealed-mixedAC sealed-mixedAD sealed-mixedAE sealed-mixedAF \
+	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11 sealed-crossplan12 sealed-crossplan13 sealed-crossplan14 sealed-crossplan15 sealed-crossplan16 sealed-crossplan17 sealed-crossplan18 sealed-crossplan19 sealed-crossplan20 sealed-crossplan21 sealed-crossplan22 sealed-crossplan23
 EVAL_HOME ?= .qa-eval
 
 .PHONY: install install-run ingest run test lint eval bench bench-scale bench-scale-large bench-library record-llm
