@@ -9,7 +9,6 @@ Descriptive questions go to ``qa.answer.describe``. Both engines end in the same
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 
@@ -21,6 +20,7 @@ from qa.answer.question import MAX_QUESTION, question_problem
 from qa.answer.scope import plans_in_scope, scope_problem
 from qa.answer.understand import Ask, understand
 from qa.config import Settings
+from qa.figures import vocab as V
 from qa.models import ABSTAIN_TEXT, Answer, Document, Hit, Related
 from qa.text.numbers import unsupported_numbers
 from qa.text.places import english_places
@@ -244,19 +244,16 @@ def _figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever)
     return numeric(ask, plans, hits, corpus, core_embedder(retriever)(ask.core) if ask.core else None)
 
 
-FIGURE_CUE = re.compile(r"目标|指标")  # a keyword query asking a figure without 多少 (居民 寿命 2010 目标)
-
-
 def _unmarked_figure(ask: Ask, plans: list[Document], hits: list[Hit], corpus, retriever) -> Answer | None:  # noqa: ANN001
     """A question that says neither 多少 nor 是什么 (a keyword query: 双城 十四五 秸秆 综合利用 目标) is answered by
     the figure of the indicator it names (or that a key word of it names: 居民 寿命 2010 目标) when the plan states one
     that agrees; else by a sentence."""
     a = _figure(ask, plans, hits, corpus, retriever)
-    asks_figure = bool(ask.years or FIGURE_CUE.search(ask.original))
-    if a.abstained and ask.years and FIGURE_CUE.search(ask.original):
+    cue = bool(V.FIGURE_CUE.search(ask.original))
+    if a.abstained and ask.years and cue:
         a.trace.append("q.unmarked_figure")  # 2008年 地方财力 目标: a figure for that year, which the plan does not give
         return a
-    keyed = any(t.startswith("rank.key=") for t in a.trace) and asks_figure
+    keyed = any(t.startswith("rank.key=") for t in a.trace) and (cue or bool(ask.years))
     if a.abstained or "decide.loose" in a.trace and not keyed:
         return None  # a loose reading is no figure the query names, unless a key word names it and a year or 目标 asks it
     a.trace.append("q.unmarked_figure")

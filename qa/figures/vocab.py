@@ -423,6 +423,9 @@ EN_TWO_PART = rule("q.en_two_part", r"\band (?:what|how|by how)\b", "an English 
 PURPOSE_AFTER = rule("st.purpose_after", r"(?:以上|左右)?(?:主要)?(?:用于|投向|投入|用在)([^，,；;。]{2,20})",
                      "what money is for, said right after the figure", ("用于城乡建设", "以上用于公共设施建设"), ("其中",))
 
+FIGURE_CUE = rule("q.figure_cue", r"目标|指标", "a keyword query that asks a figure without 多少 (居民 寿命 2010 目标)",
+                  ("克拉玛依区 居民 寿命 2010 目标",), ("阳泉 煤化工 四条线",))
+
 
 def rules_named(prefix: str) -> list[Rule]:
     return [r for n, r in RULES.items() if n.startswith(prefix)]
