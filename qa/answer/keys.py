@@ -50,12 +50,15 @@ def key_words(words: Iterable[str], names: Iterable[str], thesaurus: bool = True
 def other_side(question: str, name: str) -> bool:
     """The question asks one side of an urban/rural pair and the name states only the other (在城镇上班的…收入
     and 农牧民人均纯收入): another indicator, however many words they share."""
-    def sides(text: str) -> tuple[bool, bool]:
-        plain = text.replace("城乡", "")  # 城乡居民 names both sides
-        return bool(V.URBAN_SIDE.search(plain)), bool(V.RURAL_SIDE.search(plain))
-
-    (qu, qr), (nu, nr) = sides(question), sides(name)
+    (qu, qr), (nu, nr) = _sides(question), _sides(name)
     return qu != qr and nu != nr and qu != nu
+
+
+@functools.lru_cache(maxsize=65536)
+def _sides(text: str) -> tuple[bool, bool]:
+    """(urban, rural) named; cached: a question is checked against every figure of its plans."""
+    plain = text.replace("城乡", "")  # 城乡居民 names both sides
+    return bool(V.URBAN_SIDE.search(plain)), bool(V.RURAL_SIDE.search(plain))
 
 
 def purpose_after(quote: str, offset: int) -> str:

@@ -399,8 +399,9 @@ def _keyed(ask: Ask, cands: list[Candidate], core_vec, vector_of) -> None:  # no
     keys = key_words(words, (c.statement.name or c.statement.label for c in cands), ask.thesaurus)
     for c in cands:
         st = c.statement
-        held = [w for w, names in keys.items() if (st.name or st.label) in names]
-        said = sum(w in st.context + st.quote for w in words)
+        name, sentence = st.name or st.label, st.context + st.quote
+        held = [w for w, names in keys.items() if name in names]
+        said = sum(w in sentence for w in words)
         fit = min(KEY_FIT + 0.05 * (said - 1), MATCH - 0.01)
         if held and c.indicator < fit:
             c.indicator, c.how = fit, "words"

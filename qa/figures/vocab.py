@@ -291,6 +291,7 @@ Q_COUNT = rule("q.count", rf"(?:多少|几)([{COUNT_WORDS}])|([个家所座项�
                ("多少家", "几个", "养到多少头", "小流域 综合治理 条数"), ("多少元", "户数比例占", "个数字"))
 Q_FACT = rule("q.fact", r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪", "a descriptive question",
               ("有哪些", "是什么"), ("多少",))
+QUANTIFIED = "量化|定量|数值|具体数字"  # 怎样的量化目标: words that ask for a number whatever else the question says
 Q_NUMBER = rule("q.number", r"多少|几个百分点|水平|规模|数量", "a question that wants a figure", ("多少",), ("哪些",))
 CORE_DROP = rule(
     "q.core_drop",
