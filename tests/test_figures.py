@@ -260,3 +260,16 @@ def test_the_end_of_a_range_is_no_negative_figure():
     assert ("50", "万吨") in f
     g = figs("2020年社会消费品零售总额增长-1.2%。", period=P14)
     assert [x.value for x in g.values()] == [-1.2]
+
+
+def test_a_comparison_clause_keeps_the_subject_for_the_next_one():
+    """比自治区平均水平高33.2% compares 城镇居民可支配收入 with a region's average; the 比2000年增长16.72% after it is
+    still the income's change since 2000, not the comparison's."""
+    f = figs("2005年我区城镇居民可支配收入达10788元，比自治区平均水平高33.2%，比2000年增长16.72%；")
+    x = f[("16.72", "%")]
+    assert indicator_name(x.label) == "城镇居民可支配收入" and (x.year, x.kind) == (2005, "baseline")
+
+
+def test_a_year_before_the_subject_leaves_no_year_word_in_it():
+    f = figs("2005年农牧民人均纯收入达4200元，比2000年增长62%。")
+    assert indicator_name(f[("62", "%")].label) == "农牧民人均纯收入"

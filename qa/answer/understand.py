@@ -306,6 +306,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     if ask.denominators and ask.role in (None, "level"):
         ask.role = "share"  # a part of a whole is asked as its share
     ask.cumulative = bool(re.search(r"累计|一共|总共|合计|总计|共计|五年(?:内|间|里|下来)|加起来|in total|cumulative", q))
+    if ask.cumulative and ask.role == "growth" and not V.Q_YEARLY.search(q):
+        ask.yearly = False  # 上个五年…一共涨了多少: the change over the period, not a rate per year
     if V.Q_BASELINE.search(q) and not V.Q_TARGET.search(q):
         ask.kind_words = "baseline"
     elif STRICT_TARGET.search(q) and not V.Q_BASELINE.search(q) and not ask.base_period:

@@ -135,13 +135,14 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 label = labels[j]
                 trace.append(V.RESPECTIVELY.name)
             else:
-                label_core = subject(re.sub(r"[\d.%]+", "", label))
+                bare = re.sub(r"(?:19|20)\d\d\s*年(?:底|末)?", "", label)  # 2005年农牧民…: the year whole, not its 年 left
+                label_core = subject(re.sub(r"[\d.%]+", "", bare))
                 if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
                         and not canonical_indicators(label) and last_label:
                     label = f"{last_label}{label}"
                     trace.append("label.inherited")
-                elif label_core:
-                    last_label = label_core
+                elif label_core and not V.COMPARISON_LEAD.match(label_core):
+                    last_label = label_core  # 比自治区平均水平高33.2%: a comparison of the subject, no new subject
             label += tail
             if tail:
                 trace.append(V.COUNTED_NOUN.name)

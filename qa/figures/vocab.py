@@ -209,6 +209,9 @@ OWN_PERIOD = rule("kind.own_period", rf"“?(?:{PLAN_NAME})”?(?:期间|时期|
                   ("“十一五”期间",), ("十一五末",))
 COMPARISON_BEFORE = rule("kind.comparison_base", r"(?:比|较|是|相当于|为)“?$",
                          "比2005年 / 是2000年的: a comparison base, not the time of a figure", ("比", "相当于“"), ("到",))
+COMPARISON_LEAD = rule("label.comparison", r"(?:比|较|高于|低于|相当于)(?!重|例|率)",
+                       "比自治区平均水平高33.2%: a comparison of the last subject, not a subject of its own",
+                       ("比自治区平均水平高", "较上年"), ("比重", "比例"))
 PREV_BASE = rule("kind.prev_comparison", r"(?:比|较)“?$", "比“十五”末: the previous plan's end as a base", ("比“",),
                  ("到",))
 FROM_BEFORE = rule("year.from", r"(?:由|从)“?$", "由2000年的…: the year a change starts from", ("由",), ("到",))
