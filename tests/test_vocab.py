@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+import qa.answer.phrasing  # noqa: F401 - the question rules
 import qa.answer.understand  # noqa: F401
 import qa.brief.select  # noqa: F401 - registers its rules
 import qa.brief.summary  # noqa: F401

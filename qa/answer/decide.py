@@ -135,6 +135,14 @@ def _clear_lead(ask: Ask, cands: list[Candidate]) -> tuple[Candidate, float] | N
     if top.how != "words" or top.indicator < LEAD_MIN or not top.role_ok or False in (
             top.year_ok, top.kind_ok, top.unit_ok):
         return None
-    rival = next((c for c in cands[1:] if not _same_figure(c, top)), None)
+    rival = next((c for c in cands[1:] if not _same_figure(c, top) and not _its_change(ask, top, c)), None)
     margin = top.score - (rival.score if rival else 0.0)
     return (top, margin) if rival is None or margin >= LEAD_MARGIN else None
+
+
+def _its_change(ask: Ask, level: Candidate, other: Candidate) -> bool:
+    """招商引资到位资金8.74亿元，比2004年增长40.43%: asked by its name alone, a figure is its level; the change the
+    same sentence states of it is another quantity, no rival."""
+    x, y = level.statement, other.statement
+    return ask.role is None and x.role == "level" and y.role in ("change", "growth") and x.name == y.name \
+        and x.quote == y.quote

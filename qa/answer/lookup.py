@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.answer.keys import content_words, key_words, other_side, purpose_after
+from qa.answer.phrasing import NAME_GLUE_HEAD
 from qa.answer.question import bigrams, coverage
-from qa.answer.understand import NAME_GLUE_HEAD, Ask
+from qa.answer.understand import Ask
 from qa.figures import vocab as V
 from qa.figures.indicators import canon_text
 from qa.figures.ontology import Indicator, norm, ontology, statement_indicator

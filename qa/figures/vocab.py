@@ -241,8 +241,9 @@ PLAN_END_IN_Q = rule("plan.end", rf"“?({PLAN_NAME})”?(?:期末|末)", "“�
 # --- labels
 LABEL_LEAD = rule("label.lead", r"^(?:其中|力争|计划|预计|预期|争取|确保)+", "goal words before an indicator",
                   ("力争",), ("工业",))
-LABEL_TIME = rule("label.time", r"(?:到|至|在)?\s*(?:19|20)\d\d\s*年(?:底|末)?的?|“?[八九十一二三四五六七]{1,3}五”?(?:期末|末)的?",
-                  "time words inside a label", ("到2010年", "“十五”末的"), ("年均",))
+LABEL_TIME = rule("label.time", r"(?:到|(?<![增降减])至|在)?\s*(?:19|20)\d\d\s*年(?:底|末)?的?|“?[八九十一二三四五六七]{1,3}五”?(?:期末|末)的?",
+                  "time words inside a label (增至2005年: the 至 stays with its verb)", ("到2010年", "“十五”末的"),
+                  ("年均",))
 LABEL_VERB = rule("label.verb", r"(?:计划|预计|力争|要|将|可)?(?:实现|达到|达|为|完成|超过|突破|控制在|保持在|增至|增加到|提高到)$",
                   "the verb that ends a label", ("计划实现", "达到"), ("产值",))
 LABEL_GROWTH = rule("label.growth", r"(?:年均|平均每年|每年)?(?:增长|递增|增速|增幅|提高|下降|降低)(?:率)?$",
@@ -323,7 +324,7 @@ COLLOQUIAL_DROP = rule(
     "indicator names use (能 of 能耗, 会 of 社会, 地 of 地区)",
     ("打算做到多少", "大概多少头", "一共投了多少钱", "以后奶牛打算养多少", "风电装机打算搞到多大"),
     ("粮食交易量", "奶牛存栏", "地区生产总值", "单位GDP能耗", "社会消费品零售总额"))
-SHARE_OF = rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|比)",
+SHARE_OF = rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|几成|比)",
                   "X占GDP比重: GDP is the whole a share is taken of, not the indicator asked",
                   ("第三产业增加值占GDP比重", "占地区生产总值的比重"), ("GDP比重",))
 DEFINES = rule("fact.defines", r"是指|指的是|分别是|包括|即|为[:：]|定位|打造成?|建成",
@@ -335,20 +336,24 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
                   ("多少亿元",), ("亿元以上项目",))),
     ("万元", rule("q.unit.万元", r"多少万元|万元(?![\u4e00-\u9fffA-Za-z])", "asks for 万元 (not 万元GDP能耗)",
                   ("多少万元",), ("万元GDP能耗",))),
-    ("元", rule("q.unit.元", r"多少元", "asks for 元", ("多少元",), ("多少亿",))),
-    ("美元", rule("q.unit.美元", r"美元", "asks for dollars", ("亿美元",), ("亿元",))),
+    ("美元", rule("q.unit.美元", r"美元|\b(?:US|U\.S\.) ?dollars?\b|\bUSD\b", "asks for dollars",
+                  ("亿美元", "how many US dollars"), ("亿元", "how much in yuan"), re.I)),
+    ("元", rule("q.unit.元", r"多少元|\bhow many yuan\b|\bin yuan\b", "asks for 元 (any money in 元)",
+                ("多少元", "how many yuan"), ("多少亿", "energy use per 10,000 yuan of GDP"), re.I)),
     ("万人", rule("q.unit.万人", r"多少万人|万人(?![\u4e00-\u9fff])", "asks for 万人 (not 每10万人…)", ("多少万人",),
                   ("每10万人专利",))),
     ("人次", rule("q.unit.人次", r"多少万?人次", "asks for visits (游客 counted by 人次)", ("多少人次",), ("多少人",))),
     ("人", rule("q.unit.人", r"多少人(?!次)", "asks for people", ("多少人",), ("多少万", "多少人次"))),
-    ("万吨", rule("q.unit.万吨", r"万吨|多少吨", "asks for tonnes", ("多少吨",), ("多少元",))),
+    ("万吨", rule("q.unit.万吨", r"万吨|多少吨|\b(?:tonnes|tons)\b", "asks for tonnes", ("多少吨", "how many tonnes"),
+                  ("多少元", "tonnage ratio"), re.I)),
     ("公顷", rule("q.unit.公顷", r"公顷|\bhectares?\b", "asks for hectares", ("万公顷", "How many hectares"), ("亩",),
                   re.I)),
-    ("亩", rule("q.unit.亩", r"多少亩|万亩", "asks for mu", ("多少亩",), ("公顷",))),
+    ("亩", rule("q.unit.亩", r"多少亩|万亩|\bmu\b", "asks for mu", ("多少亩", "how many mu"), ("公顷", "mutual"), re.I)),
     ("平方米", rule("q.unit.m2", r"(?:几|多少)个?平(?:方|米)(?!公里)", "asks for square metres (几个平方, 多少平米)",
                     ("能到几个平方", "多少平米", "多少平方"), ("多少平方公里", "几个"))),
-    ("天", rule("q.unit.天", r"(?:多少|几)个?(?:天|日)(?!然|津|数[^？?]|内|后|之内)", "asks for a number of days (空气好的天数能有多少天)",
-               ("一年空气好的天数能有多少天", "几天"), ("多少天然气", "几天内完成", "多少天数达标"))),
+    ("天", rule("q.unit.天", r"(?:多少|几)个?(?:天|日)(?!然|津|数[^？?]|内|后|之内)|\bhow many days\b", "asks for a number of days (空气好的天数能有多少天)",
+               ("一年空气好的天数能有多少天", "几天", "How many days with good air"),
+               ("多少天然气", "几天内完成", "多少天数达标", "within days"), re.I)),
     ("个百分点", rule("q.unit.pp", r"(?:多少|几)个?百分点|[（(]百分点[)）]", "asks for percentage points (提高多少个百分点)",
                      ("城镇化水平年均提高多少个百分点", "年均提高幅度（百分点）为多少"), ("百分之几", "百分点"))),
     ("%", rule("q.unit.pct", r"百分之|%|％", "asks for a percentage", ("百分之几",), ("多少元",))),
