@@ -198,6 +198,20 @@ def test_a_clear_lead_in_other_words_answers_and_says_what_it_read(ask, seed_tex
     assert seed_texts[c.doc_id][c.start : c.end] == c.quote and "93" in c.quote
 
 
+def test_a_name_alone_asks_the_level_not_the_change_beside_it(ask) -> None:
+    """招商引资到位资金8.74亿元，比2004年增长40.43%: a keyword query naming the figure in other words wants the
+    amount; the growth its sentence states of it is no rival that would make the two tie."""
+    a = ask("克区 2005年 外来资金 实际到位")
+    assert not a.abstained and a.value == pytest.approx(8.74) and a.unit == "亿元", a
+    g = ask("克区 2005年 外来资金 实际到位 比上年增长多少")
+    assert g.abstained or g.unit == "%", g
+
+
+def test_a_share_in_a_whole_is_answered_with_that_share(ask) -> None:
+    a = ask("双城十四五期间食品工业在地区生产总值中所占的比重要达到多少？")
+    assert not a.abstained and a.value == pytest.approx(15) and a.unit == "%", a
+
+
 def test_no_clear_lead_still_abstains(ask) -> None:
     """风电年发电量: the plan states 风电装机容量 and 光伏发电 capacities, neither leading the other: no figure."""
     a = ask("到2015年二连浩特风电年发电量要达到多少亿千瓦时？")

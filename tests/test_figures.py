@@ -273,3 +273,11 @@ def test_a_comparison_clause_keeps_the_subject_for_the_next_one():
 def test_a_year_before_the_subject_leaves_no_year_word_in_it():
     f = figs("2005年农牧民人均纯收入达4200元，比2000年增长62%。")
     assert indicator_name(f[("62", "%")].label) == "农牧民人均纯收入"
+
+
+def test_a_verb_before_a_year_stays_with_the_verb():
+    """增至2005年的120.88亿元: 至 belongs to 增至, so the name is 生产总值, not 生产总值增 (a cross-plan base-year
+    GDP must find it under its own name)."""
+    f = figs("全区生产总值由2000年的64.3亿元增至2005年的120.88亿元，年均递增7.4%。")
+    x = f[("120.88", "亿元")]
+    assert indicator_name(x.label) == "生产总值" and (x.year, x.kind) == (2005, "baseline")

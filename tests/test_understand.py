@@ -359,3 +359,32 @@ def test_everyday_and_english_wording_gets_the_plans_figure(ask: Any, question: 
 def test_a_reuse_rate_is_no_sewage_treatment_rate(ask: Any) -> None:
     a = ask("双城区规划期末城市污水处理率目标是多少？")  # the plan states only 再生水利用率 (20%以上)
     assert a.abstained and a.value is None, (a.text, a.trace)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("How many days with good air did Yangquan have in 2005?", "天"),
+    ("How many tonnes of grain will Shuangcheng produce by 2025?", "万吨"),
+    ("How many US dollars of trade did Erenhot's port handle in 2010?", "美元"),
+    ("How many mu of corn does Shuangcheng plan to plant?", "亩"),
+    ("By how much should energy use per 10,000 yuan of GDP fall?", None),  # yuan names the measure, not the answer
+])
+def test_english_unit_words_say_the_unit_asked(question: str, unit: str | None) -> None:
+    """The glossary renders words, not "how many days": the unit asked is read from the English question itself."""
+    assert understand(question, _docs()).unit_hint == unit
+
+
+@pytest.mark.parametrize("question", [
+    "双城十四五期间食品工业在地区生产总值中所占的比重要达到多少？",
+    "克拉玛依区十一五期间文化投入要占区财政支出的几成？",
+])
+def test_a_share_in_a_whole_is_read_as_a_share_of_it(question: str) -> None:
+    """X在Y中所占比重 and 占Y的几成 ask X's share of Y: Y is the whole, not the indicator asked."""
+    a = understand(question, _docs())
+    assert a.role == "share" and a.denominators, a
+
+
+def test_a_goal_set_for_a_measured_quantity_asks_a_number() -> None:
+    a = understand("大同区十一五规划对高中阶段入学覆盖水平提出了什么目标？", _docs())
+    assert a.answer_type == "number"
+    d = understand("大同区十一五规划对产业发展提出了什么目标？", _docs())
+    assert d.answer_type == "describe"

@@ -33,6 +33,7 @@ from qa.answer.phrasing import (
     NAME_GLUE_TAIL,
     NUMBER_BY_HOW,
     NUMBER_GOAL,
+    OPTIONAL_CHAR,
     PERIOD_END,
     Q_CHANGE,
     Q_COLLOQUIAL_GROWTH,
@@ -162,7 +163,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         from qa.text.glossary import to_chinese
 
         q, concepts, measures, glossed = to_chinese(q, printed)
-    q = spoken_to_plan(_full_years(FINAL_PARTICLE.sub("", q)))
+    q = spoken_to_plan(_full_years(FINAL_PARTICLE.sub("", OPTIONAL_CHAR.sub(r"\1", q))))
     q = SHARE_AFTER.sub(r"占\1比重", q)
     q = ECONOMY_WHOLE.sub("占GDP比重", q)
     q = IN_WHOLE.sub(r"占\1比重", q)

@@ -312,7 +312,9 @@ def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[st
     resp = V.RESPECTIVELY.search(clause)
     if resp:
         after = [m for m in matches if m.start() >= resp.end()]
-        items = list_items(clause[: resp.start()])
+        own = list_items(clause[: resp.start()])
+        # 城乡居民收入分别达到x元和y元，比“十二五”期末分别增长p和q: the second 分别 names no list of its own
+        items = items if len(own) < 2 and len(items) == len(after) >= 2 else own
         verb = clause[resp.start() + 2 : resp.end()]
         pairs = len(after) == len(items) and len(items) >= 2
         labels = [(items[after.index(m)] + verb if pairs else "") if m in after else None for m in matches]
