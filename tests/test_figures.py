@@ -281,3 +281,13 @@ def test_a_verb_before_a_year_stays_with_the_verb():
     f = figs("全区生产总值由2000年的64.3亿元增至2005年的120.88亿元，年均递增7.4%。")
     x = f[("120.88", "亿元")]
     assert indicator_name(x.label) == "生产总值" and (x.year, x.kind) == (2005, "baseline")
+
+
+def test_a_second_respectively_pairs_with_the_first_list():
+    """比“十二五”期末分别增长28%和50.9% names no list: its figures are the changes of the urban and rural incomes the
+    clause before listed, in that order (before, they were dropped as unpaired)."""
+    f = figs("城乡居民人均可支配收入分别达到28005元和18970元，比“十二五”期末分别增长28%和50.9%。", period=P14)
+    assert indicator_name(f[("28", "%")].label) == "城镇居民人均可支配收入" and f[("28", "%")].role == "change"
+    assert indicator_name(f[("50.9", "%")].label) == "农村居民人均可支配收入"
+    g = figs("全区新增项目分别为12个和8个。", period=P14)  # no list anywhere: which is which cannot be told
+    assert not g
