@@ -253,6 +253,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
             m = None
         money = said(MONEY_ASKED) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
         ask.unit_hint = (m.group(1) or m.group(2)) if m else ("元" if money else None)
+        if ask.unit_hint is None and english and V.EN_COUNT.search(question):
+            ask.unit_hint = "个"  # How many villages: a count of things (个 counts anything counted)
     if ask.unit_hint is None and ask.role in (None, "level") and MONEY_HEAD.search(ask.head) and not english:
         ask.unit_hint = "元"  # 食品企业产值 is money: 规模以上食品企业发展到50户 counts the firms
         ask.trace.append(MONEY_HEAD.name)

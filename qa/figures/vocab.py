@@ -147,10 +147,11 @@ BARE_RATIO_NEXT = rule("figure.bare_kept", r"^\s*[:：比]", "a bare number befo
                        (":45", "比1"), ("个",))
 BARE_CHANGE_BEFORE = rule("figure.bare_change", r"提高|下降", "a bare number after 提高/下降 is a figure",
                           ("提高",), ("达到",))
-ORIGIN = rule("figure.origin", r"(?:由|从)[^，,；;]{0,12}$",
-              "由(原来的)X…到Y: X is where a change starts, not a figure of its own",
-              ("由原来的", "从"), ("达到",))
-TRANSITION = rule("figure.transition", r"增至|增加到|提高到|上升到|发展到|下降到|降低到|减少到|扩大到|达到|调整为|调整到|优化为|变为",
+ORIGIN = rule("figure.origin", r"(?:由|从)[^，,；;]{0,12}$|(?:原有|现有|原来的?)(?!基础)[^，,；;由从]{0,10}$",
+              "由(原来的)X…到Y, 原有处理能力X提升至Y: X is where a change starts, not a figure of its own",
+              ("由原来的", "从", "原有处理能力"), ("达到", "现有基础上"))
+TRANSITION = rule("figure.transition", r"增至|增加[到至]|提高[到至]|提升[到至]|上升到|发展到|下降到|降低到|减少到|扩大[到至]|达到|调整为|调整到|"
+                  r"优化为|变为",
                   "a verb that moves a figure to a new level", ("增加到", "提高到"), ("保持",))
 COUNTED_NOUN = rule("label.counted_noun", r"^[\u4e00-\u9fff]{2,12}", "the noun after a measure word",
                     ("乡镇卫生院",), ("，",))
@@ -256,7 +257,7 @@ NAME_LEAD = rule(
     "name.lead",
     rf"^(?:[、，,：:；;\s—\-－]+|其中|(?:到|至|截至)?(?:{YEAR_NUM})年(?:底|末)?(?:的)?|“?(?:{PLAN_NAME})[”“\"]?(?:{_PLAN_TIME})?"
     r"|今后五年|五年(?:内|间)?|期末|期内|预计|计划|力争|争取|预期|确保|努力|使|将|要|全区|全市|全县|全旗|全省|全州|我区|我市|我县|区域"
-    r"|辖区内|可|实现了|实现|完成了|完成|累计|共|要求)",
+    r"|辖区内|可|实现了|实现|完成了|完成|累计|共|要求|原有|现有)",
     "time, scope and goal words before an indicator's name", ("全区地区生产总值", "到2010年全市"), ("地区生产总值",))
 NAME_TRAIL = rule(
     "name.trail",
@@ -293,6 +294,12 @@ COUNT_WORDS = "个家所座项台辆户名张栋条处头只袋"  # what a quest
 Q_COUNT = rule("q.count", rf"(?:多少|几)([{COUNT_WORDS}])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
                "多少家 wants a count, as does a keyword query's 条数 (小流域 综合治理 条数)",
                ("多少家", "几个", "养到多少头", "小流域 综合治理 条数"), ("多少元", "户数比例占", "个数字"))
+EN_COUNT = rule("q.en_count", r"\bhow many\b(?! (?:more |additional )?(?:days|tonnes|tons|mu|hectares|square|cubic|yuan|US|dollars|"
+               r"kilomet(?:re|er)s|km|percentage|per ?cent|points|people|persons|residents|times|visits|visitors|tourists|"
+               r"kilowatts?|megawatts?|kW|MW|kWh|litres|liters|years|months|hours|minutes|metres|meters)\b)",
+               "How many villages wants a count of things: a percentage or an area does not answer it",
+               ("How many 'civilized ecological villages' will be built", "how many hospital beds"),
+               ("how many days", "how many tonnes", "how many percentage points", "how many people"), re.I)
 Q_FACT = rule("q.fact", r"什么|哪些|哪几|哪[一二三四五六七八九十两]|哪个|如何|怎样|哪", "a descriptive question",
               ("有哪些", "是什么"), ("多少",))
 QUANTIFIED = "量化|定量|数值|具体数字"  # 怎样的量化目标: words that ask for a number whatever else the question says
@@ -354,8 +361,8 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
     ("天", rule("q.unit.天", r"(?:多少|几)个?(?:天|日)(?!然|津|数[^？?]|内|后|之内)|\bhow many days\b", "asks for a number of days (空气好的天数能有多少天)",
                ("一年空气好的天数能有多少天", "几天", "How many days with good air"),
                ("多少天然气", "几天内完成", "多少天数达标", "within days"), re.I)),
-    ("个百分点", rule("q.unit.pp", r"(?:多少|几)个?百分点|[（(]百分点[)）]", "asks for percentage points (提高多少个百分点)",
-                     ("城镇化水平年均提高多少个百分点", "年均提高幅度（百分点）为多少"), ("百分之几", "百分点"))),
+    ("个百分点", rule("q.unit.pp", r"(?:多少|几)个?百分点|[（(]百分点[)）]|\s百分点\s*$", "asks for percentage points (提高多少个百分点)",
+                     ("城镇化水平年均提高多少个百分点", "年均提高幅度（百分点）为多少", "城镇化率 每年提高 百分点"), ("百分之几", "百分点"))),
     ("%", rule("q.unit.pct", r"百分之|%|％", "asks for a percentage", ("百分之几",), ("多少元",))),
 ]
 
