@@ -212,6 +212,13 @@ def test_a_share_in_a_whole_is_answered_with_that_share(ask) -> None:
     assert not a.abstained and a.value == pytest.approx(15) and a.unit == "%", a
 
 
+def test_a_count_or_a_length_asked_is_not_answered_by_a_share(ask) -> None:
+    a = ask("How many 'civilized ecological villages' does Yangquan plan to build in 2006-2010?")
+    assert not a.abstained and a.value == pytest.approx(600) and a.unit == "个", a
+    b = ask("双城 2025 天然气 管道 总长")
+    assert not b.abstained and b.value == pytest.approx(312.5) and b.unit == "公里", b
+
+
 def test_no_clear_lead_still_abstains(ask) -> None:
     """风电年发电量: the plan states 风电装机容量 and 光伏发电 capacities, neither leading the other: no figure."""
     a = ask("到2015年二连浩特风电年发电量要达到多少亿千瓦时？")

@@ -291,3 +291,15 @@ def test_a_second_respectively_pairs_with_the_first_list():
     assert indicator_name(f[("50.9", "%")].label) == "农村居民人均可支配收入"
     g = figs("全区新增项目分别为12个和8个。", period=P14)  # no list anywhere: which is which cannot be told
     assert not g
+
+
+def test_what_an_existing_figure_moves_to_is_not_the_existing_one():
+    """原有处理能力6万吨提升至11万吨: 6万吨 is the existing capacity, 11万吨 the capacity (its name without 原有)."""
+    f = figs("开展污水处理厂提标改造，原有处理能力6万吨提升至11万吨。", period=P14)
+    assert indicator_name(f[("6", "万吨")].label) == "原有处理能力"
+    assert indicator_name(f[("11", "万吨")].label) == "处理能力"
+
+
+def test_ten_thousand_sets_is_one_unit():
+    f = figs("农机保有量3.5万台套，汽车保有量5万辆。", period=P14)
+    assert ("3.5", "万台套") in f and ("5", "万辆") in f

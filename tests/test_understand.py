@@ -388,3 +388,10 @@ def test_a_goal_set_for_a_measured_quantity_asks_a_number() -> None:
     assert a.answer_type == "number"
     d = understand("大同区十一五规划对产业发展提出了什么目标？", _docs())
     assert d.answer_type == "describe"
+
+
+def test_english_how_many_asks_a_count_of_things() -> None:
+    """How many villages is a count: a 100% or an area counts nothing (a ratio had answered it)."""
+    assert understand("How many civilized ecological villages will Yangquan build?", _docs()).counts
+    assert not understand("How many tonnes of grain will Shuangcheng produce?", _docs()).counts
+    assert not understand("双城要建多少个村？", _docs()).counts  # Chinese says its classifier itself

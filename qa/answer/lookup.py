@@ -325,6 +325,8 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
     family = V.UNIT_FAMILY.get(st.unit or "", st.unit)
     if ask.role in (None, "level") and (st.unit or "") in V.SHARE_UNITS and V.CAPACITY_ASKED.search(ask.original):
         return False  # 处理能力 asked, 再生水利用率20% stated: a rate is no capacity
+    if ask.counts and COARSE.get(family or "", "count") != "count":
+        return False  # How many villages: 100% or 50万亩 counts nothing
     if ask.unit_hint:
         want = V.UNIT_FAMILY.get(ask.unit_hint, ask.unit_hint)
         counted = (st.unit or "").lstrip("万亿")

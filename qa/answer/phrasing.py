@@ -110,6 +110,9 @@ TARGET_COMPARED = V.rule("q.target_compared", r"目标|指标", "a target ranked
 MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加值|总额|营业额|销售额|利润|税收|经费|资金)$",
                     "a question ending on an amount of money asks for money, not a count printed beside it",
                     ("规模以上食品企业产值", "旅游收入"), ("规模以上食品企业", "投资项目"))
+LENGTH_HEAD = V.rule("q.length_head", r"(?:总长|长度|总长度|里程|总里程)$",
+                     "a question ending on a length asks for one: a share printed beside it does not answer it",
+                     ("天然气管道总长", "公路总里程"), ("管网覆盖率", "长度比例"))
 GROWTH_RATE = V.rule("q.growth_rate", r"增速|增幅|(?<!自然)增长率|\bgrowth rates?\b|\brates? of (?:growth|increase)\b",
                      "a growth rate is a percentage: an amount added each year (年均增加450元) does not answer it",
                      ("收入年均增速", "annual growth rate"), ("人口自然增长率", "年均增加多少元"), re.I)

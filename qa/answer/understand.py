@@ -26,6 +26,7 @@ from qa.answer.phrasing import (
     FINAL_PARTICLE,
     GROWTH_RATE,
     IN_WHOLE,
+    LENGTH_HEAD,
     MONEY_ASKED,
     MONEY_HEAD,
     NAME_ASIDE,
@@ -80,6 +81,7 @@ class Ask:
     kind_words: str | None = None  # target | baseline from the question's own words
     strict_target: bool = False  # 目标/计划/预期: a goal, never a plan's record of an earlier year
     unit_hint: str | None = None
+    counts: bool = False  # How many villages: a count of things, in whatever it is counted
     qualifier: str | None = None  # floor | cap
     answer_type: str = "number"  # number | describe | ratio
     unmarked: bool = False  # no words asked for a number or for a description (双城 十四五 秸秆 综合利用 目标)
@@ -253,11 +255,13 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
             m = None
         money = said(MONEY_ASKED) and ask.role not in ("growth", "change", "share")  # 投资年均增长多少 is a rate
         ask.unit_hint = (m.group(1) or m.group(2)) if m else ("元" if money else None)
-        if ask.unit_hint is None and english and V.EN_COUNT.search(question):
-            ask.unit_hint = "个"  # How many villages: a count of things (个 counts anything counted)
+        ask.counts = ask.unit_hint is None and english and bool(V.EN_COUNT.search(question))
     if ask.unit_hint is None and ask.role in (None, "level") and MONEY_HEAD.search(ask.head) and not english:
         ask.unit_hint = "元"  # 食品企业产值 is money: 规模以上食品企业发展到50户 counts the firms
         ask.trace.append(MONEY_HEAD.name)
+    if ask.unit_hint is None and ask.role in (None, "level") and LENGTH_HEAD.search(ask.head):
+        ask.unit_hint = "公里"  # 天然气管道总长: a length, not the share of gas printed beside it
+        ask.trace.append(LENGTH_HEAD.name)
     if ask.unit_hint is None and ask.role == "growth" and said(GROWTH_RATE):
         ask.unit_hint = "%"  # 农牧民人均纯收入年均增加450元 is growth, but no rate
         ask.trace.append(GROWTH_RATE.name)

@@ -139,7 +139,8 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 label_core = subject(re.sub(r"[\d.%]+", "", bare))
                 if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
                         and not canonical_indicators(label) and last_label:
-                    label = f"{last_label}{label}"
+                    lead = V.EXISTING.sub("", last_label) if continues else last_label  # 原有X a 提升至 b: b is X
+                    label = f"{lead}{label}"
                     trace.append("label.inherited")
                 elif label_core and not V.COMPARISON_LEAD.match(label_core):
                     last_label = label_core  # 比自治区平均水平高33.2%: a comparison of the subject, no new subject

@@ -17,7 +17,7 @@ from functools import cached_property
 UNITS = (
     "亿美元|万美元|美元|亿元|万元|元/月|元|个百分点|%|‰|万人次|人次|万人|人|万公顷|公顷|万亩|亩|万吨标准煤|吨标准煤|"
     "万吨/日|吨/日|万吨|吨|亿斤|万斤|平方公里|公里/百平方公里|公里/平方公里|公里|万平方米|平方米|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|兆瓦|"
-    "万户|户|万头|头|万只|只|万袋|眼|个|家|所|张|名|座|处|栋|台套|台|辆|倍|岁|立方米|万立方米/日|立方米/日|万立方米|天|小时|项|部|册|万|亿"
+    "万户|户|万头|头|万只|只|万袋|万台套|万台|万辆|眼|个|家|所|张|名|座|处|栋|台套|台|辆|倍|岁|立方米|万立方米/日|立方米/日|万立方米|天|小时|项|部|册|万|亿"
 )
 PRE_QUAL = "约|不超过|超过|不低于|不少于|控制在|突破|高于|低于|保持在|稳定在"
 POST_QUAL = "以上|左右|以内|以下|之内|多|余"
@@ -36,7 +36,7 @@ UNIT_FAMILY: dict[str, str] = {
     "万公顷": "ha", "公顷": "ha", "万吨": "t", "吨": "t", "万吨/日": "t", "吨/日": "t", "亿斤": "jin", "万斤": "jin",
     "万人次": "visits", "人次": "visits", "平方米": "m2", "万平方米": "m2", "万户": "count", "户": "count",
     "万头": "count", "头": "count", "眼": "count", "万只": "count", "只": "count", "万袋": "count", "袋": "count",
-    **dict.fromkeys("个家所座项台辆名张栋条处", "count"),
+    **dict.fromkeys("个家所座项台辆名张栋条处", "count"), "台套": "count", "万台套": "count", "万台": "count", "万辆": "count", "公里": "km", "千米": "km", "万公里": "km",
 }
 # measure words after which the counted noun belongs to the label (新建改建8个乡镇卫生院)
 COUNTED = ("个", "所", "座", "家", "处", "条", "项", "台", "辆", "名", "张", "栋", "户", "公里", "万平方米", "平方米")
@@ -147,9 +147,12 @@ BARE_RATIO_NEXT = rule("figure.bare_kept", r"^\s*[:：比]", "a bare number befo
                        (":45", "比1"), ("个",))
 BARE_CHANGE_BEFORE = rule("figure.bare_change", r"提高|下降", "a bare number after 提高/下降 is a figure",
                           ("提高",), ("达到",))
-ORIGIN = rule("figure.origin", r"(?:由|从)[^，,；;]{0,12}$|(?:原有|现有|原来的?)(?!基础)[^，,；;由从]{0,10}$",
-              "由(原来的)X…到Y, 原有处理能力X提升至Y: X is where a change starts, not a figure of its own",
-              ("由原来的", "从", "原有处理能力"), ("达到", "现有基础上"))
+ORIGIN = rule("figure.origin", r"(?:由|从)[^，,；;]{0,12}$",
+              "由(原来的)X…到Y: X is where a change starts, not a figure of its own",
+              ("由原来的", "从"), ("达到",))
+EXISTING = rule("label.existing", r"^(?:原有|现有|原来的?|目前的?)(?!基础)",
+                "原有处理能力6万吨提升至11万吨: what the existing figure moves to is no longer the existing one",
+                ("原有处理能力", "现有床位"), ("现有基础上", "有效灌溉"))
 TRANSITION = rule("figure.transition", r"增至|增加[到至]|提高[到至]|提升[到至]|上升到|发展到|下降到|降低到|减少到|扩大[到至]|达到|调整为|调整到|"
                   r"优化为|变为",
                   "a verb that moves a figure to a new level", ("增加到", "提高到"), ("保持",))
@@ -257,7 +260,7 @@ NAME_LEAD = rule(
     "name.lead",
     rf"^(?:[、，,：:；;\s—\-－]+|其中|(?:到|至|截至)?(?:{YEAR_NUM})年(?:底|末)?(?:的)?|“?(?:{PLAN_NAME})[”“\"]?(?:{_PLAN_TIME})?"
     r"|今后五年|五年(?:内|间)?|期末|期内|预计|计划|力争|争取|预期|确保|努力|使|将|要|全区|全市|全县|全旗|全省|全州|我区|我市|我县|区域"
-    r"|辖区内|可|实现了|实现|完成了|完成|累计|共|要求|原有|现有)",
+    r"|辖区内|可|实现了|实现|完成了|完成|累计|共|要求)",
     "time, scope and goal words before an indicator's name", ("全区地区生产总值", "到2010年全市"), ("地区生产总值",))
 NAME_TRAIL = rule(
     "name.trail",
