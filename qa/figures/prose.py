@@ -123,6 +123,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                                                          key=lambda x: x[0].start())
         for m, is_ratio in found:
             trace: list[str] = []
+            moved = False  # what an existing figure (原有…) is moved to: where the plan takes it
             label = clause[cursor : m.start()].strip()
             own_label = label
             tail = "" if is_ratio else _counted_noun(clause, m)
@@ -140,6 +141,7 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 if (continues or len(re.findall(r"[\u4e00-\u9fff]", label_core)) <= 4) \
                         and not canonical_indicators(label) and last_label:
                     lead = V.EXISTING.sub("", last_label) if continues else last_label  # 原有X a 提升至 b: b is X
+                    moved = lead != last_label
                     label = f"{lead}{label}"
                     trace.append("label.inherited")
                 elif label_core and not V.COMPARISON_LEAD.match(label_core):
@@ -184,6 +186,9 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 trace.append(V.ABSOLUTE_CHANGE.name)
             kind = _kind(year, period, sent_target, sent_base, section_target, section_base,
                          sent[: cpos + m.start()], prev, trace)
+            if kind is None and moved:
+                kind = "target"
+                trace.append(V.EXISTING.name)
             year = year if year is not None else _default_year(kind, period, trace)
             qual = m.group("post") or m.group("pre")
             if qual:
