@@ -21,9 +21,9 @@ from qa.models import Answer, CrossRow, Document, Statement
 RANK = V.rule("q.rank", r"最高|最低|最猛|最激进|最保守|最快|最慢|最大|最小|最多|最少|最薄|最厚|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
                         r"[更较](?:高|低|快|慢|多|少|大|小)|更严|更宽松|"
                         r"哪(?:个|一个|一方|方|边).{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)|孰(?:高|低|快|慢|多|少|大|小)|"
-                        + V.which_ends("多|少|大|小|快|慢"),
+                        r"何者更?(?:高|低|快|慢|多|少|大|小)|" + V.which_ends("多|少|大|小|快|慢"),
               "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快", "哪个地方定的增速目标最猛", "哪一方较低",
-                                         "规划期末人口哪个多？", "绿地率目标孰高？"),
+                                         "规划期末人口哪个多？", "绿地率目标孰高？", "分别为多少，何者更高？"),
               ("是多少", "哪个规划的人口是多少？", "哪个地方的面积多大"))
 COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为多少|各规划|各地区|各个|所有规划|每个规划|几个规划|"
                               r"[两三四五]个(?:规划|地区)|哪些规划|哪个规划|哪个地区|各区|各市|各是多少|各为多少|各自|"
@@ -31,10 +31,10 @@ COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为�
                  "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区",
                                                                       "五份规划中，哪一份的目标最低"),
                  ("大同区的地区生产总值",))
-LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|最薄|[更较](?:低|慢|小|少)|(?:低|慢|小|少)一[些点]|更严|最严|孰(?:低|慢|小|少)|"
+LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|最薄|[更较](?:低|慢|小|少)|(?:低|慢|小|少)一[些点]|更严|最严|孰(?:低|慢|小|少)|何者更?(?:低|慢|小|少)|"
                            + V.which_ends("少|小|慢"),
                 "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？", "哪个低一些", "GDP底子谁家最薄"), ("最高", "能耗降低最多", "哪个多少？"))
-WHO = V.rule("q.crossplan_glue", r"谁|地区|规划|哪个|各地|各|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间|"
+WHO = V.rule("q.crossplan_glue", r"谁|何者|所定的?|地区|规划|哪个|各地|各|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间|"
                                  r"^(?:[跟与和同](?:相?比(?![重例率]))?|相?比(?![重例率]))|(?<![多减缺])[多少]$",
              "the words of a cross-plan question that name no indicator (X跟Y比 … 哪个多, its places already gone)",
              ("谁最高", "各地规划", "跟比人口多"), ("财政收入", "比重", "减少"))
@@ -98,6 +98,8 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         one = replace(table_ask, kind_words=dkind) if ask.kind_for(d) is None else table_ask
         sts = corpus.of_docs({d.id})
         decision = decide(one, d, [c for c in candidates(one, d, sts, about_only=True) if c.statement.kind in (dkind, None)])
+        if decision.best is None and not ask.indicators:  # asked in other words: the plan's clear lead, as one plan's
+            decision = decide(one, d, [c for c in candidates(one, d, sts) if c.statement.kind in (dkind, None)])
         st = decision.best.statement if decision.best else None
         sector = sector_asked([i.name for i in ask.indicators]) if role == "share" else None
         if st is None and sector is not None:  # the share of one sector, given only as the 三次产业结构

@@ -269,7 +269,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.qualifier = "floor"
     elif re.search(r"以内|以下|不超过|控制在|最多|上限|不高于", q):
         ask.qualifier = "cap"
-    if Q_RATIO.search(q):
+    if Q_RATIO.search(q) and not (ask.indicators and RANKED.search(q)):  # 产业结构目标看…服务业比重最高: a ranking
         ask.answer_type = "ratio"
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几|" + V.QUANTIFIED, q)
           and not ((ask.indicators or TARGET_COMPARED.search(q)) and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):

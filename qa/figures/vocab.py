@@ -401,11 +401,12 @@ SPOKEN_JOBS = rule("q.spoken_jobs", r"(?:城里|城镇|城区)?(?:能|要|会|�
 SPOKEN_TRADE = rule("q.spoken_trade", r"(?:跟|和|同|与|对)(?:外国|国外|外国人|老外|外边|国际)(?:人)?(?:做|搞|的)?(?:买卖|生意|贸易)",
                     "doing business with foreign countries is foreign trade (跟外国做买卖)",
                     ("二连到2015年跟外国做买卖一年能做到多少美元", "和国外做生意"), ("国内贸易", "做买卖的人"))
-SPOKEN_ECONOMY = rule("q.spoken_economy", r"(?<![对和与及、])经济(?:总量|规模)?(?:一年|每年|年均|平均每年)?(?:得|要|能|会|将)?"
+SPOKEN_ECONOMY = rule("q.spoken_economy", r"(?<![对和与及、业营域游])经济(?:总量|规模)?(?:一年|每年|年均|平均每年)?(?:得|要|能|会|将)?"
                       r"(?:涨|增长|增速|长)(?!方式|点|质量|的?贡献|动力|极|带|区|圈)",
                       "how fast the economy grows (经济一年得涨多少, 经济增速) is GDP growth",
                       ("双城十四五这几年，经济一年得涨多少才算达标", "经济增速目标", "经济每年增长多少"),
-                      ("科技进步对经济增长的贡献率", "转变经济增长方式", "培育新的经济增长点"))
+                      ("科技进步对经济增长的贡献率", "转变经济增长方式", "培育新的经济增长点", "工业经济年均增速",
+                       "民营经济增长", "县域经济增长"))
 # each spoken name and the indicator it says; the question word inside it (多少 …) is kept
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
     (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
