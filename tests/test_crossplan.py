@@ -274,3 +274,17 @@ def test_the_years_preceding_each_plan_are_each_plans_record(ask) -> None:
     assert rows == {"000": (18.6, "baseline"), "001": (7.4, "baseline"), "002": (25.8, "baseline"),
                     "003": (12.03, "baseline"), "004": (2.9, "baseline")}, rows
     assert a.winner == DOC["002"]
+
+
+def test_a_comparison_in_other_words_is_a_table_not_one_plan(ask) -> None:
+    """投资每年的增速 names no ontology indicator: each plan's figure is the one its single-plan question would get
+    (the clear lead of the question's words), so both plans are compared; before, it fell back to one plan."""
+    a = ask("二连浩特和阳泉的规划里，投资每年的增速目标何者更高？")
+    assert "crossplan" in a.trace and a.winner == DOC["002"], a
+    cells = {r.doc_id: r.value for r in a.table}
+    assert cells[DOC["002"]] == pytest.approx(21) and cells[DOC["003"]] == pytest.approx(20)
+
+
+def test_a_ranking_of_a_sector_share_is_no_ratio_question(ask) -> None:
+    a = ask("五个规划里，哪个规划从产业结构看服务业比重目标最高？")
+    assert "crossplan" in a.trace and a.winner == DOC["002"] and a.value == pytest.approx(62), a

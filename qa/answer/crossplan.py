@@ -98,7 +98,9 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         one = replace(table_ask, kind_words=dkind) if ask.kind_for(d) is None else table_ask
         sts = corpus.of_docs({d.id})
         decision = decide(one, d, [c for c in candidates(one, d, sts, about_only=True) if c.statement.kind in (dkind, None)])
-        if decision.best is None and not ask.indicators:  # asked in other words: the plan's clear lead, as one plan's
+        if decision.best is None and not ask.indicators and len(ask.places.held) >= 2:
+            # plans named and compared in other words: each plan's clear lead, as its single-plan question gets; not
+            # over plans nobody named (太阳升粮食加工贸易区…: one plan's phrase, the others' loose readings are noise)
             decision = decide(one, d, [c for c in candidates(one, d, sts) if c.statement.kind in (dkind, None)])
         st = decision.best.statement if decision.best else None
         sector = sector_asked([i.name for i in ask.indicators]) if role == "share" else None
