@@ -145,6 +145,8 @@ def test_a_sector_share_is_read_off_the_plans_three_sector_structure(ask, seed_t
 @pytest.mark.parametrize("question, winner", [
     ("大同区规划基期与双城区规划基期的森林覆盖率相比，哪一方较低？", "004"),  # 较低 ranks from the bottom
     ("二连浩特市“十二五”规划与大同区“十一五”规划相比，哪个规划的农民（农牧民）人均纯收入年均增长目标更高？", "002"),
+    ("大同区跟二连浩特比，谁的工业增加值年均增速定得更猛？", "000"),  # 更猛 ranks from the top
+    ("Which plan targets more public green space per resident: Erenhot's 12th Five-Year Plan or Yangquan's 11th?", "002"),
 ])
 def test_a_pair_compared_names_its_winner(ask, question: str, winner: str) -> None:
     a = ask(question)
@@ -288,3 +290,17 @@ def test_a_comparison_in_other_words_is_a_table_not_one_plan(ask) -> None:
 def test_a_ranking_of_a_sector_share_is_no_ratio_question(ask) -> None:
     a = ask("五个规划里，哪个规划从产业结构看服务业比重目标最高？")
     assert "crossplan" in a.trace and a.winner == DOC["002"] and a.value == pytest.approx(62), a
+
+
+def test_a_table_asked_in_words_alone_keeps_each_plans_rate(ask) -> None:
+    """生活垃圾无害化处理 names no ontology indicator and no role: each plan's 处理率 is its cell (a rate is no
+    level to be refused), and 这几个 / 都 / 每家 are the question's glue, not its indicator."""
+    a = ask("这几个规划里，生活垃圾无害化处理都要做到多少？每家都说说")
+    assert "crossplan" in a.trace, a
+    cells = {r.doc_id[:3]: r.value for r in a.table}
+    assert cells == {"000": None, "001": 100, "002": 98, "003": 85, "004": 100}, a.text
+
+
+def test_a_stand_in_indicator_is_named_in_its_cell(ask) -> None:
+    a = ask("阳泉 双城 粮食产量目标 哪家更多")
+    assert a.winner == DOC["004"] and "43亿斤（粮食综合生产能力）" in a.text, a.text

@@ -109,6 +109,13 @@ def test_a_part_may_stand_in_for_the_whole_never_the_other_way() -> None:
     ("How big is Karamay District's economy expected to be?", "经济总量", "economy"),
     ("What four kinds of housing supply does Erenhot plan?", "四种", "四个"),
     ("How long are people in Karamay District expected to live on average?", "人均预期寿命", "live"),
+    # a question's word standing for a name's: residents for people, harvest for output, grow naturally
+    ("Rank the plans by how long they expect residents to live", "人均预期寿命", "residents"),
+    ("At what level does Yangquan plan to keep its total grain harvest?", "粮食总产量", "harvest"),
+    ("List each plan's cap on how fast the population may grow naturally.", "人口自然增长率", "naturally"),
+    # more / fewer in a comparison of plans ranks them; more than is a bound, left alone
+    ("Which plan targets more public green space per resident: Erenhot's or Yangquan's?", "更多", "more"),
+    ("Does Datong plan more than 50 hospitals?", "more than", "更多"),
 ])
 def test_english_questions_read_as_their_chinese_twins(question: str, want: str, never: str) -> None:
     from qa.figures.indicators import english_to_chinese

@@ -41,6 +41,8 @@ def test_short_forms_are_derived_by_rule(region: str, short: str) -> None:
     ("桃源县2010年GDP目标是多少？", [], [], ["桃源县"]),
     ("大同市2010年GDP目标是多少？", [], [], ["大同市"]),  # 山西's 大同市 is not 大庆市大同区
     ("双城跟吉林省哪个地方共建示范区？", ["004"], [], ["吉林省"]),
+    ("珲春 十二五 口岸进出口货运量 目标", [], [], ["珲春"]),  # a county-level city's short name, where a place is said
+    ("二连对外合作的目标是多少？", ["002"], [], []),  # 合作 (合作市) inside a phrase is a word
 ])
 def test_places_are_read_against_the_gazetteer(question: str, held: list[str], parents: list[str],
                                                unknown: list[str]) -> None:
@@ -94,6 +96,12 @@ def ask(ready_store: Any) -> Any:
     ("十一五期间大同区水利建设一共打算投多少钱？", 1.65),  # the 计划投资 under 加强水利基础设施建设
     ("十四五期间双城要新引进多少个亿元以上招商项目？", 60),  # 多少个亿元以上项目 counts projects, not money
     ("2005年阳泉市区空气质量二级以上的天数有多少天？", 225),  # the plan's 二级以上天气
+    ("二连口岸2010年一年进出境的人有多少？", 178.4),  # people asked, counted by 人次
+    ("阳泉到2010年煤一年还挖多少？", 6000),  # object, time and modal words, then the spoken verb
+    ("据大庆市大同区“十一五”规划纲要，截至“十五”期末全区森林覆盖率已达到多少？", 13.9),  # “十五”期末 is 2005
+    ("双城十四五粮食产量目标是多少？", 43),  # 粮食综合生产能力 stands for it, named in the note
+    ("大同区在水利上准备砸多少钱？", 1.65),  # 在…上 and 砸 are the question's, the heading says 水利
+    ("How much coal does Yangquan expect to produce in 2010?", 6000),  # produce: the name's production
 ])
 def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
     a = ask(question)
@@ -395,3 +403,9 @@ def test_english_how_many_asks_a_count_of_things() -> None:
     assert understand("How many civilized ecological villages will Yangquan build?", _docs()).counts
     assert not understand("How many tonnes of grain will Shuangcheng produce?", _docs()).counts
     assert not understand("双城要建多少个村？", _docs()).counts  # Chinese says its classifier itself
+
+
+def test_an_indicator_standing_in_for_the_asked_one_is_named(ask: Any) -> None:
+    a = ask("双城十四五粮食产量目标是多少？")
+    assert a.value == 43 and "粮食综合生产能力" in (a.note or ""), (a.note, a.trace)
+    assert "decide.answer=stands_for" in a.trace

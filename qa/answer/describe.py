@@ -207,6 +207,14 @@ def _holds(text: str, term: str) -> bool:
     return f"“{term}”" in text or (len(term) > 2 and term in text)
 
 
+_CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _arabic_years(text: str) -> str:
+    """二〇三五年 → 2035年: the years a sentence names, in digits."""
+    return re.sub(r"[〇零一二三四五六七八九]{4}(?=年)", lambda m: m.group().translate(_CN_DIGIT), text)
+
+
 def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
     kind = ctx["kind"]
     score = index.match(ctx["want"], s)
@@ -243,6 +251,9 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.4  # 轻纺工业园、纸业包装工业园、玉米工业园 for 哪三个工业园, “轻纺、纸业、玉米”三个产业 for 哪三个产业
     elif ctx["count"] and kind == "list" and ctx["noun"] and re.search(_count_of(ctx["count"], ctx["noun"]), s.text):
         score -= 0.2  # 培植三个产业 names the count, not the three: no answer to 哪三个
+    if ctx["years"]:  # 到2035年建成什么样: the sentence about that year (plans print 二〇三五年 as often as 2035年)
+        said = {int(y) for y in re.findall(r"((?:19|20)\d\d)年", _arabic_years(s.text))}
+        score += 0.3 if said & ctx["years"] else (-0.2 if said else 0.0)
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
     if BOILERPLATE.search(s.text) and not ctx["guiding"]:
@@ -288,7 +299,8 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
            "ranks": {h.chunk.id: h.rank for h in hits},
            "noun": counted or (nouns[-1][-2:] if nouns and not COUNT.re.fullmatch(nouns[-1]) else None),
            "future": bool(re.search(r"(?<![主重需])要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
-           "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q))}
+           "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q)),
+           "years": set(ask.years)}
     best: tuple[float, Sentence] | None = None
     for d in plans:
         for s in index.by_doc.get(d.id, []):

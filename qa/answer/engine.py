@@ -120,6 +120,8 @@ def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
                   if a.indicator else "问题的说法与规划用语不同，按最接近的表述作答，请核对引文")
     if d.best.how == "narrower" and ask.indicators:
         a.note = f"规划没有给出“{ask.indicators[0].name}”本身，这是其组成部分“{st.name or st.label}”的数字"
+    if d.best.how == "stands_for" and ask.indicators:
+        a.note = f"规划没有给出“{ask.indicators[0].name}”，这是与之对应的“{st.name or st.label}”的数字"
     if d.also is not None:
         a.related = [_related(d.also, "同样相符的另一处表述")]
         a.note = "规划另有一处同样相符的表述，见“相关表述”"

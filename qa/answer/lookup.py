@@ -144,6 +144,8 @@ def _asked_indicator(ask: Ask, st: Statement) -> tuple[float, str]:
     if st_ind is not None:
         if st_ind.broader == want.id:  # 一般公共预算收入 for 财政收入: a part may stand in for the whole
             return 0.65, "narrower"
+        if st_ind.stands_for == want.id:  # 粮食综合生产能力 when a plan gives no 粮食总产量 of its own
+            return 0.65, "stands_for"
         return 0.0, "near_miss" if any(n in name for n in want.names) else "other_indicator"
     best, how = _names_fit(want.key, name)
     if how != "words":
@@ -336,7 +338,7 @@ def _unit_ok(ask: Ask, st: Statement) -> bool | None:
             return True
         if ask.role == "change" and want == "pct" and family in ("pct", "pp"):
             return True  # 占比提高了百分之几 and 增长3个百分点: a share's change is in points (points asked: not a %)
-        if st.unit and family != want and not (want == "people" and st.unit in ("名", "人")) \
+        if st.unit and family != want and not (want == "people" and (st.unit in ("名", "人") or family == "visits")) \
                 and not (ask.unit_hint == "个" and family == "people"):  # 几个医生 and 4人: 个 counts people too
             return False
         return True if st.unit else None

@@ -73,6 +73,11 @@ NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9ff
 SPOKEN_VO = V.rule("q.spoken_vo", r"([养种产出挖打])了?多少((?:万|亿)?[头只吨亩斤眼口]?)((?![啊呀呢吧嘛哈的了头只吨亩斤眼口个])[\u4e00-\u9fff])(?=[啊呀呢吧？?。，,]|$)",
                    "a verb and its one-character object split by 多少 (出多少煤, 养多少头猪) are read as one word (出煤, 养猪)",
                    ("一年出多少煤？", "养多少头猪啊"), ("出多少万吨原煤", "产多少粮食", "能养多少头呢", "打算养多少头啊"))
+VERB_ADVERB = V.rule("q.verb_adverb", r"([\u4e00-\u9fff])((?:一年|每年)(?:还|能|要|得|能够|可以)*|(?:还|能|要|得|能够|可以)+)"
+                     r"([养种产出挖打收])(?=多少(?:[啊呀呢吧]*[？?。，,！!]|$))",
+                     "an object said before its spoken verb with time or modal words between (煤一年还挖多少) is read "
+                     "with those words first (一年还煤挖多少), so the object and verb read as one word (煤挖)",
+                     ("阳泉到2010年煤一年还挖多少？", "粮食每年能产多少"), ("阳泉一年能出多少煤？", "一年多少游客"))
 VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
                      "a spoken verb and its object (一年能交易多少粮食) is the plan's object + verb + 量 (粮食交易量)",
                      ("一年能交易多少粮食啊", "接待多少游客？"), ("交易额是多少", "处理能力多少"))
@@ -96,7 +101,7 @@ Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上�
 Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨(?![到至])|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
                              "colloquial and English words for growth (涨到 is the level reached)", ("每年涨多少", "annual growth"),
                              ("达到", "收入要涨到多少"), re.I)
-MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
+MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|砸多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
                               r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少|\bhow much\b[^?]*\b(?:invest|spend|allocate)",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少",
                                                                            "How much does Datong plan to invest in water conservancy"),

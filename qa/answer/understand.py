@@ -48,6 +48,7 @@ from qa.answer.phrasing import (
     SPOKEN_VO,
     STRICT_TARGET,
     TARGET_COMPARED,
+    VERB_ADVERB,
     VERB_OBJECT,
 )
 from qa.figures import vocab as V
@@ -90,6 +91,7 @@ class Ask:
     concepts: tuple[tuple[str, ...], ...] = ()  # each English phrase's translations the library prints (glossary)
     measures: tuple[tuple[str, ...], ...] = ()  # those of its measure words (area, capacity): count only where printed
     thesaurus: bool = True  # words the ontology does not know are also compared through 同义词词林
+    ended: str | None = None  # the plan whose end the question names (截至“十五”期末 in a 十一五 plan: 2005)
     spelled: dict[str, str] = field(default_factory=dict)  # a place written in Chinese → as the question spelled it
     trace: list[str] = field(default_factory=list)
 
@@ -108,8 +110,9 @@ class Ask:
         if doc and doc.period_start:
             if self.base_period:
                 return "baseline"
-            if doc.plan not in self.plans and any(p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1
-                                                  for p in self.plans):
+            if (doc.plan not in self.plans or self.ended) and any(
+                    p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1 and (p == self.ended or doc.plan not in self.plans)
+                    for p in self.plans):
                 return "baseline"  # “十五”期间 in a 十一五 plan: the record of the past
             for y in self.years:
                 return "target" if y >= doc.period_start or self.strict_target else "baseline"
@@ -125,7 +128,7 @@ class Ask:
             if self.base_period:
                 return [doc.period_start - 1]
             past = [PLAN_PERIODS[p] for p in self.plans if p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1
-                    and doc.plan not in self.plans]
+                    and (doc.plan not in self.plans or p == self.ended)]
             if past and self.period_end:
                 return [past[0][1]]  # 十五末 → 2005
             if self.period_end and not past:
@@ -171,7 +174,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = IN_WHOLE.sub(r"占\1比重", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
-    q = SPOKEN_VO.sub(r"\1\3多少\2", q)
+    q = SPOKEN_VO.sub(r"\1\3多少\2", VERB_ADVERB.sub(r"\2\1\3", q))
     q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2) or m.group(3)}产业增加值占地区生产总值比重", q)
     # 飞鹤（哈尔滨）乳制品: a place in brackets inside a name is part of the name (blanked, so spans stay put)
     ask = Ask(original=question, text=q, places=read_places(NAME_ASIDE.sub(lambda m: "（" + "　" * (len(m.group()) - 2) + "）", q), docs))
@@ -194,6 +197,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     for m in V.PLAN_END_IN_Q.finditer(q):  # “十五”末: the year that plan ended
         if m.group(1) in PLAN_PERIODS and not V.Q_COMPARISON_YEAR.search(q[: m.start()]):
             ask.period_end = True
+            ask.ended = ask.ended or m.group(1)
     def said(rule: V.Rule) -> bool:  # in the reading, or in an English question's own words the reading lost
         return bool(rule.search(q) or english and rule.search(question))
 

@@ -128,6 +128,10 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\b(?:highest|largest|biggest|greatest|fastest|strongest|most (?:ambitious|aggressive|demanding))\b", "最高"),
     (r"\b(?:lowest|smallest|slowest|least)\b", "最低"),
     (r"\b(?:higher|larger|bigger|greater|faster)\b", "更高"), (r"\b(?:lower|smaller|slower)\b", "更低"),
+    # which plan targets more green space: a comparison (more than 50%: a bound, left to the figure)
+    (r"((?:哪个规划|谁的).{0,80}?)\bmore\b(?!\s+than\b)|\bmore\b(?!\s+than\b)(?=.{0,80}\bor\b)", r"\1更多"),
+    (r"((?:哪个规划|谁的).{0,80}?)\b(?:fewer|less)\b(?!\s+than\b)|\b(?:fewer|less)\b(?!\s+than\b)(?=.{0,80}\bor\b)",
+     r"\1更少"),
     (r"\bwhose\b", "谁的"),
     (r"\bper (?:resident|person|capita|head|inhabitant|people|citizen)\b", "人均"),
     # compared with the end of the 10th FYP / with 2005: a base, not the year asked (比“十五”末降低20%)
@@ -199,11 +203,16 @@ def _stem(word: str) -> str:
     return w
 
 
+# a question's word that stands for a name's word (how long residents live: people; the grain harvest: output)
+EN_SAME = {"resident": ("people",), "inhabitant": ("people",), "citizen": ("people",), "person": ("people",),
+           "harvest": ("output",), "naturally": ("natural",), "grow": ("growth",), "produce": ("production", "output")}
+
+
 def _forms(word: str) -> set[str]:
     """The names' words a question's word may stand for: itself in either number, and a verb's form for the name's
     (greening → green, crossed → crossing of border crossings); the bare cross of cross-border stays itself."""
     w = _stem(word)
-    out = {w}
+    out = {w, *EN_SAME.get(w, ())}
     if len(w) > 5 and w.endswith(("ing", "ed")):
         root = w[: -3 if w.endswith("ing") else -2]
         out |= {root, root + "ing"}

@@ -40,6 +40,9 @@ class Indicator(BaseModel):
                             description="names of other indicators that contain this one's name")
     broader: str | None = Field(None, description="the id of the indicator this one is a part of (一般公共预算收入 "
                                                   "→ 财政收入): it may stand in for it, never the other way round")
+    stands_for: str | None = Field(None, description="the id of an indicator this one is read as when a plan states "
+                                                     "none of that one (粮食综合生产能力 for 粮食总产量), shown under its "
+                                                     "own name; never the other way round")
 
     model_config = {"populate_by_name": True}
 

