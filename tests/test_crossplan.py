@@ -304,3 +304,10 @@ def test_a_table_asked_in_words_alone_keeps_each_plans_rate(ask) -> None:
 def test_a_stand_in_indicator_is_named_in_its_cell(ask) -> None:
     a = ask("阳泉 双城 粮食产量目标 哪家更多")
     assert a.winner == DOC["004"] and "43亿斤（粮食综合生产能力）" in a.text, a.text
+
+
+def test_a_keyword_list_of_every_plans_target_is_a_table(ask) -> None:
+    """各规划 … 目标 列表: no question word, a target asked of the plans together: figures, not a description."""
+    a = ask("各规划 高中入学 目标 列表")
+    cells = {r.doc_id[:3]: r.value for r in a.table}
+    assert cells == {"000": 80, "001": None, "002": 92, "003": 85, "004": None}, a.text

@@ -145,3 +145,8 @@ def test_a_year_asked_picks_the_sentence_about_that_year(ask: Any) -> None:
     assert _arabic_years("到二〇三五年，建成") == "到2035年，建成"
     a = ask("双城到2035年想建成个啥样的地方？")
     assert not a.abstained and "二〇三五" in a.citations[0].quote, a.text
+
+
+def test_an_english_question_about_what_a_region_wants_to_become_is_about_its_aim(ask: Any) -> None:
+    a = ask("What is the two-part slogan describing what Shuangcheng wants to become in its 14th Five-Year Plan?")
+    assert "describe.aim" in a.trace and "高品质食品工业之都" in a.text, (a.text, a.trace)

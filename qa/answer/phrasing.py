@@ -112,6 +112,9 @@ RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛|薄|厚)
                 ("哪个规划的GDP增速最高", "谁的财政收入更多", "期末人口哪个多？", "绿地率目标孰高"), ("哪些产业", "哪个产业是重点？"))
 TARGET_COMPARED = V.rule("q.target_compared", r"目标|指标", "a target ranked (which has the larger grain target) asks "
                          "for figures even when no indicator name is known", ("哪个规划的粮食目标更高",), ("哪些产业",))
+ACROSS_PLANS = V.rule("q.across_plans", r"各(?:个)?(?:规划|地区?|区市|地方)|每个规划|所有规划|[两三四五几]个规划|[两三四五几]份规划",
+                      "the plans asked of together: with a target named (各规划 高中入学 目标 列表), a table of figures",
+                      ("各规划 高中入学 目标 列表", "五个规划的森林覆盖率目标"), ("规划里的目标", "各项指标"))
 MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加值|总额|营业额|销售额|利润|税收|经费|资金)$",
                     "a question ending on an amount of money asks for money, not a count printed beside it",
                     ("规模以上食品企业产值", "旅游收入"), ("规模以上食品企业", "投资项目"))

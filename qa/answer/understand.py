@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answer.phrasing import (
+    ACROSS_PLANS,
     ASKS_LIST_OR_MEANING,
     ASKS_NUMBER,
     BASE_PERIOD,
@@ -278,7 +279,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几|" + V.QUANTIFIED, q)
           and not ((ask.indicators or TARGET_COMPARED.search(q)) and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
         ask.answer_type = "describe"
-    elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q) or NUMBER_GOAL.search(q):
+    elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q) or NUMBER_GOAL.search(q) \
+            or TARGET_COMPARED.search(q) and ACROSS_PLANS.search(q) and not QUESTION_WORD.search(q):
         ask.answer_type = "number"
     elif (QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head))
           or len(terms := question.split()) >= 2 and any(QUANTITY_HEAD.search(t) for t in terms)  # keyword query
