@@ -111,15 +111,19 @@ class Ask:
         if doc and doc.period_start:
             if self.base_period:
                 return "baseline"
-            if (doc.plan not in self.plans or self.ended) and any(
-                    p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1 and (p == self.ended or doc.plan not in self.plans)
-                    for p in self.plans):
+            if self._past_plans(doc):
                 return "baseline"  # “十五”期间 in a 十一五 plan: the record of the past
             for y in self.years:
                 return "target" if y >= doc.period_start or self.strict_target else "baseline"
             if self.period_end:
                 return "target"
         return self.kind_words
+
+    def _past_plans(self, doc: Document) -> list[str]:
+        """The plans named that ended the year before this one began (“十五”期间 asked of a 十一五 plan), unless the
+        question names this plan too and the past one only as a period, not as its end (截至“十五”期末)."""
+        return [p for p in self.plans if p in PLAN_PERIODS and PLAN_PERIODS[p][1] == (doc.period_start or 0) - 1
+                and (doc.plan not in self.plans or p == self.ended)]
 
     def years_for(self, doc: Document | None) -> list[int]:
         """The years this plan's figure must be for: those named, or the plan's end (期末) / base year (基期)."""
@@ -128,8 +132,7 @@ class Ask:
         if doc and doc.period_start and doc.period_end:
             if self.base_period:
                 return [doc.period_start - 1]
-            past = [PLAN_PERIODS[p] for p in self.plans if p in PLAN_PERIODS and PLAN_PERIODS[p][1] == doc.period_start - 1
-                    and (doc.plan not in self.plans or p == self.ended)]
+            past = [PLAN_PERIODS[p] for p in self._past_plans(doc)]
             if past and self.period_end:
                 return [past[0][1]]  # 十五末 → 2005
             if self.period_end and not past:
