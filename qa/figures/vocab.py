@@ -37,6 +37,7 @@ UNIT_FAMILY: dict[str, str] = {
     "万人次": "visits", "人次": "visits", "平方米": "m2", "万平方米": "m2", "万户": "count", "户": "count",
     "万头": "count", "头": "count", "眼": "count", "万只": "count", "只": "count", "万袋": "count", "袋": "count",
     **dict.fromkeys("个家所座项台辆名张栋条处", "count"), "台套": "count", "万台套": "count", "万台": "count", "万辆": "count", "公里": "km", "千米": "km", "万公里": "km",
+    "千瓦": "kw", "万千瓦": "kw", "兆瓦": "kw", "千瓦时": "kwh", "万千瓦时": "kwh", "亿千瓦时": "kwh",
 }
 # measure words after which the counted noun belongs to the label (新建改建8个乡镇卫生院)
 COUNTED = ("个", "所", "座", "家", "处", "条", "项", "台", "辆", "名", "张", "栋", "户", "公里", "万平方米", "平方米")
@@ -358,6 +359,9 @@ UNIT_HINTS: list[tuple[str, Rule]] = [
                 ("多少人", "一年进出境的人有多少"), ("多少万", "多少人次", "每个人的收入有多少"))),
     ("万吨", rule("q.unit.万吨", r"万吨|多少吨|\b(?:tonnes|tons)\b", "asks for tonnes", ("多少吨", "how many tonnes"),
                   ("多少元", "tonnage ratio"), re.I)),
+    ("千瓦", rule("q.unit.kw", r"(?:多少|几)万?千瓦(?!时)|\bkilowatts?\b(?!-?hours?)|\bMW\b|\bmegawatts?\b",
+                  "asks for power (装到多少千瓦)", ("总共要装到多少千瓦", "how many kilowatts"), ("多少千瓦时", "kilowatt-hours"),
+                  re.I)),
     ("公顷", rule("q.unit.公顷", r"公顷|\bhectares?\b", "asks for hectares", ("万公顷", "How many hectares"), ("亩",),
                   re.I)),
     ("亩", rule("q.unit.亩", r"多少亩|万亩|\bmu\b", "asks for mu", ("多少亩", "how many mu"), ("公顷", "mutual"), re.I)),
@@ -385,10 +389,10 @@ CAPACITY_ASKED = rule(
 
 
 # --- spoken names: an indicator said in everyday words spread over the sentence (how people ask, not a plan's name)
-SPOKEN_FOREST = rule("q.spoken_forest", r"(?:树林|林子|树木|林木|森林)[^，,。？?；;]{0,5}?(?:覆盖(?![率面])|盖住|盖满|遮盖)了?"
-                     r"(?:全区|全市|全县|全旗|全境|全区的|全市的)?",
+SPOKEN_FOREST = rule("q.spoken_forest", r"(?:树林|林子|树木|林木|森林)子?(?:[^，,。？?；;]{0,5}?(?:覆盖(?![率面])|盖住|盖满|遮盖)了?"
+                     r"(?:全区|全市|全县|全旗|全境|全区的|全市的)?|[^，,。？?；;把]{0,3}把[^，,。？?；;]{0,10}?盖(?:住|满|上))",
                      "trees covering the land (树林要盖住全区…, 林子能把全区盖住…) is the forest coverage rate",
-                     ("树林要盖住全区多大比例的土地", "林子能把全区盖住百分之多少"), ("植树造林面积", "绿化覆盖率", "林下经济", "森林覆盖率谁高"))
+                     ("树林要盖住全区多大比例的土地", "林子能把全区盖住百分之多少", "树林子能把多大比例的地盖上啊"), ("植树造林面积", "绿化覆盖率", "林下经济", "森林覆盖率谁高"))
 SPOKEN_LIFESPAN = rule("q.spoken_lifespan", r"(?:平均|人均)?(?:预期|预计)?(?:可以|可|能)?(?<![生存灵复快])活(?:到)?(?:多少|几|多大)?"
                        r"(?:岁数|岁)",
                        "how old people get (平均能活多少岁, 预期可活岁数) is the life expectancy",
