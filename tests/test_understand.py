@@ -103,6 +103,8 @@ def ask(ready_store: Any) -> Any:
     ("大同区在水利上准备砸多少钱？", 1.65),  # 在…上 and 砸 are the question's, the heading says 水利
     ("How much coal does Yangquan expect to produce in 2010?", 6000),  # produce: the name's production
     ("阳泉到2010年发电机组总共要装到多少千瓦？", 550),  # 千瓦 asked: power, 装机容量
+    ("二连到2015年风力发电能装多大规模？", 100),  # 风电装机容量, an indicator of its own (not 电力装机容量)
+    ("阳泉 2010 每千人 医院床位", 4.8),  # a keyword query naming beds per thousand people
     ("大庆大同区到2010年树林子能把多大比例的地盖上啊？", 16.4),  # trees covering the land
 ])
 def test_plain_questions_are_answered(ask: Any, question: str, value: float) -> None:
