@@ -151,6 +151,9 @@ def _topic_said(ask: Ask, top: Candidate) -> bool:
         return True
     st = top.statement
     return core[:2] in st.quote + st.context + st.section
+
+
+def _its_change(ask: Ask, level: Candidate, other: Candidate) -> bool:
     """招商引资到位资金8.74亿元，比2004年增长40.43%: asked by its name alone, a figure is its level; the change the
     same sentence states of it is another quantity, no rival."""
     x, y = level.statement, other.statement
