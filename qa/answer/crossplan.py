@@ -89,7 +89,7 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
     lookup and decision), or None when the question names nothing to compare."""
     if not ask.indicators and len(ask.core) < 2:
         return None
-    role = ask.role or ("level" if ask.indicators else None)  # words alone: 处理率 is a share, 人口 a level
+    role = ask.role or "level"
     # a table of growth compares rates: 年均增加450元 is growth but no cell beside 年均增长10%
     table_ask = replace(ask, role=role, core=WHO.sub("", COMPARE.sub("", RANK.sub("", ask.core))),
                         unit_hint=ask.unit_hint or ("%" if role == "growth" else None))
@@ -99,6 +99,12 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         one = replace(table_ask, kind_words=dkind) if ask.kind_for(d) is None else table_ask
         sts = corpus.of_docs({d.id})
         decision = decide(one, d, [c for c in candidates(one, d, sts, about_only=True) if c.statement.kind in (dkind, None)])
+        if decision.best is None and ask.role is None and not ask.indicators:
+            # no role asked and no indicator named: the words' figure may be a rate (生活垃圾无害化处理 … 做到多少:
+            # its 处理率), not the level a table defaults to
+            free = replace(one, role=None)
+            decision = decide(free, d, [c for c in candidates(free, d, sts, about_only=True)
+                                        if c.statement.kind in (dkind, None)])
         if decision.best is None and not ask.indicators and len(ask.places.held) >= 2:
             # plans named and compared in other words: each plan's clear lead, as its single-plan question gets; not
             # over plans nobody named (太阳升粮食加工贸易区…: one plan's phrase, the others' loose readings are noise)

@@ -28,7 +28,6 @@ candidate was the labelled figure in 26 of those 32.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from qa.answer.lookup import LEAD_MIN, MATCH, Candidate
@@ -136,21 +135,9 @@ def _clear_lead(ask: Ask, cands: list[Candidate]) -> tuple[Candidate, float] | N
     if top.how != "words" or top.indicator < LEAD_MIN or not top.role_ok or False in (
             top.year_ok, top.kind_ok, top.unit_ok):
         return None
-    if not _topic_said(ask, top):
-        return None
     rival = next((c for c in cands[1:] if not _same_figure(c, top) and not _its_change(ask, top, c)), None)
     margin = top.score - (rival.score if rival else 0.0)
     return (top, margin) if rival is None or margin >= LEAD_MARGIN else None
-
-
-def _topic_said(ask: Ask, top: Candidate) -> bool:
-    """旅游一年能挣多少钱 read as 旅游收入 and led by 人均收入在5000元: a loose reading must speak of what the question
-    is about, its first word (旅游), somewhere in its sentence or heading, not only share the measure (收入)."""
-    core = re.sub(r"[^\u4e00-\u9fff]", "", ask.core)
-    if len(core) < 4:
-        return True
-    st = top.statement
-    return core[:2] in st.quote + st.context + st.section
 
 
 def _its_change(ask: Ask, level: Candidate, other: Candidate) -> bool:

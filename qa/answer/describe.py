@@ -51,10 +51,13 @@ COUNT = V.rule("q.count_items", r"(?:哪|这|那)?([两二三四五六七八九�
                ("多少个",))
 CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 SLOGAN = re.compile(r"(?:建成|打造|建设成为?|定位为|成为|争创)“[^”]{4,40}”")
-Q_AIM = V.rule("q.aim", r"定位|打造成|建成什么|建设成什么|发展成什么|总体目标|奋斗目标|口号|目标是什么|主题|主线|position|aim|slogan|motto|"
-               r"\b(?:wants?|aims?|plans?|hopes?) to (?:become|be)\b", "a question about what the plan wants the region to be",
-               ("发展定位是什么", "要打造成什么", "What slogan describes what Shuangcheng wants to become?"),
-               ("有哪些产业", "How much will GDP become?"), re.I)
+Q_AIM = V.rule("q.aim", r"定位|打造成|建成什么|建设成什么|发展成什么|总体目标|奋斗目标|口号|目标是什么|主题|主线|position|aim|slogan|motto",
+               "a question about what the plan wants the region to be", ("发展定位是什么", "要打造成什么", "What slogan?"),
+               ("有哪些产业",), re.I)
+Q_AIM_EN = V.rule("q.aim_en", r"\b(?:wants?|aims?|plans?|hopes?) to (?:become|be)\b",
+                  "what a region wants to become, asked in English: its aim, unless the question lists (which four kinds of "
+                  "bases does Erenhot want to become)", ("What does Shuangcheng want to become?",),
+                  ("How much will GDP become?",), re.I)
 ASK_GLUE = re.compile(r"主要|具体|分别|都|包括|包含|哪些|哪几[个种类样项方面大张块座条家所处片]?|哪[一二三四五六七八九十两][个种类项大张块座条家所处片]?|什么|啥|"
                       r"怎么|怎样|如何|是指|指的是|指|意思|含义|内容|说的|所说|常说|提到|提出|要求|按照|规划|纲要|十[一二三四]?五|"
                       r"期间|要|将|想|打响|重点|抓|推|的|了|是|有|在|和|与|及")
@@ -139,7 +142,7 @@ def question_type(question: str) -> str:
         return "aim"
     if Q_LIST.search(question) or re.search(r"哪[一二三四五六七八九十两几]|哪些", question):
         return "list"
-    return "description"
+    return "aim" if Q_AIM_EN.search(question) else "description"
 
 
 def _terms(question: str) -> list[str]:
@@ -302,7 +305,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
            "noun": counted or (nouns[-1][-2:] if nouns and not COUNT.re.fullmatch(nouns[-1]) else None),
            "future": bool(re.search(r"(?<![主重需])要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
            "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q)),
-           "years": set(ask.years)}
+           "years": set(ask.years) if len(ask.years) == 1 else set()}  # 2006-2010 is the plan's span, not a year
     best: tuple[float, Sentence] | None = None
     for d in plans:
         for s in index.by_doc.get(d.id, []):

@@ -73,6 +73,9 @@ NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9ff
 SPOKEN_VO = V.rule("q.spoken_vo", r"([养种产出挖打])了?多少((?:万|亿)?[头只吨亩斤眼口]?)((?![啊呀呢吧嘛哈的了头只吨亩斤眼口个])[\u4e00-\u9fff])(?=[啊呀呢吧？?。，,]|$)",
                    "a verb and its one-character object split by 多少 (出多少煤, 养多少头猪) are read as one word (出煤, 养猪)",
                    ("一年出多少煤？", "养多少头猪啊"), ("出多少万吨原煤", "产多少粮食", "能养多少头呢", "打算养多少头啊"))
+SPENT_ON = V.rule("q.spent_on", r"在([\u4e00-\u9fff]{2,6})上(?=[准打要计花投砸用])",
+                  "what money is spent on, said as 在X上 (在水利上准备砸多少钱), is read as X (水利准备砸多少钱)",
+                  ("大同区在水利上准备砸多少钱？",), ("每千人能摊上几个医生", "在全市排名上"))
 VERB_ADVERB = V.rule("q.verb_adverb", r"([\u4e00-\u9fff])((?:一年|每年)(?:还|能|要|得|能够|可以)*|(?:还|能|要|得|能够|可以)+)"
                      r"([养种产出挖打收])(?=多少(?:[啊呀呢吧]*[？?。，,！!]|$))",
                      "an object said before its spoken verb with time or modal words between (煤一年还挖多少) is read "

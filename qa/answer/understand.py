@@ -46,6 +46,7 @@ from qa.answer.phrasing import (
     RANKED,
     SECTOR_SHARE,
     SHARE_AFTER,
+    SPENT_ON,
     SPOKEN_VO,
     STRICT_TARGET,
     TARGET_COMPARED,
@@ -178,7 +179,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = IN_WHOLE.sub(r"占\1比重", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
-    q = SPOKEN_VO.sub(r"\1\3多少\2", VERB_ADVERB.sub(r"\2\1\3", q))
+    q = SPOKEN_VO.sub(r"\1\3多少\2", VERB_ADVERB.sub(r"\2\1\3", SPENT_ON.sub(r"\1", q)))
     q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2) or m.group(3)}产业增加值占地区生产总值比重", q)
     # 飞鹤（哈尔滨）乳制品: a place in brackets inside a name is part of the name (blanked, so spans stay put)
     ask = Ask(original=question, text=q, places=read_places(NAME_ASIDE.sub(lambda m: "（" + "　" * (len(m.group()) - 2) + "）", q), docs))
@@ -199,7 +200,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
             continue
         ask.years.append(int(m.group(1)))
     for m in V.PLAN_END_IN_Q.finditer(q):  # “十五”末: the year that plan ended
-        if m.group(1) in PLAN_PERIODS and not V.Q_COMPARISON_YEAR.search(q[: m.start()]):
+        if m.group(1) in PLAN_PERIODS and not V.Q_COMPARISON_YEAR.search(q[: m.start()].rstrip("“\"")):
             ask.period_end = True
             ask.ended = ask.ended or m.group(1)
     def said(rule: V.Rule) -> bool:  # in the reading, or in an English question's own words the reading lost
