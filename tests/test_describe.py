@@ -140,9 +140,9 @@ def test_english_slogans_are_written_as_the_plans_only_when_every_word_is_a_coun
 
 def test_a_year_asked_picks_the_sentence_about_that_year(ask: Any) -> None:
     """到2035年建成什么样: the plan prints the year as 二〇三五年; a sentence about 2025 is not the answer."""
-    from qa.answer.describe import _arabic_years
+    from qa.figures.vocab import years_in
 
-    assert _arabic_years("到二〇三五年，建成") == "到2035年，建成"
+    assert years_in("到二〇三五年，建成；2025年") == {2035, 2025} and years_in("“十五”末") == set()
     a = ask("双城到2035年想建成个啥样的地方？")
     assert not a.abstained and "二〇三五" in a.citations[0].quote, a.text
 

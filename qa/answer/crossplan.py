@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.answer.decide import decide
+from qa.answer.decide import Decision, decide
 from qa.answer.lookup import candidates
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
@@ -98,17 +98,15 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         dkind = _kind(ask, d)
         one = replace(table_ask, kind_words=dkind) if ask.kind_for(d) is None else table_ask
         sts = corpus.of_docs({d.id})
-        decision = decide(one, d, [c for c in candidates(one, d, sts, about_only=True) if c.statement.kind in (dkind, None)])
+        decision = _decided(one, d, sts, dkind)
         if decision.best is None and ask.role is None and not ask.indicators:
             # no role asked and no indicator named: the words' figure may be a rate (生活垃圾无害化处理 … 做到多少:
             # its 处理率), not the level a table defaults to
-            free = replace(one, role=None)
-            decision = decide(free, d, [c for c in candidates(free, d, sts, about_only=True)
-                                        if c.statement.kind in (dkind, None)])
+            decision = _decided(replace(one, role=None), d, sts, dkind)
         if decision.best is None and not ask.indicators and len(ask.places.held) >= 2:
             # plans named and compared in other words: each plan's clear lead, as its single-plan question gets; not
             # over plans nobody named (太阳升粮食加工贸易区…: one plan's phrase, the others' loose readings are noise)
-            decision = decide(one, d, [c for c in candidates(one, d, sts) if c.statement.kind in (dkind, None)])
+            decision = _decided(one, d, sts, dkind, about_only=False)
         st = decision.best.statement if decision.best else None
         sector = sector_asked([i.name for i in ask.indicators]) if role == "share" else None
         if st is None and sector is not None:  # the share of one sector, given only as the 三次产业结构
@@ -138,6 +136,11 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
                   year=best.year if best else None, kind=None, indicator=what,
                   citations=[r.citation for r in stated if r.citation], engine="extractive", table=rows, winner=winner,
                   trace=ask.trace + ["crossplan", f"crossplan.role={role}", f"crossplan.kind={kind}"])
+
+
+def _decided(ask: Ask, doc: Document, sts: list[Statement], kind: str, about_only: bool = True) -> Decision:
+    """One plan's cell decided as its single-plan question would be, among its figures of the table's kind."""
+    return decide(ask, doc, [c for c in candidates(ask, doc, sts, about_only=about_only) if c.statement.kind in (kind, None)])
 
 
 def _cell_text(st: Statement | None, how: str) -> str:

@@ -212,14 +212,6 @@ def _holds(text: str, term: str) -> bool:
     return f"“{term}”" in text or (len(term) > 2 and term in text)
 
 
-_CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
-
-
-def _arabic_years(text: str) -> str:
-    """二〇三五年 → 2035年: the years a sentence names, in digits."""
-    return re.sub(r"[〇零一二三四五六七八九]{4}(?=年)", lambda m: m.group().translate(_CN_DIGIT), text)
-
-
 def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
     kind = ctx["kind"]
     score = index.match(ctx["want"], s)
@@ -257,7 +249,7 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
     elif ctx["count"] and kind == "list" and ctx["noun"] and re.search(_count_of(ctx["count"], ctx["noun"]), s.text):
         score -= 0.2  # 培植三个产业 names the count, not the three: no answer to 哪三个
     if ctx["years"]:  # 到2035年建成什么样: the sentence about that year (plans print 二〇三五年 as often as 2035年)
-        said = {int(y) for y in re.findall(r"((?:19|20)\d\d)年", _arabic_years(s.text))}
+        said = V.years_in(s.text)
         score += 0.3 if said & ctx["years"] else (-0.2 if said else 0.0)
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]

@@ -238,6 +238,16 @@ def cn_year(text: str) -> int | None:
     if len(text) != 4 or any(c not in CN_DIGIT for c in text):
         return None
     return int("".join(str(CN_DIGIT[c]) for c in text))
+
+
+def years_in(text: str) -> set[int]:
+    """The years a text names (2010年, 二〇三五年), not the plan ends it names (“十五”末)."""
+    out: set[int] = set()
+    for m in YEAR_TOKEN.finditer(text):
+        y = int(m.group(1)) if m.group(1) else cn_year(m.group(3)) if m.group(3) else None
+        if y:
+            out.add(y)
+    return out
 YEAR_RE = rule("year.number", r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", "a four-digit year", ("2025",), ("20250",))
 PLAN_MENTION = rule("plan.mention", r"“?(十[一二三四五六七八九]?五)”?", "a plan period named in text", ("十四五",), ("五年",))
 PLAN_END_IN_Q = rule("plan.end", rf"“?({PLAN_NAME})”?(?:期末|末)", "“十五”末 is that plan's last year",

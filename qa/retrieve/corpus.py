@@ -115,11 +115,7 @@ def years_named(chunks: list[Chunk]) -> dict[str, set[int]]:
 
     out: dict[str, set[int]] = {}
     for c in chunks:
-        got = out.setdefault(c.doc_id, set())
-        for m in V.YEAR_TOKEN.finditer(c.clean):
-            y = int(m.group(1)) if m.group(1) else V.cn_year(m.group(3)) if m.group(3) else None
-            if y:
-                got.add(y)
+        out.setdefault(c.doc_id, set()).update(V.years_in(c.clean))
     return out
 
 

