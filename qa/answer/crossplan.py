@@ -21,24 +21,32 @@ from qa.models import Answer, CrossRow, Document, Statement
 RANK = V.rule("q.rank", r"最高|最低|最猛|最激进|最保守|最快|最慢|最大|最小|最多|最少|最薄|最厚|排名|排序|谁.{0,6}(?:高|低|快|慢|多|少)|"
                         r"[更较](?:高|低|快|慢|多|少|大|小|猛|激进|保守)|更严|更宽松|"
                         r"哪(?:个|一个|一方|方|边).{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)|孰(?:高|低|快|慢|多|少|大|小)|"
-                        r"何者更?(?:高|低|快|慢|多|少|大|小)|" + V.which_ends("多|少|大|小|快|慢"),
+                        r"何者更?(?:高|低|快|慢|多|少|大|小)|\bvs\.?(?=\s)|\bversus\b|" + V.which_ends("多|少|大|小|快|慢"),
               "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快", "哪个地方定的增速目标最猛", "哪一方较低",
                                          "规划期末人口哪个多？", "绿地率目标孰高？", "分别为多少，何者更高？",
-                                         "谁的工业增加值年均增速定得更猛？"),
+                                         "谁的工业增加值年均增速定得更猛？", "高中毛入学率 目标 阳泉 vs 二连浩特"),
               ("是多少", "哪个规划的人口是多少？", "哪个地方的面积多大"))
+# the ranking words alone, taken out of a table's core (RANK's 哪边…更多 spans would take the indicator with them)
+RANK_WORDS = V.rule("q.rank_words", r"最(?:高|低|猛|激进|保守|快|慢|大|小|多|少|薄|厚)|排名|排序|更严|更宽松|"
+                                    r"[更较](?:高|低|快|慢|多|少|大|小|猛|激进|保守)|孰(?:高|低|快|慢|多|少|大|小)|"
+                                    r"何者更?(?:高|低|快|慢|多|少|大|小)|哪(?:一个|个|一方|方|边)|谁|\bvs\.?|\bversus\b|"
+                                    r"(?<=[\u4e00-\u9fff])[高低大小快慢](?:一些|一点|些|点)?$",
+                    "the words that rank, without what is ranked", ("哪边让投资得更多", "谁的增速更快", "绿地率目标孰高"),
+                    ("投资", "增速", "高中毛入学率"))
 COMPARE = V.rule("q.compare", r"对比|比较|相比|分别是多少|分别为多少|各规划|各地区|各个|所有规划|每个规划|几个规划|"
                               r"[两三四五]个(?:规划|地区)|哪些规划|哪个规划|哪个地区|各区|各市|各是多少|各为多少|各自|"
-                              r"各地|[两三四五几]份规划|哪一?份",
+                              r"各地|[两三四五几]份规划|哪一?份|挨个|逐个|一个个",
                  "a comparison or an indicator over several plans", ("各规划的森林覆盖率", "对比阳泉和大同区",
                                                                       "五份规划中，哪一份的目标最低"),
                  ("大同区的地区生产总值",))
-LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|最薄|[更较](?:低|慢|小|少|保守)|(?:低|慢|小|少)一[些点]|更严|最严|孰(?:低|慢|小|少)|何者更?(?:低|慢|小|少)|"
+LOWEST = V.rule("q.lowest", r"最保守|最低|最慢|最小|最少|最薄|[更较](?:低|慢|小|少|保守)|(?:低|慢|小|少)一[些点]|更严|最严|(?<!孰高)(?<!孰快)(?<!孰大)(?<!孰多)孰(?:低|慢|小|少)|何者更?(?:低|慢|小|少)|"
                            + V.which_ends("少|小|慢"),
-                "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？", "哪个低一些", "GDP底子谁家最薄"), ("最高", "能耗降低最多", "哪个多少？"))
-WHO = V.rule("q.crossplan_glue", r"谁|何者|所定的?|地区|规划|哪个|各地|各|每家|每个|列表|列出|一览|(?<!首)都(?!市)|^这|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间|"
+                "a ranking from the bottom", ("哪个最低", "哪一方较低", "孰低", "哪个少？", "哪个低一些", "GDP底子谁家最薄"), ("最高", "能耗降低最多", "哪个多少？", "孰高孰低"))
+WHO = V.rule("q.crossplan_glue", r"(?<![转出])让|(?<=[\u4e00-\u9fff])得$|谁|何者|所定的?|地区|规划|哪个|各地|各|每家|每个|列表|列出|一览|(?<!首)都(?!市)|^这|更严|更宽松|最宽松|最严|控制得|定得|对|这几个|三个|两个|五个|分别|之间|"
                                  r"^(?:[跟与和同](?:相?比(?![重例率]))?|相?比(?![重例率]))|(?<![多减缺])[多少]$",
              "the words of a cross-plan question that name no indicator (X跟Y比 … 哪个多, its places already gone)",
-             ("谁最高", "各地规划", "跟比人口多", "这生活垃圾无害化处理都每家都"), ("财政收入", "比重", "减少", "都市农业"))
+             ("谁最高", "各地规划", "跟比人口多", "这生活垃圾无害化处理都每家都", "让投资得"),
+             ("财政收入", "比重", "减少", "都市农业", "土地出让收入"))
 Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个五年|上个五年|规划前|期初|“?十[一二三]?五”?末.{0,4}(?:实际|完成)|完成了|实现了",
                      "a comparison of where plans start", ("基期值", "完成了多少"), ("目标",))
 
@@ -91,7 +99,7 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
         return None
     role = ask.role or "level"
     # a table of growth compares rates: 年均增加450元 is growth but no cell beside 年均增长10%
-    table_ask = replace(ask, role=role, core=WHO.sub("", COMPARE.sub("", RANK.sub("", ask.core))),
+    table_ask = replace(ask, role=role, core=WHO.sub("", COMPARE.sub("", RANK_WORDS.sub("", ask.core))),
                         unit_hint=ask.unit_hint or ("%" if role == "growth" else None))
     rows: list[CrossRow] = []
     for d in plans:

@@ -31,9 +31,10 @@ DEFINER = V.rule("fact.definer", r"是指|指的是|即[:：]?|就是|包括|主
                  ("“两轴”是指", "三元即"), ("增长",))
 Q_DEFINE = V.rule("q.define", r"指的?是|什么意思|含义|指什么|是指|内涵|内容是什么", "a question about a term's meaning",
                   ("“两轴”指的是什么", "是什么意思"), ("有哪些",))
-Q_LIST = V.rule("q.list", r"哪些|哪几|分别是|分别为|有几个|包括什么|包含哪|列举|[那这]几[个大项种条]|除了|还有啥|还有什么|还有哪",
-                "a question that wants a list (those several …, what besides …)",
-                ("有哪些园区", "分别是哪几个", "那几个特色品牌，除了“酒乡”还有啥"), ("是多少", "“酒乡”是什么"))
+Q_LIST = V.rule("q.list", r"哪些|哪几|分别是|分别为|有几个|包括什么|包含哪|列举|[那这][几两三四五六七八九十][个大项种条块样]|除了|还有啥|还有什么|还有哪"
+                          r"|都叫(?:啥|什么)",
+                "a question that wants a list (those several …, what besides …, what those three are called)",
+                ("有哪些园区", "分别是哪几个", "那几个特色品牌，除了“酒乡”还有啥", "那三个工业园都叫啥名"), ("是多少", "“酒乡”是什么", "叫什么名字"))
 Q_RATIO = V.rule("q.ratio", r"(?:产业|经济)结构|(?:三次|一二三|一、二、三)产业.{0,6}(?:比例|比重|之比|结构)|之比",
                  "a question about a structure (三次产业结构), not one share", ("三次产业结构是多少", "一二三产业比例"),
                  ("第三产业占生产总值的比例是多少", "增长多少"))

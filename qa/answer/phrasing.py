@@ -13,12 +13,12 @@ from qa.figures import vocab as V
 ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
-    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何|" + V.QUANTIFIED +
+    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何|幅度|降幅|增幅|涨幅|" + V.QUANTIFIED +
     r"|\bhow (?:much|many|high|large|big|fast|long|far)\b|\bwhat (?:percentage|proportion|share|rate|ratio)\b"
     r"|\b(?:target|goal)s? (?:for|of)\b|\bwhat is\b[^?]*\b(?:target|goal|figure|level|capacity|number|total|amount|output)\b",
     "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much",
                                            "What is Karamay's 2010 target for the live-hog inventory?",
-                                           "how long should residents live on average by 2010"),
+                                           "how long should residents live on average by 2010", "双城 PM2.5 下降 幅度 2025"),
     ("有哪些产业", "“两廊”是指什么", "定位是啥", "What is the positioning of Erenhot?"), re.I)
 ASKS_LIST_OR_MEANING = V.rule(
     "q.asks_description",
@@ -43,12 +43,12 @@ NUMBER_GOAL = V.rule(
     "a goal set for a measured quantity (入学覆盖水平提出了什么目标) is a figure, though 什么 usually asks for words",
     ("高中阶段适龄人口的入学覆盖水平提出了什么目标", "对粮食产量设定了怎样的目标"),
     ("对产业发展提出了什么目标", "对生态环境提出了哪些要求"))
-SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
+SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])(?<!地区)\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
-                     ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重"))
-ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?:比重|比例|份额|占比)",
+                     ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重", "服务业占地区生产总值比重"))
+ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?:比重|比例|份额|占比|那一?块|那部分)",
                        "the economy as the whole of a share is GDP (三产在经济里占的比重 → 三产占GDP比重)",
-                       ("三产在经济里占的比重", "服务业占经济的比重"), ("经济增长速度", "在经济发展中的作用"))
+                       ("三产在经济里占的比重", "服务业占经济的比重", "服务业在经济里占的那块"), ("经济增长速度", "在经济发展中的作用"))
 IN_WHOLE = V.rule("q.in_whole", r"在([^，,。？?在]{1,14}?)(?:里面|里|中|当中)所?占的?(?:比重|比例|份额|占比)",
                   "X在Y中所占份额 is X占Y比重: Y is the whole a share is taken of",
                   ("食品工业在地区生产总值中所占份额", "在财政支出里占的比例"), ("在经济发展中的作用", "占地区生产总值比重"))
@@ -81,6 +81,11 @@ VERB_ADVERB = V.rule("q.verb_adverb", r"([\u4e00-\u9fff])((?:一年|每年)(?:�
                      "an object said before its spoken verb with time or modal words between (煤一年还挖多少) is read "
                      "with those words first (一年还煤挖多少), so the object and verb read as one word (煤挖)",
                      ("阳泉到2010年煤一年还挖多少？", "粮食每年能产多少"), ("阳泉一年能出多少煤？", "一年多少游客"))
+NAME_SPLIT = V.rule("q.name_split", r"([\u4e00-\u9fff]{2,4}?)((?:一年|每年|全年|能够|能|要|可以|得|搞出|搞到|干出|做出|创造|实现|达到|到)+)"
+                    r"多少([\u4e00-\u9fff]{2,5}?)(?=[啊呀呢吧？?。，,！!]|$)",
+                    "a name split by its question (工业一年能搞出多少增加值) is read whole (工业增加值一年能搞出多少) when the "
+                    "two parts make an indicator's name (understand checks the ontology)",
+                    ("工业一年能搞出多少增加值？", "粮食一年能达到多少产量"), ("一年能挣多少钱？", "工业增加值多少"))
 VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交|处理|接待|加工|运输|销售|出口|进口)了?多少(?:万?吨|万?人次|万?人|个)?([\u4e00-\u9fff]{2,4}?)(?=[啊呀呢吧？?。，,]|$)",
                      "a spoken verb and its object (一年能交易多少粮食) is the plan's object + verb + 量 (粮食交易量)",
                      ("一年能交易多少粮食啊", "接待多少游客？"), ("交易额是多少", "处理能力多少"))

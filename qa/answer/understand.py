@@ -33,6 +33,7 @@ from qa.answer.phrasing import (
     NAME_ASIDE,
     NAME_GLUE_HEAD,
     NAME_GLUE_TAIL,
+    NAME_SPLIT,
     NUMBER_BY_HOW,
     NUMBER_GOAL,
     OPTIONAL_CHAR,
@@ -144,6 +145,16 @@ class Ask:
 SHORT_YEAR = re.compile(r"(?<![\d.〇零一二三四五六七八九十第近每前后])([012]\d)年(?![内来间代度均]|以来)")
 
 
+def _name_whole(m: re.Match[str]) -> str:
+    """工业 … 多少增加值 → 工业增加值 … 多少, only when the joined words name an indicator (a rule on data)."""
+    head = m.group(1)
+    for k in range(len(head) - 1):  # 年工业 … 增加值: the object may be the last characters only
+        name = head[k:] + m.group(3)
+        if any(b - a == len(name) for a, b, _ in ontology().find(name)):
+            return f"{head[:k]}{name}{m.group(2)}多少"
+    return m.group()
+
+
 def _full_years(q: str) -> str:
     """05年, 20年: the plan-era years people write with two digits (never 10年内, 五年, 每年; 到15年来旅游 is 2015)."""
     q = re.sub(r"(?<=到)([012]\d)年(?=来)", r"20\1年", q)
@@ -182,6 +193,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = SPENT_ON.sub(r"\1", q)
     q = VERB_ADVERB.sub(r"\2\1\3", q)
     q = SPOKEN_VO.sub(r"\1\3多少\2", q)
+    q = NAME_SPLIT.sub(_name_whole, q)
     q = SECTOR_SHARE.sub(lambda m: f"第{m.group(1) or m.group(2) or m.group(3)}产业增加值占地区生产总值比重", q)
     # 飞鹤（哈尔滨）乳制品: a place in brackets inside a name is part of the name (blanked, so spans stay put)
     ask = Ask(original=question, text=q, places=read_places(NAME_ASIDE.sub(lambda m: "（" + "　" * (len(m.group()) - 2) + "）", q), docs))

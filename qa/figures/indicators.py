@@ -158,9 +158,9 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
     # the nouns of descriptive questions (what are the four strategies → 四个战略是什么)
     *((rf"\b(?:{en}|{n})\s+(?:kinds|types|sorts|categories|forms) of\b", f"{zh}种")  # four kinds of housing: 四种
       for n, (en, zh) in enumerate((("two", "两"), ("three", "三"), ("four", "四"), ("five", "五"), ("six", "六")), 2)),
-    (r"\b(?:two|2)\b(?=\s+[a-z])", "两个"), (r"\b(?:three|3)\b(?=\s+[a-z])", "三个"),
-    (r"\b(?:four|4)\b(?=\s+[a-z])", "四个"), (r"\b(?:five|5)\b(?=\s+[a-z])", "五个"),
-    (r"\b(?:six|6)\b(?=\s+[a-z])", "六个"),
+    (r"\b(?:two|(?<![\d.])2)\b(?=\s+[a-z])", "两个"), (r"\b(?:three|(?<![\d.])3)\b(?=\s+[a-z])", "三个"),
+    (r"\b(?:four|(?<![\d.])4)\b(?=\s+[a-z])", "四个"), (r"\b(?:five|(?<![\d.])5)\b(?=\s+[a-z])", "五个"),
+    (r"\b(?:six|(?<![\d.])6)\b(?=\s+[a-z])", "六个"),
     (r"\bstrateg(?:y|ies)\b", "战略"), (r"\bbrands?\b", "品牌"), (r"\bindustrial parks?\b", "工业园"),
     (r"\b(?:pillar|leading) industr(?:y|ies)\b", "主导产业"), (r"\bindustr(?:y|ies)\b", "产业"),
     (r"\bprojects?\b", "项目"), (r"\bpositioning\b|\b(?:role|position) (?=of|for|as)", "定位"),
@@ -184,7 +184,7 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
 
 @functools.cache
 def _english() -> list[tuple[re.Pattern[str], str]]:
-    names = [(re.compile(r"\b" + re.escape(e).replace(r"\ ", r"[\s-]+").replace("'", "'?") + r"\b", re.I), ind.name)
+    names = [(re.compile(r"\b" + re.escape(_no_commas(e)).replace(r"\ ", r"[\s-]+").replace("'", "'?") + r"\b", re.I), ind.name)
              for e, ind in ontology().english()]
     return names + [(re.compile(p, re.I), zh) for p, zh in ENGLISH_WORDS]
 
@@ -204,8 +204,10 @@ def _stem(word: str) -> str:
 
 
 # a question's word that stands for a name's word (how long residents live: people; the grain harvest: output)
-EN_SAME = {"resident": ("people",), "inhabitant": ("people",), "citizen": ("people",), "person": ("people",),
-           "harvest": ("output",), "naturally": ("natural",), "grow": ("growth",), "produce": ("production", "output")}
+EN_SAME = {"resident": ("people", "person"), "inhabitant": ("people", "person"), "citizen": ("people", "person"),
+           "person": ("people",), "people": ("person",),
+           "harvest": ("output",), "naturally": ("natural",), "grow": ("growth",), "produce": ("production", "output"),
+           "enrollment": ("enrolment",), "enrolment": ("enrollment",)}  # the two spellings
 
 
 def _forms(word: str) -> set[str]:
@@ -220,7 +222,12 @@ def _forms(word: str) -> set[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    return [_stem(w) for w in re.findall(r"[a-z0-9&]+", text.lower()) if w not in _EN_STOP]
+    return [_stem(w) for w in re.findall(r"[a-z0-9&]+", _no_commas(text.lower())) if w not in _EN_STOP]
+
+
+def _no_commas(text: str) -> str:
+    """1,000 and 1000 are one number, in a question and in a name alike (beds per 1,000 residents)."""
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
 
 
 def _english_names(text: str) -> str:
@@ -338,7 +345,7 @@ def english_to_chinese(text: str) -> str:
     English question answers the same as its Chinese twin; Chinese text is returned unchanged."""
     if not is_english(text):
         return text
-    out = _english_names(_quoted_terms(text))
+    out = _english_names(_quoted_terms(_no_commas(text)))
     for pat, zh in _english():
         out = pat.sub(zh, out)
     return re.sub(r"(到(?:19|20)\d\d)(?![\d年])", r"\1年", out)  # 到2025 → 到2025年 (not PM2.5's 2)

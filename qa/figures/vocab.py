@@ -295,8 +295,8 @@ Q_BASELINE = rule("q.baseline", r"完成了|实现了|现状|基数|基期|已�
                   ("完成了多少", "基期"), ("目标",))
 Q_GROWTH = rule("q.growth", r"增长|增速|增幅|递增|提高多少|(?:每年|年均).?增加|下降|降低|共降|降多少|降了",
                 "a question about a rate of change", ("年均增长", "降多少"), ("达到多少",))
-Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比", "a question about a share", ("城镇化率", "比重"),
-               ("总值",))
+Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比|占到?(?:多少|多大|几成)", "a question about a share",
+               ("城镇化率", "比重", "城里绿地要占到多少"), ("总值", "占地面积多少"))
 Q_YEARLY = rule("q.yearly", r"年均|每年|平均|(?<![\d〇零一二三四五六七八九])年增", "a question about a yearly rate",
                 ("年均", "年增多少"), ("累计", "比2010年增长"))
 Q_COMPARISON_YEAR = rule("q.comparison_year", r"(?:比|较|相比|与|相对于?)$", "比2010年增长多少: a base year, not the one asked",
@@ -305,9 +305,9 @@ Q_GROWTH_SINCE = rule("q.growth_since", r"比\s*(?:19|20)\d\d\s*年?(?:末|底)?
                       "growth since a named year (比2010年增长) is the whole period's change, not a yearly rate",
                       ("人才总量 比2010年增长", "比2005年增长多少"), ("年均增长", "比上年增长"))
 COUNT_WORDS = "个家所座项台辆户名张栋条处头只袋"  # what a question counts in (多少家, 几条, 养到多少头)
-Q_COUNT = rule("q.count", rf"(?:多少|几)([{COUNT_WORDS}])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
+Q_COUNT = rule("q.count", rf"(?:多少|(?<![那这])几)([{COUNT_WORDS}])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
                "多少家 wants a count, as does a keyword query's 条数 (小流域 综合治理 条数)",
-               ("多少家", "几个", "养到多少头", "小流域 综合治理 条数"), ("多少元", "户数比例占", "个数字"))
+               ("多少家", "几个", "养到多少头", "小流域 综合治理 条数"), ("多少元", "户数比例占", "个数字", "那几个工业园"))
 EN_COUNT = rule("q.en_count", r"\bhow many\b(?! (?:more |additional )?(?:days|tonnes|tons|mu|hectares|square|cubic|yuan|US|dollars|"
                r"kilomet(?:re|er)s|km|percentage|per ?cent|points|people|persons|residents|times|visits|visitors|tourists|"
                r"kilowatts?|megawatts?|kW|MW|kWh|litres|liters|years|months|hours|minutes|metres|meters)\b)",
@@ -423,10 +423,14 @@ SPOKEN_ECONOMY = rule("q.spoken_economy", r"(?<![对和与及、业营域游])�
                       ("双城十四五这几年，经济一年得涨多少才算达标", "经济增速目标", "经济每年增长多少"),
                       ("科技进步对经济增长的贡献率", "转变经济增长方式", "培育新的经济增长点", "工业经济年均增速",
                        "民营经济增长", "县域经济增长"))
+SPOKEN_ENERGY = rule("q.spoken_energy", r"单位(?:经济)?(?:产出|产值|GDP|生产总值)(?:所|的)?(?:消耗|耗费|耗用|用掉?)的?能源",
+                     "the energy a unit of output uses (单位经济产出所消耗的能源) is energy use per unit of GDP",
+                     ("单位经济产出所消耗的能源", "单位产值耗费的能源"), ("能源消耗总量", "单位工业增加值能耗"))
 # each spoken name and the indicator it says; the question word inside it (多少 …) is kept
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
     (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
-    (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"), (SPOKEN_ECONOMY, "地区生产总值年均增长"))
+    (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"), (SPOKEN_ECONOMY, "地区生产总值年均增长"),
+    (SPOKEN_ENERGY, "单位GDP能耗"))
 
 # --- key words: a question's content words a plan prints in the names of few of its figures (qa.answer.keys)
 KEY_GENERIC = rule("q.key_generic",
