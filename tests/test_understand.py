@@ -241,8 +241,10 @@ def test_spoken_glue_inside_a_name_is_not_the_indicator(ask: Any, question: str,
 
 def test_the_english_a_question_asks_with_is_no_part_of_its_words() -> None:
     """does, total, by …: blanked from an English question's core, so a reason names what was asked."""
-    ask = understand("What total length of gas pipeline network does Shuangcheng District target by 2025?", _docs())
+    ask = understand("What total length of drainage network does Shuangcheng District target by 2025?", _docs())
     assert ask.english and "does" not in ask.core and "total" not in ask.core and "network" in ask.core, ask.core
+    gas = understand("What total length of gas pipeline network does Shuangcheng District target by 2025?", _docs())
+    assert [i.name for i in gas.indicators] == ["燃气管网长度"] and "does" not in gas.core, gas.core
 
 
 def test_a_keyword_query_asks_a_number_when_one_of_its_terms_is_a_quantity() -> None:
