@@ -207,7 +207,8 @@ def _stem(word: str) -> str:
 EN_SAME = {"resident": ("people", "person"), "inhabitant": ("people", "person"), "citizen": ("people", "person"),
            "person": ("people",), "people": ("person",),
            "harvest": ("output",), "naturally": ("natural",), "grow": ("growth",), "produce": ("production", "output"),
-           "enrollment": ("enrolment",), "enrolment": ("enrollment",)}  # the two spellings
+           "enrollment": ("enrolment",), "enrolment": ("enrollment",),  # the two spellings
+           "city": ("urban",), "mine": ("mined",)}  # city residents' income: the urban residents' of the names
 
 
 def _forms(word: str) -> set[str]:

@@ -219,6 +219,6 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
             named[zh] = name
             out = re.sub(rf"\b{re.escape(name)}(?:\s+(?i:{kind}))?\b" if kind else rf"\b{re.escape(name)}\b", zh, out,
                          count=1)
-        elif kind:
+        elif kind and name[:1].isupper():  # "wants city residents": a lower-case word no gazetteer spells is no name
             unknown.append(f"{name} {kind}")
     return out, unknown, named
