@@ -147,6 +147,9 @@ def test_a_sector_share_is_read_off_the_plans_three_sector_structure(ask, seed_t
     ("二连浩特市“十二五”规划与大同区“十一五”规划相比，哪个规划的农民（农牧民）人均纯收入年均增长目标更高？", "002"),
     ("大同区跟二连浩特比，谁的工业增加值年均增速定得更猛？", "000"),  # 更猛 ranks from the top
     ("Which plan targets more public green space per resident: Erenhot's 12th Five-Year Plan or Yangquan's 11th?", "002"),
+    ("高中毛入学率 目标 阳泉 vs 二连浩特", "002"),  # a pair with no comparative word names the higher
+    ("大同区与克拉玛依区“十一五”规划所设定的期末森林覆盖率目标，孰高孰低？", "000"),  # 孰高孰低 is no 孰低
+    ("二连浩特十二五和双城十四五，哪边打算让投资每年涨得更多？", "002"),  # 哪边…更多 keeps 投资 in the table's words
 ])
 def test_a_pair_compared_names_its_winner(ask, question: str, winner: str) -> None:
     a = ask(question)
@@ -311,3 +314,11 @@ def test_a_keyword_list_of_every_plans_target_is_a_table(ask) -> None:
     a = ask("各规划 高中入学 目标 列表")
     cells = {r.doc_id[:3]: r.value for r in a.table}
     assert cells == {"000": 80, "001": None, "002": 92, "003": 85, "004": None}, a.text
+
+
+def test_city_residents_in_english_are_the_urban_residents_not_a_place(ask) -> None:
+    """"wants city residents' … income": city is the names' urban, and a lower-case word is never an unknown place."""
+    a = ask("List, for each of the five plans, how fast it wants city residents' per-capita disposable income to grow "
+            "each year.")
+    cells = {r.doc_id[:3]: r.value for r in a.table}
+    assert cells == {"000": 8.1, "001": 5, "002": 12.5, "003": 12, "004": None}, a.text

@@ -415,3 +415,15 @@ def test_an_indicator_standing_in_for_the_asked_one_is_named(ask: Any) -> None:
     a = ask("双城十四五粮食产量目标是多少？")
     assert a.value == 43 and "粮食综合生产能力" in (a.note or ""), (a.note, a.trace)
     assert "decide.answer=stands_for" in a.trace
+
+
+@pytest.mark.parametrize("question, indicator", [
+    ("大同区那几个工业园，到2010年工业一年能搞出多少增加值？", "工业增加值"),  # a name split by its question
+    ("克拉玛依区“十一五”期间，单位经济产出所消耗的能源计划比“十五”末下降多少？", "单位GDP能耗"),
+    ("How many hospital beds per 1,000 residents is Yangquan targeting by 2010?", "每千人口医疗卫生机构床位数"),
+    ("By how much is Shuangcheng's PM2.5 to fall by 2025?", "细颗粒物（PM2.5）平均浓度"),  # PM2.5, not PM2.五个
+])
+def test_other_peoples_words_name_the_indicator(question: str, indicator: str) -> None:
+    ask = understand(question, _docs())
+    assert [i.name for i in ask.indicators][:1] == [indicator], (ask.text, ask.trace)
+    assert ask.unit_hint != "个", ask.unit_hint  # 那几个工业园 counts no unit
