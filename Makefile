@@ -48,7 +48,7 @@ GATE_sealed-crossplan26 ?= crossplan_accuracy=0.80 cells_uncited=0
 GATE_sealed-crossplan27 ?= crossplan_accuracy=1.00 cells_uncited=0
 GATE_sealed-crossplan28 ?= crossplan_accuracy=1.00 cells_uncited=0
 GATE_sealed-crossplan29 ?= crossplan_accuracy=0.90 cells_uncited=0
-GATE_sealed-crossplan30 ?= crossplan_accuracy=0.80 cells_uncited=0
+GATE_sealed-crossplan30 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan24 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.97 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01
@@ -86,7 +86,7 @@ GATE_sealed-mixedAI ?= answer_accuracy=0.94 abstention_recall=0.95 false_abstent
 GATE_sealed-mixedAJ ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAK ?= answer_accuracy=0.91 abstention_recall=0.85 false_abstention=0.02
 GATE_sealed-mixedAL ?= answer_accuracy=0.84 abstention_recall=0.95 false_abstention=0.04
-GATE_sealed-mixedAM ?= answer_accuracy=0.86 abstention_recall=0.85 false_abstention=0.08
+GATE_sealed-mixedAM ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedAG ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstention=0.10
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1

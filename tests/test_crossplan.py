@@ -150,6 +150,8 @@ def test_a_sector_share_is_read_off_the_plans_three_sector_structure(ask, seed_t
     ("高中毛入学率 目标 阳泉 vs 二连浩特", "002"),  # a pair with no comparative word names the higher
     ("大同区与克拉玛依区“十一五”规划所设定的期末森林覆盖率目标，孰高孰低？", "000"),  # 孰高孰低 is no 孰低
     ("二连浩特十二五和双城十四五，哪边打算让投资每年涨得更多？", "002"),  # 哪边…更多 keeps 投资 in the table's words
+    ("二连浩特十二五和阳泉十一五比，农民收入每年涨得快的是哪个？", "002"),  # 快的是哪个 ranks
+    ("Across the five plans, which one aims for the longest average lifespan for its residents?", "004"),
 ])
 def test_a_pair_compared_names_its_winner(ask, question: str, winner: str) -> None:
     a = ask(question)

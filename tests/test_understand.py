@@ -427,3 +427,14 @@ def test_other_peoples_words_name_the_indicator(question: str, indicator: str) -
     ask = understand(question, _docs())
     assert [i.name for i in ask.indicators][:1] == [indicator], (ask.text, ask.trace)
     assert ask.unit_hint != "个", ask.unit_hint  # 那几个工业园 counts no unit
+
+
+def test_an_english_county_level_city_spelled_exactly_is_a_place_and_a_loose_spelling_is_not() -> None:
+    """Manzhouli is 满洲里市 (no plan covers it); Going, a loose spelling of 高平, is an English word."""
+    from qa.text.places import english_places
+
+    text, unknown, named = english_places("What is Manzhouli's port freight volume target in its 12th Five-Year Plan?",
+                                          _docs())
+    assert "满洲里市" in text and named == {"满洲里市": "Manzhouli"}, (text, named)
+    text, _, named = english_places("Going by the base-year figures, where was urban income highest?", _docs())
+    assert named == {} and text.startswith("Going"), (text, named)

@@ -295,8 +295,9 @@ Q_BASELINE = rule("q.baseline", r"完成了|实现了|现状|基数|基期|已�
                   ("完成了多少", "基期"), ("目标",))
 Q_GROWTH = rule("q.growth", r"增长|增速|增幅|递增|提高多少|(?:每年|年均).?增加|下降|降低|共降|降多少|降了",
                 "a question about a rate of change", ("年均增长", "降多少"), ("达到多少",))
-Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比|占到?(?:多少|多大|几成)", "a question about a share",
-               ("城镇化率", "比重", "城里绿地要占到多少"), ("总值", "占地面积多少"))
+Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比|占到?(?:多少|多大|几成)|覆盖到?(?:多少|多大|几成)",
+               "a question about a share", ("城镇化率", "比重", "城里绿地要占到多少", "集中供暖要覆盖到多少"),
+               ("总值", "占地面积多少", "覆盖面积多少"))
 Q_YEARLY = rule("q.yearly", r"年均|每年|平均|(?<![\d〇零一二三四五六七八九])年增", "a question about a yearly rate",
                 ("年均", "年增多少"), ("累计", "比2010年增长"))
 Q_COMPARISON_YEAR = rule("q.comparison_year", r"(?:比|较|相比|与|相对于?)$", "比2010年增长多少: a base year, not the one asked",

@@ -150,6 +150,18 @@ class Gazetteer:
         out["shanxi"] = [p for p in out.get("shanxi", []) if p.name == "山西省"]
         return out
 
+    @functools.cached_property
+    def cities_by_pinyin(self) -> dict[str, list[Place]]:
+        """County-level cities by the exact pinyin of their stem (Manzhouli → 满洲里市): spelled exactly only, for
+        loosely they are too many (Going is no 高平)."""
+        from pypinyin import lazy_pinyin
+
+        out: dict[str, list[Place]] = {}
+        for p in self.places.values():
+            if p.level == "county" and p.name.endswith("市"):
+                out.setdefault("".join(lazy_pinyin(p.stem)).lower(), []).append(p)
+        return out
+
 
 @functools.cache
 def gazetteer() -> Gazetteer:

@@ -45,6 +45,7 @@ PLAN_WORDS: dict[str, tuple[str, ...]] = {
     "transfer stations": ("中转站", "转运站"), "parcel": ("快递", "快件"), "parcels": ("快递", "快件"),
     "visitor": ("游客", "人次"), "visitors": ("游客", "人次"), "turnover": ("交易额", "成交额", "营业额"),
     "wholesale market": ("批发市场",), "farm supplies": ("农资",), "farm-supplies": ("农资",), "supply": ("供应", "供"),
+    "drip": ("滴灌",), "drip-irrigated": ("滴灌",), "drip irrigation": ("滴灌",), "water-saving": ("节水",),
     "reclaimed water": ("中水",), "reclaimed-water": ("中水",), "utilization": ("利用",), "utilisation": ("利用",), "settled": ("入驻",), "settle": ("入驻",), "development zone": ("开发区",), "economic development zone": ("经济开发区",),
 }
 # words a question asks with, not about: never looked up (the question words have their own rules)
