@@ -73,7 +73,6 @@ class Gazetteer:
         self.by_name: dict[str, list[Place]] = {}
         for p in self.places.values():
             self.by_name.setdefault(p.name, []).append(p)
-            # a province or prefecture is named without its suffix as often as with it (阳泉, 黑龙江, 内蒙古)
             # a province or prefecture is named without its suffix as often as with it (阳泉, 黑龙江, 内蒙古); a
             # county only when its stem is long enough to be no everyday word (锡林浩特, not 城关)
             if p.stem != p.name and (p.level != "county" or len(p.stem) >= 3):
@@ -137,15 +136,20 @@ class Gazetteer:
             i += n
         return out
 
-    @functools.cached_property
-    def by_pinyin(self) -> dict[str, list[Place]]:
-        """Provinces and prefectures by the pinyin of their stem (Daqing → 大庆市), for English questions."""
+    def _by_pinyin(self, keep) -> dict[str, list[Place]]:  # noqa: ANN001
+        """The places ``keep`` admits, by the pinyin of their stem (lower case, no spaces)."""
         from pypinyin import lazy_pinyin
 
         out: dict[str, list[Place]] = {}
         for p in self.places.values():
-            if p.level != "county":
+            if keep(p):
                 out.setdefault("".join(lazy_pinyin(p.stem)).lower(), []).append(p)
+        return out
+
+    @functools.cached_property
+    def by_pinyin(self) -> dict[str, list[Place]]:
+        """Provinces and prefectures by the pinyin of their stem (Daqing → 大庆市), for English questions."""
+        out = self._by_pinyin(lambda p: p.level != "county")
         out.setdefault("shaanxi", []).extend(self.by_name.get("陕西", []))  # the spelling that tells 陕西 from 山西
         out["shanxi"] = [p for p in out.get("shanxi", []) if p.name == "山西省"]
         return out
@@ -154,13 +158,7 @@ class Gazetteer:
     def cities_by_pinyin(self) -> dict[str, list[Place]]:
         """County-level cities by the exact pinyin of their stem (Manzhouli → 满洲里市): spelled exactly only, for
         loosely they are too many (Going is no 高平)."""
-        from pypinyin import lazy_pinyin
-
-        out: dict[str, list[Place]] = {}
-        for p in self.places.values():
-            if p.level == "county" and p.name.endswith("市"):
-                out.setdefault("".join(lazy_pinyin(p.stem)).lower(), []).append(p)
-        return out
+        return self._by_pinyin(lambda p: p.level == "county" and p.name.endswith("市"))
 
 
 @functools.cache

@@ -196,7 +196,7 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
             stem = re.sub(f"{_SUFFIX}$", "", a)
             if len(stem) >= 2:
                 held.setdefault(_pinyin(stem), a)
-    by_pinyin = gazetteer().by_pinyin
+    by_pinyin, cities = gazetteer().by_pinyin, gazetteer().cities_by_pinyin
     unknown: list[str] = []
     named: dict[str, str] = {}
     out = text
@@ -213,7 +213,6 @@ def english_places(text: str, docs: dict[str, Document]) -> tuple[str, list[str]
         if len(words) > 1 and words[-1].lower() in EN_SUFFIX:  # "of Datong District": the kind came with the name
             kind, name = words[-1].lower(), " ".join(words[:-1])
         key = re.sub(r"[\s'-]+", "", name).lower()
-        cities = gazetteer().cities_by_pinyin
         zh = held.get(key) or (by_pinyin[key][0].name if key in by_pinyin else None) \
             or (cities[key][0].name if key in cities else None) or _near(key, held, 0.64) \
             or _near(key, {k: v[0].name for k, v in by_pinyin.items()}, 0.8)
