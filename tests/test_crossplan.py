@@ -324,3 +324,30 @@ def test_city_residents_in_english_are_the_urban_residents_not_a_place(ask) -> N
             "each year.")
     cells = {r.doc_id[:3]: r.value for r in a.table}
     assert cells == {"000": 8.1, "001": 5, "002": 12.5, "003": 12, "004": None}, a.text
+
+
+def test_a_table_in_words_no_name_holds_takes_the_indicator_the_plans_agree_on(ask) -> None:
+    """寿命预期 is no name the ontology holds (its words turned round): each plan's own loose reading names
+    人均预期寿命, so the table is of that indicator, each cell as its full lookup decides. Noise agrees on nothing:
+    人口一年净增长的上限 reads as two plans' GDP, which no word of it names."""
+    a = ask("就规划期末居民寿命预期这一指标而言，五份规划中哪一份设定的目标数值最高？")
+    assert "crossplan.agreed=人均预期寿命" in a.trace and a.winner == DOC["004"], a.text
+    assert {r.doc_id[:3]: r.value for r in a.table} == {"000": 72, "001": 76, "002": None, "003": 73, "004": 82}
+    b = ask("大同区 二连浩特 阳泉 高中阶段入学普及程度 目标 最低")
+    assert a.table and b.winner == DOC["000"], b.text
+    noise = ask("这五个地方规划里，人口一年净增长的上限各定的多少？")
+    assert not any(t.startswith("crossplan.agreed") for t in noise.trace), noise.text
+
+
+def test_tree_cover_asked_is_answered_by_the_forest_cover_plans_state_and_named(ask) -> None:
+    a = ask("五个规划 林木覆盖比例 期末目标 各是多少")
+    assert {r.doc_id[:3]: r.value for r in a.table} == {"000": 16.4, "001": 10, "002": None, "003": None, "004": 3}
+    assert "16.4%（森林覆盖率）" in a.text, a.text
+
+
+@pytest.mark.parametrize("question", ["这五个地方的规划，开局那年城里人一年人均到手的钱，哪家最少？",
+                                      "At the start of their 11th five-year plans, which plan had the lowest urban "
+                                      "per-capita disposable income?"])
+def test_the_year_a_plan_opens_on_is_its_baseline(ask, question: str) -> None:
+    a = ask(question)
+    assert "crossplan.kind=baseline" in a.trace and a.winner == DOC["003"] and a.value == 8992, a.text

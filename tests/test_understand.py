@@ -422,6 +422,12 @@ def test_an_indicator_standing_in_for_the_asked_one_is_named(ask: Any) -> None:
     ("克拉玛依区“十一五”期间，单位经济产出所消耗的能源计划比“十五”末下降多少？", "单位GDP能耗"),
     ("How many hospital beds per 1,000 residents is Yangquan targeting by 2010?", "每千人口医疗卫生机构床位数"),
     ("By how much is Shuangcheng's PM2.5 to fall by 2025?", "细颗粒物（PM2.5）平均浓度"),  # PM2.5, not PM2.五个
+    ("克拉玛依区到2010年，圈里存着的猪能养到多少头？", "生猪存栏"),
+    ("二连浩特市2010年口岸对外贸易规模（以美元计）实际完成多少？", "进出口总额"),
+    ("二连浩特市“十二五”期末铁路口岸的年通过能力规划达到多少？", "货物吞吐能力"),
+    ("How many residents is Karamay District expected to have by 2010?", "总人口"),
+    ("克区 2010 农业总产出 目标 不含大农业", "农业总产值"),
+    ("克拉玛依区 阳泉 城市集中供暖普及 目标 哪个高", "集中供热率"),
 ])
 def test_other_peoples_words_name_the_indicator(question: str, indicator: str) -> None:
     ask = understand(question, _docs())

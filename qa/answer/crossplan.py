@@ -10,12 +10,14 @@ the values compared carry different qualifiers or years.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from qa.answer.decide import Decision, decide
 from qa.answer.lookup import candidates
 from qa.answer.understand import Ask
 from qa.figures import vocab as V
+from qa.figures.ontology import Indicator, ontology, statement_indicator
 from qa.models import Answer, CrossRow, Document, Statement
 
 # the ranking words both rules share
@@ -131,7 +133,11 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
                              citation=st.citation() if st else None))
     stated = [r for r in rows if r.value is not None]
     if not stated:
-        return None
+        agreed = None if ask.indicators else _agreed(replace(table_ask, role=ask.role), plans, corpus)
+        if agreed is None:
+            return None
+        return answer_crossplan(replace(ask, indicators=[agreed], trace=ask.trace + [f"crossplan.agreed={agreed.name}"]),
+                                plans, corpus)
     what = ask.indicators[0].name if ask.indicators else table_ask.core
     role_zh = {"growth": "年均增长", "change": "变化", "share": "", "level": ""}.get(role, "")
     missing = [r.region or r.doc_id for r in rows if r.value is None]
@@ -145,6 +151,29 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
                   year=best.year if best else None, kind=None, indicator=what,
                   citations=[r.citation for r in stated if r.citation], engine="extractive", table=rows, winner=winner,
                   trace=ask.trace + ["crossplan", f"crossplan.role={role}", f"crossplan.kind={kind}"])
+
+
+def _agreed(ask: Ask, plans: list[Document], corpus) -> Indicator | None:  # noqa: ANN001
+    """A table asked in words no indicator is named by (寿命预期, 高中阶段入学普及程度) whose words give no plan a
+    figure: the indicator each plan's own loose reading of the question names (its single-plan answer), when at
+    least two plans and most of those that read it at all name the same one, and the question's words name part of
+    it (寿命 of 人均预期寿命). One plan's phrase agrees on nothing: the other plans' loose readings of it are noise
+    (人口一年净增长: 地区生产总值 twice, which no word of it names)."""
+    named: list[str | None] = []
+    for d in plans:
+        decision = _decided(ask, d, corpus.of_docs({d.id}), _kind(ask, d), about_only=False)
+        if decision.best is not None:
+            st = decision.best.statement
+            ind = statement_indicator(st.name or st.label, st.label, st.indicator)
+            named.append(ind.id if ind else None)
+    counts = Counter(n for n in named if n)
+    if not counts:
+        return None
+    top, n = counts.most_common(1)[0]
+    ind = ontology().by_id[top]
+    words = {ask.core[i : i + 2] for i in range(len(ask.core) - 1)}
+    in_part = any(name[i : i + 2] in words for name in ind.names for i in range(len(name) - 1))
+    return ind if n >= 2 and 2 * n > len(named) and in_part else None
 
 
 def _decided(ask: Ask, doc: Document, sts: list[Statement], kind: str, about_only: bool = True) -> Decision:

@@ -92,15 +92,16 @@ VERB_OBJECT = V.rule("q.verb_object", r"(?:能够|能|可以|要)?(交易|成交
 PERIOD_END = V.rule("q.period_end", r"期末|末期|规划末|最后一年|结束(?:时|那年|的时候)|到头|end of the plan",
                     "the plan's last year, without naming it", ("十二五期末", "规划期末"), ("期间",), re.I)
 BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|现状值|现状水平|规划(?:前|之前)|编制时|期初|上一个五年|上个五年"
-                     r"|(?:起步|开头|开始编(?:制)?(?:规划)?)(?:那年|那一年|时|的时候|之年)|刚起步|开局前"
-                     r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:plan|five-year plan|plan period)\b"
+                     r"|(?:起步|开头|开始编(?:制)?(?:规划)?)(?:那年|那一年|时|的时候|之年)|开局(?:那年|那一年|时|的时候)|刚起步|开局前"
+                     r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:\w+ )?(?:five-year )?(?:plans?|plan periods?)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bbaseline\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? (?:before|preceding) (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
                      r"|过去五年|前五年",
                      "the year before the plan: its baseline (a table's 现状值 column)",
                      ("基期值", "集中供热率 现状值", "编制时", "规划刚起步那年", "规划开头那年", "刚开始编规划那年",
-                      "at the start of its plan", "the base-year GDP"),
-                     ("期末", "起步区", "by the end of the plan", "发展现状"), re.I)
+                      "at the start of its plan", "the base-year GDP", "规划开局那年",
+                      "At the start of their 11th five-year plans"),
+                     ("期末", "起步区", "by the end of the plan", "发展现状", "开局之年"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
 Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)|(?<!年均)(?<!每年)(?:提高|提升|增加|上升)的?幅度",
