@@ -351,3 +351,10 @@ def test_tree_cover_asked_is_answered_by_the_forest_cover_plans_state_and_named(
 def test_the_year_a_plan_opens_on_is_its_baseline(ask, question: str) -> None:
     a = ask(question)
     assert "crossplan.kind=baseline" in a.trace and a.winner == DOC["003"] and a.value == 8992, a.text
+
+
+def test_who_does_a_little_less_ranks_from_the_bottom(ask) -> None:
+    """谁家…力度小一点: a comparative said with 一点 ranks, from the bottom; 压能耗 is the cut in energy per unit of GDP."""
+    a = ask("二连浩特跟阳泉，谁家规划里每年压能耗的力度小一点？")
+    assert a.winner == DOC["002"], a.text
+    assert {r.doc_id[:3]: r.value for r in a.table} == {"002": 5, "003": 5.6}

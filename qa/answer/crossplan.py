@@ -23,13 +23,13 @@ from qa.models import Answer, CrossRow, Document, Statement
 # the ranking words both rules share
 _RANKING = (r"最(?:高|低|猛|激进|保守|快|慢|大|小|多|少|薄|厚)|排名|排序|更严|更宽松|[更较](?:高|低|快|慢|多|少|大|小|猛|激进|保守)|"
             r"孰(?:高|低|快|慢|多|少|大|小)|何者更?(?:高|低|快|慢|多|少|大|小)|\bversus\b")
-RANK = V.rule("q.rank", _RANKING + r"|谁.{0,6}(?:高|低|快|慢|多|少)|"
+RANK = V.rule("q.rank", _RANKING + r"|谁.{0,6}(?:高|低|快|慢|多|少)|谁.{0,24}(?:高|低|快|慢|多|少|大|小)(?:一点|一些)|"
                         r"哪(?:个|一个|一方|方|边).{0,16}(?:更高|更低|更快|更慢|更多|更少|更大|更小|高|低)|\bvs\.?(?=\s)|"
                         r"(?:高|低|快|慢|多|少|大|小)的?是哪(?:个|一个|家|边|方)|" + V.which_ends("多|少|大|小|快|慢"),
               "a ranking across plans", ("哪个地区的目标最高", "谁的增速更快", "哪个地方定的增速目标最猛", "哪一方较低",
                                          "规划期末人口哪个多？", "绿地率目标孰高？", "分别为多少，何者更高？",
                                          "谁的工业增加值年均增速定得更猛？", "高中毛入学率 目标 阳泉 vs 二连浩特",
-                                         "农民收入每年涨得快的是哪个？"),
+                                         "农民收入每年涨得快的是哪个？", "谁家规划里每年压能耗的力度小一点？"),
               ("是多少", "哪个规划的人口是多少？", "哪个地方的面积多大"))
 # the ranking words alone, taken out of a table's core (RANK's 哪边…更多 spans would take the indicator with them)
 RANK_WORDS = V.rule("q.rank_words", _RANKING + r"|的?是哪(?:个|家|边)|哪(?:一个|个|一方|方|边)|谁|\bvs\.?|"

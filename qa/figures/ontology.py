@@ -127,6 +127,7 @@ SPOKEN: dict[str, str] = {
     "脏水": "污水", "牲口": "牲畜", "成交": "交易",  # 城里脏水处理比例; 牛羊这些牲口; 市场一年能成交多少钱
     "圈里养着": "养", "圈里养的": "养", "养着": "养",  # 圈里养着多少头猪: the stock kept (养猪 of 生猪存栏)
     "圈里存着": "存栏", "供暖": "供热",  # 圈里存着的猪: 存栏; 集中供暖 is the plans' 集中供热
+    "压能耗": "单位GDP能耗下降", "降能耗": "单位GDP能耗下降",  # 每年压能耗的力度: the yearly cut in energy per unit of GDP
 }
 _SPOKEN = sorted(SPOKEN, key=len, reverse=True)
 
