@@ -155,10 +155,10 @@ def answer_crossplan(ask: Ask, plans: list[Document], corpus) -> Answer | None: 
 
 def _agreed(ask: Ask, plans: list[Document], corpus) -> Indicator | None:  # noqa: ANN001
     """A table asked in words no indicator is named by (寿命预期, 高中阶段入学普及程度) whose words give no plan a
-    figure: the indicator each plan's own loose reading of the question names (its single-plan answer), when at
-    least two plans and most of those that read it at all name the same one, and the question's words name part of
-    it (寿命 of 人均预期寿命). One plan's phrase agrees on nothing: the other plans' loose readings of it are noise
-    (人口一年净增长: 地区生产总值 twice, which no word of it names)."""
+    figure: the indicator each plan's own loose reading of the question names (its figure of any name, decided as
+    the table decides a cell), when at least two plans and most of those that read it name the same one, and the
+    question's words name part of it (寿命 of 人均预期寿命). One plan's phrase agrees on nothing: the other plans' loose
+    readings of it are noise (人口一年净增长: 地区生产总值 twice, which no word of it names)."""
     named: list[str | None] = []
     for d in plans:
         decision = _decided(ask, d, corpus.of_docs({d.id}), _kind(ask, d), about_only=False)

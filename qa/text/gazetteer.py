@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # longest first: 自治区 before 区
@@ -136,7 +137,7 @@ class Gazetteer:
             i += n
         return out
 
-    def _by_pinyin(self, keep) -> dict[str, list[Place]]:  # noqa: ANN001
+    def _by_pinyin(self, keep: Callable[[Place], bool]) -> dict[str, list[Place]]:
         """The places ``keep`` admits, by the pinyin of their stem (lower case, no spaces)."""
         from pypinyin import lazy_pinyin
 
