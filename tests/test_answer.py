@@ -320,3 +320,25 @@ def test_what_a_question_asks_for_a_year_or_as_a_quantity_is_a_figure(ask) -> No
     assert b.abstained and "q.type=number" in b.trace, b
     c = ask("克拉玛依区 2008年 地方财力 目标")
     assert c.abstained and "q.unmarked_figure" in c.trace, c
+
+
+def test_a_size_asked_in_words_is_a_level_no_share_beside_it_rivals(ask) -> None:
+    """经济总产出的规模: no ontology name, but a size (规模) is a level, so 研究与开发经费占地区生产总值比重 (a share
+    whose name prints 生产总值) is no rival of the GDP level, and the plan's 320亿元 answers, loosely and said so."""
+    a = ask("阳泉到2010年经济总产出规模能到多少？")
+    assert not a.abstained and a.value == pytest.approx(320) and a.unit == "亿元", a
+    assert "q.size_asked" in a.trace and "decide.loose" in a.trace
+    s = ask("阳泉到2010年经济总产出占比能到多少？")  # a share asked: no level answers it
+    assert s.abstained or s.unit == "%", s
+
+
+def test_people_living_in_towns_is_the_urbanisation_rate(ask) -> None:
+    a = ask("阳泉2010年住在城里的人占多少？")
+    assert not a.abstained and a.value == pytest.approx(54) and "q.spoken_urban" in a.trace, a
+
+
+def test_what_an_existing_capacity_is_raised_to_answers_the_goal(ask) -> None:
+    """原有处理能力6万吨提升至11万吨: the existing 6万吨 is the plan's starting record, so a question about the
+    capacity the plan will reach gets 11万吨, and one about the capacity before the upgrade 6万吨."""
+    a = ask("双城十四五污水处理厂提标改造后处理能力要提升到多少万吨？")
+    assert not a.abstained and a.value == pytest.approx(11) and a.unit == "万吨", a

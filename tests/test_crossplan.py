@@ -358,3 +358,13 @@ def test_who_does_a_little_less_ranks_from_the_bottom(ask) -> None:
     a = ask("二连浩特跟阳泉，谁家规划里每年压能耗的力度小一点？")
     assert a.winner == DOC["002"], a.text
     assert {r.doc_id[:3]: r.value for r in a.table} == {"002": 5, "003": 5.6}
+
+
+@pytest.mark.parametrize("question, winner", [
+    ("大同 克拉玛依 2005年 城镇登记失业率 谁低", "001"),  # 谁低 ranks from the bottom, as 谁高 from the top
+    ("Between Karamay District and Yangquan, whose 11th plan sets the deeper cut in energy use per unit of GDP?", "003"),
+])
+def test_who_is_lower_and_a_deeper_cut_rank_each_their_way(ask, question: str, winner: str) -> None:
+    """谁低 asks the lowest (RANK read it as a ranking, LOWEST did not say from which end); a deeper cut is a larger one."""
+    a = ask(question)
+    assert a.table and a.winner == DOC[winner], (a.text, a.trace)

@@ -150,3 +150,12 @@ def test_a_year_asked_picks_the_sentence_about_that_year(ask: Any) -> None:
 def test_an_english_question_about_what_a_region_wants_to_become_is_about_its_aim(ask: Any) -> None:
     a = ask("What is the two-part slogan describing what Shuangcheng wants to become in its 14th Five-Year Plan?")
     assert "describe.aim" in a.trace and "高品质食品工业之都" in a.text, (a.text, a.trace)
+
+
+def test_the_aspect_a_question_names_picks_the_sentences_under_that_heading(ask) -> None:
+    """在提升城乡功能品质方面…定位: the plan's positioning under 二、提升城乡功能品质 (立足哈尔滨卫星城定位), not its
+    overall slogan; that sentence's 消费功能区 is zoning beside an aim word, not instead of one."""
+    a = ask("双城在提升城乡功能品质方面给自己的定位是什么？")
+    assert not a.abstained and "卫星城" in a.text, a.text
+    b = ask("双城十四五的发展定位是什么？")  # no aspect named: the plan's own positioning
+    assert not b.abstained and "食品工业之都" in b.text, b.text

@@ -298,7 +298,8 @@ def test_what_an_existing_figure_moves_to_is_not_the_existing_one():
     f = figs("开展污水处理厂提标改造，原有处理能力6万吨提升至11万吨。", period=P14)
     assert indicator_name(f[("6", "万吨")].label) == "原有处理能力"
     assert indicator_name(f[("11", "万吨")].label) == "处理能力" and f[("11", "万吨")].kind == "target"
-    assert f[("6", "万吨")].kind is None  # the existing one is no goal
+    # the existing one is no goal: it is where the plan starts (a record of the year before it)
+    assert f[("6", "万吨")].kind == "baseline" and f[("6", "万吨")].year == 2020
 
 
 def test_ten_thousand_sets_is_one_unit():

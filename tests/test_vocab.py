@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+import qa.answer.crossplan  # noqa: F401 - the ranking rules
+import qa.answer.describe  # noqa: F401 - the descriptive rules
 import qa.answer.phrasing  # noqa: F401 - the question rules
 import qa.answer.understand  # noqa: F401
 import qa.brief.select  # noqa: F401 - registers its rules

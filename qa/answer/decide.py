@@ -135,8 +135,9 @@ def _clear_lead(ask: Ask, cands: list[Candidate]) -> tuple[Candidate, float] | N
     if top.how != "words" or top.indicator < LEAD_MIN or not top.role_ok or False in (
             top.year_ok, top.kind_ok, top.unit_ok):
         return None
+    # a figure in another unit, or (when the question says which) another form than the one asked, is no rival
     rival = next((c for c in cands[1:] if not _same_figure(c, top) and not _its_change(ask, top, c)
-                  and c.unit_ok is not False), None)  # a figure in another unit than the one asked is no rival
+                  and c.unit_ok is not False and (ask.role is None or c.role_ok)), None)
     margin = top.score - (rival.score if rival else 0.0)
     return (top, margin) if rival is None or margin >= LEAD_MARGIN else None
 

@@ -59,6 +59,9 @@ Q_AIM_EN = V.rule("q.aim_en", r"\b(?:wants?|aims?|plans?|hopes?) to (?:become|be
                   "what a region wants to become, asked in English: its aim, unless the question lists (which four kinds of "
                   "bases does Erenhot want to become)", ("What does Shuangcheng want to become?",),
                   ("How much will GDP become?",), re.I)
+ASPECT = V.rule("q.aspect", r"在([\u4e00-\u9fff]{4,16}?)(?:方面|领域|这块|工作中)",
+                "在X方面 names the part of the plan the answer stands in: a sentence under a heading that says X",
+                ("在提升城乡功能品质方面", "在生态环境保护领域"), ("在哈尔滨都市体系中", "在全区"))
 ASK_GLUE = re.compile(r"主要|具体|分别|都|包括|包含|哪些|哪几[个种类样项方面大张块座条家所处片]?|哪[一二三四五六七八九十两][个种类项大张块座条家所处片]?|什么|啥|"
                       r"怎么|怎样|如何|是指|指的是|指|意思|含义|内容|说的|所说|常说|提到|提出|要求|按照|规划|纲要|十[一二三四]?五|"
                       r"期间|要|将|想|打响|重点|抓|推|的|了|是|有|在|和|与|及")
@@ -254,6 +257,8 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.3 if said & ctx["years"] else (-0.2 if said else 0.0)
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
+    if ctx["aspect"] and any(coverage(ctx["aspect"], h) >= 0.75 for h in s.section.split(" > ")[-2:]):
+        score += 0.3  # 在提升城乡功能品质方面: the sentences under 二、提升城乡功能品质
     if BOILERPLATE.search(s.text) and not ctx["guiding"]:
         score -= 0.3
     if ctx["future"] and (V.SECTION_RECORD.search(s.section.split(" > ")[-1])
@@ -298,7 +303,8 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
            "noun": counted or (nouns[-1][-2:] if nouns and not COUNT.re.fullmatch(nouns[-1]) else None),
            "future": bool(re.search(r"(?<![主重需])要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
            "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q)),
-           "years": set(ask.years) if len(ask.years) == 1 else set()}  # 2006-2010 is the plan's span, not a year
+           "years": set(ask.years) if len(ask.years) == 1 else set(),  # 2006-2010 is the plan's span, not a year
+           "aspect": m.group(1) if (m := ASPECT.search(q)) else ""}
     best: tuple[float, Sentence] | None = None
     for d in plans:
         for s in index.by_doc.get(d.id, []):

@@ -34,14 +34,15 @@ QUANTITY_HEAD = V.rule(
 QUESTION_WORD = V.rule("q.question_word", r"什么|啥|哪|谁|吗|呢|[?？]|\b(?:what|which|how|who|where|when|why)\b",
                        "a question word: without one (a keyword query) a named figure may be what is wanted",
                        ("根本目标是什么？", "做成个啥样", "what is", "发展定位？"), ("双城 十四五 秸秆 综合利用 目标",), re.I)
-NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样)的?[\u4e00-\u9fff]{0,2}?(?:规模|水平|目标值?|数值|幅度|速度)",
+NUMBER_BY_HOW = V.rule("q.number_by_how", r"(?:怎样|什么样|怎么样|何种)的?[\u4e00-\u9fff]{0,2}?(?:规模|水平|目标值?|数值|幅度|速度)",
                        "a size or level asked with 怎样 is a number (设定了怎样的规模目标, 怎样的控制目标)",
-                       ("设定了怎样的规模目标", "什么样的水平", "设定了怎样的控制目标"), ("怎样发展", "怎样的格局", "怎样的发展格局"))
+                       ("设定了怎样的规模目标", "什么样的水平", "设定了怎样的控制目标", "收入达到何种水平"),
+                       ("怎样发展", "怎样的格局", "怎样的发展格局", "以何种方式"))
 NUMBER_GOAL = V.rule(
     "q.number_goal", r"(?:[数量额值率]|水平|份额|比重|规模|面积|收入|产值|产量|总额|增加值|能力|投资)的?(?:提出|设定|确定|定下|制定|给出|明确)了?"
-    r"(?:什么|怎样|何种|怎么样)的?(?:目标|指标)",
+    r"(?:什么|怎样|何种|怎么样)的?(?:目标|指标|要求)",
     "a goal set for a measured quantity (入学覆盖水平提出了什么目标) is a figure, though 什么 usually asks for words",
-    ("高中阶段适龄人口的入学覆盖水平提出了什么目标", "对粮食产量设定了怎样的目标"),
+    ("高中阶段适龄人口的入学覆盖水平提出了什么目标", "对粮食产量设定了怎样的目标", "用水的循环利用水平提出了何种要求"),
     ("对产业发展提出了什么目标", "对生态环境提出了哪些要求"))
 SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])(?<!地区)\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
@@ -148,3 +149,8 @@ NAME_GLUE_TAIL = V.rule(
     ("水利基础设施建设计划", "力争到实现", "对外贸易方面", "规划基期"), ("水利基础设施建设", "食品"))
 Q_YEAR_SPAN = V.rule("q.year_span", r"(?:19|20)\d\d\s*[-—~～至到]\s*(?:19|20)\d\d",
                      "a span of years (2006-2010年) names a period, not one year asked", ("2006-2010年",), ("2010年",))
+SIZE_ASKED = V.rule("q.size_asked", r"(?<=[\u4e00-\u9fff]{2})(?:规模|总量|总额|总值|总数)"
+                    r"(?:由[\u4e00-\u9fff]{0,6}?)?(?:提升|提高|增加|扩大|增至|升至)?[至到]?$",
+                    "a size asked in words no indicator holds is a level: a share or rate printed beside it "
+                    "answers something else (经济总产出的规模目标)",
+                    ("经济总产出规模", "货物吞吐总量", "过境货物总额", "处理规模由原有水平提升至"), ("规模以上", "城镇化水平", "规模"))

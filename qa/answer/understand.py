@@ -47,6 +47,7 @@ from qa.answer.phrasing import (
     RANKED,
     SECTOR_SHARE,
     SHARE_AFTER,
+    SIZE_ASKED,
     SPENT_ON,
     SPOKEN_VO,
     STRICT_TARGET,
@@ -253,6 +254,9 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     ask.head = _head(words, ask.places) or ask.core
     ask.clause = _asking_clause(words, ask.places)
     ask.role, ask.yearly = _role(_indicator_clause(q, ask.indicators), ask.indicators)
+    if ask.role is None and not ask.indicators and SIZE_ASKED.search(ask.core):
+        ask.role = "level"  # 经济总产出的规模: no share or rate printed beside it answers a size
+        ask.trace.append(SIZE_ASKED.name)
     if english and ask.role in (None, "level") and V.EN_GROW.search(question) and not V.EN_TWO_PART.search(question):  # expected to grow (glossed 发展)
         ask.role, ask.yearly = "growth", bool(V.EN_YEARLY.search(question))
     if ask.denominators and ask.role in (None, "level"):
@@ -265,7 +269,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     elif STRICT_TARGET.search(q) and not V.Q_BASELINE.search(q) and not ask.base_period:
         ask.kind_words, ask.strict_target = "target", True
         ask.trace.append(STRICT_TARGET.name)
-    elif V.Q_TARGET.search(q) or re.search(r"打算|准备|要|将|能|会|plan|target|goal", q):
+    elif V.Q_TARGET.search(q) or re.search(r"打算|准备|要|将|能|会|plan|target|goal|\bwill\b", q):
         ask.kind_words = "target"
     for unit, r in V.UNIT_HINTS:
         if r.search(q) or (english and r.search(question)):  # the glossary renders words, not "how many days"

@@ -125,10 +125,11 @@ def alias_canon(name: str) -> str | None:
 ENGLISH_WORDS: list[tuple[str, str]] = [
     (r"\bwhich (?:of (?:the|these|those) (?:\w+ )?)?(?:plans?|regions?|places?|cities|city|areas?|districts?|ones?)\b",
      "哪个规划"),
-    (r"\b(?:highest|largest|biggest|greatest|fastest|strongest|longest|most (?:ambitious|aggressive|demanding))\b",
-     "最高"),
-    (r"\b(?:lowest|smallest|slowest|shortest|least)\b", "最低"),
-    (r"\b(?:higher|larger|bigger|greater|faster|longer)\b", "更高"), (r"\b(?:lower|smaller|slower|shorter)\b", "更低"),
+    (r"\b(?:highest|largest|biggest|greatest|fastest|strongest|longest|deepest|steepest|sharpest|heaviest|"
+     r"most (?:ambitious|aggressive|demanding))\b", "最高"),
+    (r"\b(?:lowest|smallest|slowest|shortest|least|shallowest|mildest|gentlest)\b", "最低"),
+    (r"\b(?:higher|larger|bigger|greater|faster|longer|deeper|steeper|sharper|heavier|stronger)\b", "更高"),
+    (r"\b(?:lower|smaller|slower|shorter|shallower|milder|gentler|weaker)\b", "更低"),
     # which plan targets more green space: a comparison (more than 50%: a bound, left to the figure)
     (r"((?:哪个规划|谁的).{0,80}?)\bmore\b(?!\s+than\b)|\bmore\b(?!\s+than\b)(?=.{0,80}\bor\b)", r"\1更多"),
     (r"((?:哪个规划|谁的).{0,80}?)\b(?:fewer|less)\b(?!\s+than\b)|\b(?:fewer|less)\b(?!\s+than\b)(?=.{0,80}\bor\b)",

@@ -189,6 +189,9 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
             if kind is None and moved:
                 kind = "target"
                 trace.append(V.EXISTING.name)
+            elif kind is None and V.EXISTING.match(label) and V.TRANSITION.search(clause[m.end():]):
+                kind = "baseline"  # 原有处理能力6万吨提升至11万吨: the existing 6万吨 is where the plan starts
+                trace.append(V.EXISTING.name + ".origin")
             year = year if year is not None else _default_year(kind, period, trace)
             qual = m.group("post") or m.group("pre")
             if qual:

@@ -291,8 +291,9 @@ GROWTH_SUFFIX = rule("name.growth_suffix", r"(?:年均)?(?:增长率|增长速�
 # --- questions
 Q_TARGET = rule("q.target", r"目标|计划|预计|力争|要达到|将达到|规划|预期|到20\d\d|期末|末|达到|争取",
                 "a question about a goal", ("目标是多少", "到2025年"), ("完成了多少",))
-Q_BASELINE = rule("q.baseline", r"完成了|实现了|现状|基数|基期|已经|已达|是多少元|当年", "a question about the record",
-                  ("完成了多少", "基期"), ("目标",))
+Q_BASELINE = rule("q.baseline", r"完成了|实现了|现状|基数|基期|已经|已达|是多少元|当年|(?<![由从])(?<!from its )(?<!from the )原有(?!水平)|改造前|(?<!新)建设前",
+                  "a question about the record (原有处理能力: what exists before the plan's change)",
+                  ("完成了多少", "基期", "提标改造前的原有处理能力"), ("目标", "由原有水平提升至多少", "由原有6万吨提升至多少", "raised from its 原有 60000 tonnes"))
 Q_GROWTH = rule("q.growth", r"增长|增速|增幅|递增|提高多少|(?:每年|年均).?增加|下降|降低|共降|降多少|降了",
                 "a question about a rate of change", ("年均增长", "降多少"), ("达到多少",))
 Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比|占到?(?:多少|多大|几成)|覆盖到?(?:多少|多大|几成)",
@@ -342,11 +343,11 @@ COLLOQUIAL_DROP = rule(
     r"做成|达成|实现|一共|总共|总计|合计|共计|加起来|里面|里头|当中|之中|这块|方面|情况|大体|左右|上下|[啊呀呢吧呗哈嘛咋啥]|"
     r"那个|这个|究竟|到底|具体|请问|问一下|想知道|知道|告诉我|说说|说下|一下|我们|规划里|规划中|文件里|纲要里|里说|提出|提到|"
     r"写的|说的|年底|年末|时候|涨幅|涨到|涨|整个|全部|所有|那边|这边|以后|今后|将来|那几年|这几年|能有|搞|这五年|"
-    r"最后|最终|想要|想|一片|弄出|搞出",
-    "glue words of spoken questions that name no indicator (打算做到, 大概, 一共, 到时候); never one character that "
+    r"最后|最终|想要|想|一片|弄出|搞出|(?:设定|制定|确定|定下)了?(?=[怎什何]|的?目标|多少|\s|$)",
+    "glue words of spoken questions, and the frame of an analyst's (设定了怎样的目标), that name no indicator (打算做到, 大概, 一共, 到时候); never one character that "
     "indicator names use (能 of 能耗, 会 of 社会, 地 of 地区)",
-    ("打算做到多少", "大概多少头", "一共投了多少钱", "以后奶牛打算养多少", "风电装机打算搞到多大"),
-    ("粮食交易量", "奶牛存栏", "地区生产总值", "单位GDP能耗", "社会消费品零售总额"))
+    ("打算做到多少", "大概多少头", "一共投了多少钱", "以后奶牛打算养多少", "风电装机打算搞到多大", "交易规模设定了怎样的目标"),
+    ("粮食交易量", "确定性", "奶牛存栏", "地区生产总值", "单位GDP能耗", "社会消费品零售总额"))
 SHARE_OF = rule("q.share_of", r"占(?:全[市区县旗省])?(?P<den>[^，,。？?]{1,14}?)(?:的)?(?:比重|比例|份额|百分比|几成|比)",
                   "X占GDP比重: GDP is the whole a share is taken of, not the indicator asked",
                   ("第三产业增加值占GDP比重", "占地区生产总值的比重"), ("GDP比重",))
@@ -427,11 +428,16 @@ SPOKEN_ECONOMY = rule("q.spoken_economy", r"(?<![对和与及、业营域游])�
 SPOKEN_ENERGY = rule("q.spoken_energy", r"单位(?:经济)?(?:产出|产值|GDP|生产总值)(?:所|的)?(?:消耗|耗费|耗用|用掉?)的?能源",
                      "the energy a unit of output uses (单位经济产出所消耗的能源) is energy use per unit of GDP",
                      ("单位经济产出所消耗的能源", "单位产值耗费的能源"), ("能源消耗总量", "单位工业增加值能耗"))
+SPOKEN_URBAN = rule("q.spoken_urban", r"(?:住|生活|居住)(?:在|进)?(?:城镇|城里|城市|城区)(?:里|中|里面)?的?(?:人口|人|居民)"
+                    r"(?:能|要|会|将)?(?:占|的比例|的比重|比例|比重)",
+                    "the share of people living in towns is the urbanisation rate (住在城镇里的人能占到多少)",
+                    ("住在城镇里的人能占到多少", "生活在城市的人口比例", "住城里的人占多少"),
+                    ("城里人收入", "住在城里的人有多少", "城镇居民人均可支配收入"))
 # each spoken name and the indicator it says; the question word inside it (多少 …) is kept
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
     (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
     (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"), (SPOKEN_ECONOMY, "地区生产总值年均增长"),
-    (SPOKEN_ENERGY, "单位GDP能耗"))
+    (SPOKEN_ENERGY, "单位GDP能耗"), (SPOKEN_URBAN, "城镇化率"))
 
 # --- key words: a question's content words a plan prints in the names of few of its figures (qa.answer.keys)
 KEY_GENERIC = rule("q.key_generic",

@@ -121,10 +121,11 @@ class SentenceIndex:
         return [x for x in self.by_doc.get(s.doc_id, []) if x.chunk.id == s.chunk.id and x.index > s.index]
 
 
-NOT_AIM = V.rule("sentence.not_aim", r"主体功能|功能定位|开发区域|功能区",
-                 "planning vocabulary that looks like an aim but names zoning (主体功能定位)",
-                 ("明确主体功能定位",), ("把我市建设成为晋东明珠城市",))
+NOT_AIM = V.rule("sentence.not_aim", r"主体功能(?:定位|区)?|功能定位|开发区域|(?:[\u4e00-\u9fff]{2})?功能区",
+                 "planning vocabulary that looks like an aim but names zoning (主体功能定位): no aim word of its own",
+                 ("明确主体功能定位", "消费功能区"), ("把我市建设成为晋东明珠城市",))
 
 
 def aim_cue(s: Sentence) -> bool:
-    return bool(AIM.search(s.text)) and not BOILERPLATE.search(s.text) and not NOT_AIM.search(s.text)
+    """An aim word outside the zoning words (立足哈尔滨卫星城定位，建设…消费功能区 says an aim; 明确主体功能定位 none)."""
+    return bool(AIM.search(NOT_AIM.sub("，", s.text))) and not BOILERPLATE.search(s.text)
