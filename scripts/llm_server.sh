@@ -35,6 +35,13 @@ trap on_err ERR
 
 [ -x "$PY" ] || die "no python at $PY: create the venv first (python3 -m venv $VENV) or set VENV"
 
+# llama.cpp's AMX kernels (compiled in by -march=native on Sapphire Rapids and later) segfault on the first
+# request with this model (ggml-org/llama.cpp#20824; seen here on a machine with AMX_INT8): unless CMAKE_ARGS
+# says otherwise, build for AVX2, which every x86-64 machine this runs on has.
+if [ -z "${CMAKE_ARGS:-}" ] && [ "$(uname -m)" = "x86_64" ]; then
+    export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+fi
+
 # The wheel is compiled for this CPU (llama.cpp builds with -march=native by default):
 # remember which CPU it was built on and rebuild rather than crash on another one.
 # The tag also names the Python the wheel was built for, so a venv on another Python rebuilds too.
@@ -42,7 +49,7 @@ cpu_tag() {
     local flags
     flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)"
     [ -n "$flags" ] || flags="$(uname -m)"
-    printf '%s %s\n' "$flags" "$("$PY" -c 'import sys; print(sys.implementation.cache_tag)')" \
+    printf '%s %s %s\n' "$flags" "$("$PY" -c 'import sys; print(sys.implementation.cache_tag)')" "${CMAKE_ARGS:-}" \
         | sha256sum | cut -c1-16
 }
 
