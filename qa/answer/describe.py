@@ -257,7 +257,7 @@ def _score(s: Sentence, index, ctx: dict) -> float:  # noqa: ANN001
         score += 0.3 if said & ctx["years"] else (-0.2 if said else 0.0)
     if s.chunk.id in ctx["ranks"]:
         score += 0.1 / ctx["ranks"][s.chunk.id]
-    if ctx["aspect"] and any(coverage(ctx["aspect"], h) >= 0.75 for h in s.section.split(" > ")[-2:]):
+    if s.section in ctx["under"]:
         score += 0.3  # 在提升城乡功能品质方面: the sentences under 二、提升城乡功能品质
     if BOILERPLATE.search(s.text) and not ctx["guiding"]:
         score -= 0.3
@@ -304,7 +304,10 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
            "future": bool(re.search(r"(?<![主重需])要|将|打算|准备|计划|目标|定位|十[一二三四]五", q)),
            "past": bool(re.search(r"已经|完成了|取得|成就|回顾|过去", q)),
            "years": set(ask.years) if len(ask.years) == 1 else set(),  # 2006-2010 is the plan's span, not a year
-           "aspect": m.group(1) if (m := ASPECT.search(q)) else ""}
+           # the sections whose heading says the aspect asked (在X方面), worked out once a question, not once a sentence
+           "under": {sec for sec in {x.section for x in pool}
+                     if any(coverage(m.group(1), h) >= 0.75 for h in sec.split(" > ")[-2:])}
+           if (m := ASPECT.search(q)) else set()}
     best: tuple[float, Sentence] | None = None
     for d in plans:
         for s in index.by_doc.get(d.id, []):
