@@ -368,3 +368,17 @@ def test_who_is_lower_and_a_deeper_cut_rank_each_their_way(ask, question: str, w
     """谁低 asks the lowest (RANK read it as a ranking, LOWEST did not say from which end); a deeper cut is a larger one."""
     a = ask(question)
     assert a.table and a.winner == DOC[winner], (a.text, a.trace)
+
+
+def test_a_ranking_no_plan_states_abstains_with_its_reason_not_one_plans_loose_figure(ask) -> None:
+    """哪一部…最低 over five plans when none states the figure: no single plan's nearest figure can answer a
+    ranking, so the answer says so (no_figure) instead of answering one plan's growth rate."""
+    a = ask("就城市夜景亮化工程的年均增速而言，五部规划中哪一部定得最低？")
+    assert a.abstained and a.reason == "no_figure" and "crossplan.none_stated" in a.trace, (a.text, a.trace)
+
+
+def test_the_last_plans_end_already_reached_is_each_plans_record(ask) -> None:
+    """上一规划期末已实现的地区经济总量: the figures each plan records for the year before it, not its goals."""
+    a = ask("请分别列示五部规划所载上一规划期末已实现的地区经济总量。")
+    rows = {r.doc_id[:3]: r.value for r in a.table}
+    assert rows["003"] == 200.3 and rows["001"] == 120.88 and rows["004"] == 239.8, rows

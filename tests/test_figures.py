@@ -305,3 +305,30 @@ def test_what_an_existing_figure_moves_to_is_not_the_existing_one():
 def test_ten_thousand_sets_is_one_unit():
     f = figs("农机保有量3.5万台套，汽车保有量5万辆。", period=P14)
     assert ("3.5", "万台套") in f and ("5", "万辆") in f
+
+
+def test_subjects_listed_before_one_shared_figure_each_name_it():
+    """A、B均达x: every listed subject reaches x; the words they share are found by word segmentation, so a
+    three-character head (行政村) stays whole, and a list that cannot be told apart stays one statement."""
+    def names(text: str) -> list[str]:
+        return [indicator_name(f.label) for f in passage_figures(text, P11, "")]
+
+    assert names("工业、生活污水处理率、垃圾、粪便无害化处理率均达100%。") == [
+        "工业污水处理率", "生活污水处理率", "垃圾无害化处理率", "粪便无害化处理率"]
+    assert names("乡镇、行政村体育设施配备率均达到100%。") == ["乡镇体育设施配备率", "行政村体育设施配备率"]
+    assert names("全区中小学入学率、巩固率均达到100%。") == ["中小学入学率", "中小学巩固率"]
+    assert len(names("城镇基本养老保险、基本医疗保险和失业保险覆盖率均达100%。")) == 1  # no shared tail to tell
+    assert len(names("农村居民人均纯收入达到5000元。")) == 1  # no list, no 均
+
+
+def test_respectively_after_single_figure_clauses_pairs_with_their_subjects():
+    """A达x，B达y，分别比…提高p和q: the clauses before, one figure each, are the list 分别 pairs with."""
+    f = figs("道路铺装率达80%，自来水入户率达50%，分别比“十五”末期提高20个百分点和15个百分点。",
+             section="（三）发展目标")
+    assert indicator_name(f[("20", "个百分点")].label) == "道路铺装率" and f[("20", "个百分点")].role == "change"
+    assert indicator_name(f[("15", "个百分点")].label) == "自来水入户率"
+    assert indicator_name(f[("80", "%")].label) == "道路铺装率"
+    g = figs("道路铺装率达80%，自来水入户率达50%，燃气普及率达60%，分别提高20个百分点和15个百分点。")
+    assert ("20", "个百分点") not in g  # three subjects, two figures: which is which cannot be told
+    h = figs("城镇居民人均可支配收入11530元，农村人均纯收入3100元，年均分别增长6.2%和21.2%。", section="第一部分 现实基础")
+    assert indicator_name(h[("21.2", "%")].label) == "农村人均纯收入" and h[("21.2", "%")].role == "growth"  # a yearly rate

@@ -444,3 +444,21 @@ def test_an_english_county_level_city_spelled_exactly_is_a_place_and_a_loose_spe
     assert "满洲里市" in text and named == {"满洲里市": "Manzhouli"}, (text, named)
     text, _, named = english_places("Going by the base-year figures, where was urban income highest?", _docs())
     assert named == {} and text.startswith("Going"), (text, named)
+
+
+def test_a_word_opening_an_english_comparison_is_no_part_of_the_place_after_it() -> None:
+    """Among Datong District (Daqing), …: Among opens the question; the place is Datong District."""
+    from qa.text.places import english_places
+
+    text, unknown, _ = english_places("Among Datong District (Daqing), Erenhot and Yangquan, which plan aims higher?",
+                                      _docs())
+    assert unknown == [] and "大同区" in text, (text, unknown)
+
+
+def test_english_growth_compared_with_a_year_is_the_change_since_then() -> None:
+    """By what percentage should the talent pool grow by 2015 compared with 2010: the change over the period, not
+    a share (percentage) and not a yearly rate."""
+    from qa.answer.engine import read
+
+    ask, _ = read("By what percentage should Erenhot's total talent pool grow by 2015 compared with 2010?", _docs())
+    assert (ask.role, ask.yearly) == ("growth", False), (ask.role, ask.yearly, ask.trace)

@@ -51,8 +51,8 @@ WHO = V.rule("q.crossplan_glue", r"(?<![转出])让|(?<=[\u4e00-\u9fff])得$|谁
              "the words of a cross-plan question that name no indicator (X跟Y比 … 哪个多, its places already gone)",
              ("谁最高", "各地规划", "跟比人口多", "这生活垃圾无害化处理都每家都", "让投资得"),
              ("财政收入", "比重", "减少", "都市农业", "土地出让收入"))
-Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个五年|上个五年|规划前|期初|“?十[一二三]?五”?末.{0,4}(?:实际|完成)|完成了|实现了",
-                     "a comparison of where plans start", ("基期值", "完成了多少"), ("目标",))
+Q_BASE_KIND = V.rule("q.crossplan_base", r"基期|基数|起点|现状|上一个五年|上个五年|规划前|期初|“?十[一二三]?五”?末.{0,4}(?:实际|完成)|完成了|实现了|已(?:经)?(?:实现|完成|达到)|上一(?:个|轮|部)?规划",
+                     "a comparison of where plans start", ("基期值", "完成了多少", "上一规划期末已实现的地区经济总量"), ("目标",))
 
 
 def is_crossplan(ask: Ask, plans: list[Document]) -> bool:

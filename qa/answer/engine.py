@@ -16,6 +16,7 @@ from qa.answer.crossplan import answer_crossplan, is_crossplan
 from qa.answer.decide import Decision, decide
 from qa.answer.describe import describe, ratio_answer
 from qa.answer.lookup import Candidate, candidates
+from qa.answer.phrasing import RANKED
 from qa.answer.question import MAX_QUESTION, question_problem
 from qa.answer.scope import plans_in_scope, scope_problem
 from qa.answer.understand import Ask, understand
@@ -222,6 +223,10 @@ def answer_question(question: str, settings: Settings, retriever=None, engine: s
         if cross is not None:
             cross.question = original
             return _finish(cross, t0)
+        if RANKED.search(q):  # which plan is lowest: one plan's loose figure cannot say, and no plan states it
+            a = Answer.abstain(original, engine, note="所涉规划都没有给出这个指标的数字，无法比较")
+            a.reason, a.trace = "no_figure", ask.trace + ["crossplan", "crossplan.none_stated"]
+            return _finish(a, t0)
     ids = [d.id for d in plans]
     hits = retriever.search(ask.search_text, k=settings.retrieval.top_k, doc=doc, region=region, plan=plan,
                             snapshot=snapshot, within=set(ids))

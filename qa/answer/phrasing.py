@@ -13,12 +13,13 @@ from qa.figures import vocab as V
 ASKS_NUMBER = V.rule(
     "q.asks_number",
     r"多少|多大|多高|多长|多快|多远|多久|几(?:个|家|所|座|项|台|辆|户|名|张|栋|条|处|万|亿|千|百|十|倍|年|天|岁|人|成|公里)"
-    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何|幅度|降幅|增幅|涨幅|" + V.QUANTIFIED +
+    r"|几(?![种类项个方面点大])[\u4e00-\u9fff]|什么水平|多大比重|多大规模|什么规模|百分之几|比例|比重|占比|率|几何|幅度|降幅|增幅|涨幅|增速|" + V.QUANTIFIED +
     r"|\bhow (?:much|many|high|large|big|fast|long|far)\b|\bwhat (?:percentage|proportion|share|rate|ratio)\b"
     r"|\b(?:target|goal)s? (?:for|of)\b|\bwhat is\b[^?]*\b(?:target|goal|figure|level|capacity|number|total|amount|output)\b",
     "a question that asks for a number", ("GDP要达到多少", "城镇化率", "占比", "建几个", "how much",
                                            "What is Karamay's 2010 target for the live-hog inventory?",
-                                           "how long should residents live on average by 2010", "双城 PM2.5 下降 幅度 2025"),
+                                           "how long should residents live on average by 2010", "双城 PM2.5 下降 幅度 2025",
+                                           "克拉玛依区 十一五 地方财力 年均增速"),
     ("有哪些产业", "“两廊”是指什么", "定位是啥", "What is the positioning of Erenhot?"), re.I)
 ASKS_LIST_OR_MEANING = V.rule(
     "q.asks_description",
@@ -97,12 +98,12 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|现状值|现状水
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:\w+ )?(?:five-year )?(?:plans?|plan periods?)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bbaseline\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? (?:before|preceding) (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
-                     r"|过去五年|前五年",
+                     r"|过去五年|前五年|(?<![比较])上一(?:个|轮|部|期)?规划",
                      "the year before the plan: its baseline (a table's 现状值 column)",
-                     ("基期值", "集中供热率 现状值", "编制时", "规划刚起步那年", "规划开头那年", "刚开始编规划那年",
+                     ("基期值", "集中供热率 现状值", "编制时", "上一规划期末已实现的地区经济总量", "规划刚起步那年", "规划开头那年", "刚开始编规划那年",
                       "at the start of its plan", "the base-year GDP", "规划开局那年",
                       "At the start of their 11th five-year plans"),
-                     ("期末", "起步区", "by the end of the plan", "发展现状", "开局之年"), re.I)
+                     ("期末", "起步区", "by the end of the plan", "发展现状", "开局之年", "比上一规划期末提高多少"), re.I)
 Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
                   "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
 Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)|(?<!年均)(?<!每年)(?:提高|提升|增加|上升)的?幅度",
@@ -122,9 +123,9 @@ RANKED = V.rule("q.ranked", r"最(?:高|低|快|慢|大|小|多|少|猛|薄|厚)
                 ("哪个规划的GDP增速最高", "谁的财政收入更多", "期末人口哪个多？", "绿地率目标孰高"), ("哪些产业", "哪个产业是重点？"))
 TARGET_COMPARED = V.rule("q.target_compared", r"目标|指标", "a target ranked (which has the larger grain target) asks "
                          "for figures even when no indicator name is known", ("哪个规划的粮食目标更高",), ("哪些产业",))
-ACROSS_PLANS = V.rule("q.across_plans", r"各(?:个)?(?:规划|地区?|区市|地方)|每个规划|所有规划|[两三四五几]个规划|[两三四五几]份规划",
+ACROSS_PLANS = V.rule("q.across_plans", r"各(?:个)?(?:规划|地区?|区市|地方)|每个规划|所有规划|[两三四五几][个份部]规划",
                       "the plans asked of together: with a target named (各规划 高中入学 目标 列表), a table of figures",
-                      ("各规划 高中入学 目标 列表", "五个规划的森林覆盖率目标"), ("规划里的目标", "各项指标"))
+                      ("各规划 高中入学 目标 列表", "五个规划的森林覆盖率目标", "五部规划中哪一部"), ("规划里的目标", "各项指标"))
 MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加值|总额|营业额|销售额|利润|税收|经费|资金)$",
                     "a question ending on an amount of money asks for money, not a count printed beside it",
                     ("规模以上食品企业产值", "旅游收入"), ("规模以上食品企业", "投资项目"))

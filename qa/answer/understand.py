@@ -118,8 +118,8 @@ class Ask:
                 return "baseline"  # “十五”期间 in a 十一五 plan: the record of the past
             for y in self.years:
                 return "target" if y >= doc.period_start or self.strict_target else "baseline"
-            if self.period_end:
-                return "target"
+            if self.period_end or (doc.plan in self.plans and self.kind_words is None):
+                return "target"  # 十一五 … 年均增速 asked of the 十一五 plan: the period's figure is its goal
         return self.kind_words
 
     def _past_plans(self, doc: Document) -> list[str]:
@@ -299,7 +299,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     if Q_RATIO.search(q) and not (ask.indicators and RANKED.search(q)):  # 产业结构目标看…服务业比重最高: a ranking
         ask.answer_type = "ratio"
     elif (ASKS_LIST_OR_MEANING.search(q) and not re.search(r"多少|几个百分点|百分之几|" + V.QUANTIFIED, q)
-          and not ((ask.indicators or TARGET_COMPARED.search(q)) and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):
+          and not ((ask.indicators or TARGET_COMPARED.search(q) or ACROSS_PLANS.search(q))
+                   and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):  # 五部规划中哪一部…最低: a ranking
         ask.answer_type = "describe"
     elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q) or NUMBER_GOAL.search(q) \
             or TARGET_COMPARED.search(q) and ACROSS_PLANS.search(q) and not QUESTION_WORD.search(q):

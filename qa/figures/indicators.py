@@ -127,7 +127,8 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
      "哪个规划"),
     (r"\b(?:highest|largest|biggest|greatest|fastest|strongest|longest|deepest|steepest|sharpest|heaviest|"
      r"most (?:ambitious|aggressive|demanding))\b", "最高"),
-    (r"\b(?:lowest|smallest|slowest|shortest|least|shallowest|mildest|gentlest)\b", "最低"),
+    (r"\b(?:lowest|smallest|slowest|shortest|least|shallowest|mildest|gentlest|most (?:modest|conservative|cautious))\b",
+     "最低"),
     (r"\b(?:higher|larger|bigger|greater|faster|longer|deeper|steeper|sharper|heavier|stronger)\b", "更高"),
     (r"\b(?:lower|smaller|slower|shorter|shallower|milder|gentler|weaker)\b", "更低"),
     # which plan targets more green space: a comparison (more than 50%: a bound, left to the figure)
@@ -151,8 +152,10 @@ ENGLISH_WORDS: list[tuple[str, str]] = [
      r"grow(?:th|s)? annually|annual(?:ly)? (?:increase|rise)", "年均增长"),
     (r"\b(?:average )?annual(?:ly)?\b(?=(?:\W+\w+){0,3}\W+(?:growth|grow|grows|increase|rise)\b)", "年均"),
     (r"\b(?:per|each|a) year\b|\bannual(?:ly)?\b", "每年"),  # how many tourists a year: a yearly level, not a growth rate
-    (r"\b(?:growth rate|growth|increases?|increasing|rises?|rising)\b", "增长"),
+    (r"\b(?:growth rate|growth|increases?|increasing|rises?|rising)\b|\bgr(?:ow|ows|ew|own)\b(?!\s+(?:to|into)\b)", "增长"),
     (r"\b(?:reduc(?:e|tion)|decrease|decline|cut|fall|drop)\b", "下降"),
+    # by what percentage should … grow: the size of a change, not a share of a whole
+    (r"\bby (?:what|how (?:much|many)) (?:percentage|percent|per cent)(?: points?)?\b", "多少"),
     (r"\bshare\b|\bproportion\b|\bpercentage\b", "比重"),
     (r"\b(?:target(?:ed|s)?|planned|plans?|goal|aim(?:ed)?|expected|projected)\b", "目标"),
     (r"\bactual\b|\bachieved\b|\breached\b", "实现了"),

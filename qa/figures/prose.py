@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.figures import vocab as V
 from qa.figures.indicators import RATE_NAMES, canonical_indicators
@@ -112,11 +112,13 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                     for m in V.BASELINE_CUES.finditer(sent)) or _names_prev_end(sent, prev)
     last_label = ""
     items: list[str] = []
+    run: list[str] = []  # the subjects of the clauses just before, one figure each (A达x，B达y，分别比…提高p和q)
     for cpos, clause in _clauses(sent):
         ratios = V.RATIO.finditer(clause)
         masked = _mask(clause, ratios)
         matches = [m for m in V.FIGURE.finditer(masked) if _meaningful(m, masked)]
-        labels, items = _respective_labels(clause, matches, items)
+        labels, items = _respective_labels(clause, matches, items, run)
+        before_clause = len(figures)
         cursor = 0
         base: tuple[float, str | None, int | None] | None = None
         found: list[tuple[re.Match[str], bool]] = sorted([(m, False) for m in matches] + [(m, True) for m in ratios],
@@ -209,8 +211,50 @@ def sentence_figures(text: str, s: int, e: int, period: tuple[int, int] | None, 
                 f.base_value, f.base_unit, f.base_year = base
                 f.trace.append("base.from_to")
                 base = None
-            figures.append(f)
+            figures.extend(_each_subject(f, labels is not None))
+        mine = figures[before_clause:]
+        one = len(mine) == 1 and mine[0].value is not None and labels is None
+        run = [*run, subject(mine[0].label)] if one else []
     return figures
+
+
+def shared_items(subjects: str) -> list[str]:
+    """垃圾、粪便无害化处理率 → 垃圾无害化处理率, 粪便无害化处理率; 全区中小学入学率、巩固率 → …, 全区中小学巩固率:
+    subjects listed with 、 that share words, each named whole. The shared words are found by word segmentation,
+    so 乡镇、行政村体育设施配备率 keeps 行政村 whole (乡镇体育设施配备率). [] when the words are no such list."""
+    from qa.text.pos import tagged
+
+    items = [t.strip() for t in V.LIST_SPLIT.re.split(V.LIST_LEAD.sub("", subjects.strip())) if t.strip()]
+    if len(items) < 2:
+        return []
+    out: list[str] = []
+    pending: list[str] = []
+    for it in items:
+        if len(it) <= 3 and not (out and it.endswith("率")):
+            pending.append(it)  # 垃圾 of 垃圾、粪便无害化处理率: it borrows what follows its first word
+            continue
+        if pending:
+            words = [w for w, _ in tagged(it)]
+            if len(words) < 2:
+                return []
+            out += [p + it[len(words[0]):] for p in pending]
+            pending = []
+        if len(it) <= 3 and out:  # 巩固率 of 中小学入学率、巩固率: it borrows the words before the last one's
+            words = [w for w, _ in tagged(out[-1])]
+            it = out[-1][: len(out[-1]) - len(words[-1])] + it if len(words) >= 2 else it
+        out.append(it)
+    last = out[-1][-1:] if out else ""
+    return out if not pending and len(out) >= 2 and all(o.endswith(last) for o in out) else []
+
+
+def _each_subject(f: Figure, respective: bool) -> list[Figure]:
+    """One figure a list of subjects reaches together (A、B均达100%) is a figure of each of them."""
+    m = None if respective else V.ALL_SAME.search(f.label)
+    names = shared_items(f.label[: m.start()]) if m else []
+    if not names:
+        return [f]
+    verb = f.label[m.start():]
+    return [replace(f, label=n + verb, own_label=n + verb, trace=[*f.trace, V.ALL_SAME.name]) for n in names]
 
 
 def _clauses(sent: str) -> list[tuple[int, str]]:
@@ -313,15 +357,21 @@ def list_items(text: str) -> list[str]:
     return [it + last[len(it):] if len(it) <= 3 < len(last) else it for it in items[:-1]] + [last]
 
 
-def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[str]
+def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[str], run: list[str] = ()
                        ) -> tuple[list[str] | None, list[str]]:
-    """Labels for “A、B、C分别实现x、y、z” and a following “年均增长p、q和r”; None when no list applies.
+    """Labels for “A、B、C分别实现x、y、z”, a following “年均增长p、q和r”, and “A达x，B达y，分别比…提高p和q”
+    (the subjects of the clauses before, one figure each); None when no list applies.
 
     An empty label marks a figure that cannot be paired with its item."""
     resp = V.RESPECTIVELY.search(clause)
     if resp:
         after = [m for m in matches if m.start() >= resp.end()]
         own = list_items(clause[: resp.start()])
+        if len(own) < 2 and len(items) != len(after) and len(run) == len(after) >= 2 and len(after) == len(matches):
+            said = clause[: after[0].start()].replace("分别", "")  # 比“十五”末期提高, 年均增长: what each subject does
+            moves = list(V.GROWTH_LABEL.finditer(said))
+            verb = ("年均" if V.YEARLY.search(said) else "") + (moves[-1].group() if moves else "")
+            return [subj + verb for subj in run], list(run)
         # 城乡居民收入分别达到x元和y元，比“十二五”期末分别增长p和q: the second 分别 names no list of its own
         items = items if len(own) < 2 and len(items) == len(after) >= 2 else own
         verb = clause[resp.start() + 2 : resp.end()]

@@ -166,6 +166,9 @@ RESPECTIVELY = rule("list.respectively", r"分别(?:为|是|达到|达|实现|�
 LIST_LEAD = rule("list.lead", r"^(?:其中|全年)|^(?:到|至|在)?\s*(?:19|20)\d\d\s*年(?:底|末)?",
                  "time and 其中 words before a list's items", ("其中", "到2010年"), ("工业",))
 LIST_SPLIT = rule("list.split", r"[、和及与]", "the separators of a list's items", ("一、二", "城镇和农村"), ("城乡",))
+ALL_SAME = rule("list.all_same", r"(?:(?<![人年平])均|都|全部)(?:要|将|能|可)?(?:达到|达|为|实现|保持在|控制在|提高到|超过)",
+                "A、B均达x: one figure every listed subject reaches", ("垃圾、粪便无害化处理率均达", "入学率、巩固率均达到"),
+                ("分别达到", "人均达到"))
 URBAN_RURAL = rule("list.urban_rural", r"城乡", "城乡居民… 分别 x 和 y is 城镇… and 农村…", ("城乡居民",), ("城镇居民",))
 CLAUSE_SPLIT = rule("clause.split", r"[，,；;。！？!?：:\n]", "clause boundaries", ("，", "："), ("、",))
 SENTENCE = rule("sentence", r"[^。！？；!?;\n]+[。！？；!?;]?", "a sentence: up to 。！？； or a line end",
@@ -291,9 +294,9 @@ GROWTH_SUFFIX = rule("name.growth_suffix", r"(?:年均)?(?:增长率|增长速�
 # --- questions
 Q_TARGET = rule("q.target", r"目标|计划|预计|力争|要达到|将达到|规划|预期|到20\d\d|期末|末|达到|争取",
                 "a question about a goal", ("目标是多少", "到2025年"), ("完成了多少",))
-Q_BASELINE = rule("q.baseline", r"完成了|实现了|现状|基数|基期|已经|已达|是多少元|当年|(?<![由从])(?<!from its )(?<!from the )原有(?!水平)|改造前|(?<!新)建设前",
+Q_BASELINE = rule("q.baseline", r"完成了|实现了|现状|基数|基期|已经|已达|已实现|已完成|(?<![比较])上一(?:个|轮|部)?规划期?末|是多少元|当年|(?<![由从])(?<!from its )(?<!from the )原有(?!水平)|改造前|(?<!新)建设前",
                   "a question about the record (原有处理能力: what exists before the plan's change)",
-                  ("完成了多少", "基期", "提标改造前的原有处理能力"), ("目标", "由原有水平提升至多少", "由原有6万吨提升至多少", "raised from its 原有 60000 tonnes"))
+                  ("完成了多少", "基期", "提标改造前的原有处理能力", "上一规划期末已实现的总量"), ("目标", "由原有水平提升至多少", "由原有6万吨提升至多少", "raised from its 原有 60000 tonnes"))
 Q_GROWTH = rule("q.growth", r"增长|增速|增幅|递增|提高多少|(?:每年|年均).?增加|下降|降低|共降|降多少|降了",
                 "a question about a rate of change", ("年均增长", "降多少"), ("达到多少",))
 Q_SHARE = rule("q.share", r"比重|占比|比例|覆盖率|率|占.{0,12}比|占到?(?:多少|多大|几成)|覆盖到?(?:多少|多大|几成)",
@@ -303,9 +306,9 @@ Q_YEARLY = rule("q.yearly", r"年均|每年|平均|(?<![\d〇零一二三四五�
                 ("年均", "年增多少"), ("累计", "比2010年增长"))
 Q_COMPARISON_YEAR = rule("q.comparison_year", r"(?:比|较|相比|与|相对于?)$", "比2010年增长多少: a base year, not the one asked",
                          ("比", "相对"), ("到",))
-Q_GROWTH_SINCE = rule("q.growth_since", r"比\s*(?:19|20)\d\d\s*年?(?:末|底)?\s*(?:增长|提高|增加|上升|翻)",
+Q_GROWTH_SINCE = rule("q.growth_since", r"比\s*(?:19|20)\d\d\s*年?(?:末|底)?\s*(?:增长|提高|增加|上升|翻)|(?:增长|提高|增加|上升).{0,20}比\s*(?:19|20)\d\d\b(?!\s*年?(?:增长|提高|增加|上升))",
                       "growth since a named year (比2010年增长) is the whole period's change, not a yearly rate",
-                      ("人才总量 比2010年增长", "比2005年增长多少"), ("年均增长", "比上年增长"))
+                      ("人才总量 比2010年增长", "比2005年增长多少", "多少 should 人才 pool 增长 到2015年 比2010?"), ("年均增长", "比上年增长"))
 COUNT_WORDS = "个家所座项台辆户名张栋条处头只袋"  # what a question counts in (多少家, 几条, 养到多少头)
 Q_COUNT = rule("q.count", rf"(?:多少|(?<![那这])几)([{COUNT_WORDS}])|([个家所座项台辆户栋条处])数(?=\s*$|\s+\S)",
                "多少家 wants a count, as does a keyword query's 条数 (小流域 综合治理 条数)",
@@ -340,7 +343,7 @@ CORE_DROP = rule(
 COLLOQUIAL_DROP = rule(
     "q.colloquial_drop",
     r"打算|准备|大概|大约|差不多|大致|到时候|到时|一年的?|每一年|能够|能不能|可以|可望|预期能|做到|搞到|弄到|干到|冲到|"
-    r"做成|达成|实现|一共|总共|总计|合计|共计|加起来|里面|里头|当中|之中|这块|方面|情况|大体|左右|上下|[啊呀呢吧呗哈嘛咋啥]|"
+    r"做成|达成|实现|一共|总共|总计|合计|共计|加起来|里面|里头|当中|之中|[这那]一?块的?|方面|情况|大体|左右|上下|[啊呀呢吧呗哈嘛咋啥]|"
     r"那个|这个|究竟|到底|具体|请问|问一下|想知道|知道|告诉我|说说|说下|一下|我们|规划里|规划中|文件里|纲要里|里说|提出|提到|"
     r"写的|说的|年底|年末|时候|涨幅|涨到|涨|整个|全部|所有|那边|这边|以后|今后|将来|那几年|这几年|能有|搞|这五年|"
     r"最后|最终|想要|想|一片|弄出|搞出|(?:设定|制定|确定|定下)了?(?=[怎什何]|的?目标|多少|\s|$)",

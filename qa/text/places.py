@@ -160,7 +160,9 @@ EN_NOT_PLACES = frozenset({"The", "China", "Chinese", "Plan", "Five", "Year", "W
                            "Compare", "List", "Give", "Tell", "Please", "Target", "Goal", "Total", "Average", "Annual",
                            "Per", "Urban", "Rural", "Gross", "Regional", "Local", "National", "Eleventh", "Twelfth",
                            "Fourteenth", "Thirteenth", "Tenth", "Fifteenth", "Period", "Plan's", "District", "City",
-                           "County", "Province", "Region", "Mongolia", "Inner", "Russia", "Beijing-Tianjin"})
+                           "County", "Province", "Region", "Mongolia", "Inner", "Russia", "Beijing-Tianjin",
+                           # words that open a question before the places it compares (Among Datong District …)
+                           "Among", "Across", "Both", "Comparing", "Rank", "Ranking", "Whose", "Who", "Name", "Show", "Sort"})
 EN_NOT_PLACES_LOWER = frozenset({"the", "this", "that", "which", "what", "each", "every", "rural", "urban", "central",
                                  "whole", "entire", "industrial", "new", "development", "economic", "per", "same"})
 EN_SUFFIX = {"district": "区", "city": "市", "county": "县", "prefecture": "州", "province": "省", "banner": "旗",
