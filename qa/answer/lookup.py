@@ -297,8 +297,8 @@ def _role_ok(ask: Ask, st: Statement) -> tuple[bool, float]:
     if r == "growth":
         if sr == "level" and INCREMENT.search(st.label):
             return True, 0.4  # 农牧民人均纯收入年均增加450元: a yearly increase, in 元
-        if sr == "growth":
-            return True, 0.5 if (st.yearly or not ask.cumulative) else 0.2
+        if sr == "growth":  # 累计增幅: five years' change, which 年均增长21.2% is not
+            return not (ask.cumulative and not ask.yearly and _yearly(st)), 0.5 if (st.yearly or not ask.cumulative) else 0.2
         return sr == "change" and not ask.yearly, 0.2
     if r == "change":
         if sr == "change":
