@@ -342,3 +342,24 @@ def test_what_an_existing_capacity_is_raised_to_answers_the_goal(ask) -> None:
     capacity the plan will reach gets 11万吨, and one about the capacity before the upgrade 6万吨."""
     a = ask("双城十四五污水处理厂提标改造后处理能力要提升到多少万吨？")
     assert not a.abstained and a.value == pytest.approx(11) and a.unit == "万吨", a
+
+
+def test_a_plain_goal_answers_and_the_stretch_goal_of_its_sentence_is_shown_beside_it(ready_store) -> None:
+    """实现23亿元…力争实现25亿元: asked in other words (工业一年能干出多少增加值), the plain 23亿元 answers; the 25亿元
+    striven for is no rival that hides both (before: 文档未提及), it is shown as related, named as the stretch."""
+    a = answer_question("大同那边到2010年，工业一年能干出多少增加值来？", ready_store)
+    assert (a.value, a.unit) == (23.0, "亿元") and "decide.stretch" in a.trace, (a.text, a.trace)
+    assert [r.text for r in a.related] == ["25亿元"] and "力争" in (a.note or "")
+
+
+def test_a_bare_measure_name_is_read_with_the_subject_its_label_holds(ready_store) -> None:
+    """规模以上食品企业发展到50户，产值达到150亿元: the 产值 is the food firms'; 全区规上装备制造企业…实现产值10亿元
+    is another's. The question about the food firms' output gets 150亿元, never the equipment makers' 10亿元."""
+    a = answer_question("双城那些规模以上的食品厂，到2025年一年产值能有多少？", ready_store)
+    assert (a.value, a.unit) == (150.0, "亿元"), (a.text, a.trace)
+
+
+def test_one_figure_stated_twice_answers_with_the_bound_one_statement_gives(ready_store) -> None:
+    """高新技术产业增加值占到全区工业增加值的30% and, later, 要占到…的30%以上: one figure; its answer says 以上."""
+    a = answer_question("克拉玛依区 2010 高新技术产业增加值 占工业增加值比重", ready_store)
+    assert (a.value, a.qualifier) == (30.0, "以上"), (a.text, a.trace)

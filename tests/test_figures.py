@@ -332,3 +332,15 @@ def test_respectively_after_single_figure_clauses_pairs_with_their_subjects():
     assert ("20", "个百分点") not in g  # three subjects, two figures: which is which cannot be told
     h = figs("城镇居民人均可支配收入11530元，农村人均纯收入3100元，年均分别增长6.2%和21.2%。", section="第一部分 现实基础")
     assert indicator_name(h[("21.2", "%")].label) == "农村人均纯收入" and h[("21.2", "%")].role == "growth"  # a yearly rate
+
+
+def test_a_figure_moved_to_with_no_year_and_no_past_is_a_goal():
+    """规模以上食品企业发展到50户，产值达到150亿元 in a plan's chapter: where the plan takes it (kind.move_to), for its
+    last year; 由…增加到 and a review section stay the record."""
+    f = figs("规模以上食品企业发展到50户，产值达到150亿元；", period=P14, section="（二）做强食品产业")
+    assert (f[("150", "亿元")].kind, f[("150", "亿元")].year) == ("target", 2025)
+    assert "kind.move_to" in f[("50", "户")].trace
+    g = figs("农民人均纯收入由2000年的2000元增加到3748元。", period=P11, section="")
+    assert g[("3748", "元")].kind != "target"
+    h = figs("城市供水普及率达到100%。", period=P11, section="第一部分 “十五”时期发展回顾")
+    assert h[("100", "%")].kind != "target"

@@ -40,3 +40,16 @@ def test_a_synonym_printed_counts_through_the_thesaurus_only_when_asked() -> Non
 ])
 def test_the_other_side_of_an_urban_rural_pair_is_another_indicator(question: str, name: str, other: bool) -> None:
     assert other_side(question, name) is other
+
+
+@pytest.mark.parametrize(("asked", "name", "swapped"), [
+    ("规模以上工业企业数", "规模以上食品企业", True),  # one sector's firms are no count of all industrial firms
+    ("文化投入占区财政支出比重", "政府科技投入占到全区财政支出的比重", True),
+    ("文化投入占区财政支出比重", "对文化的投入要占到区财政支出", False),
+    ("旅游业收入", "旅游收入", False),  # the same sector, said shorter
+    ("城镇居民人均可支配收入", "城区居民人均可支配收入", False),  # no sector word asked
+])
+def test_a_name_that_puts_another_sector_for_the_asked_one_is_another_figure(asked: str, name: str, swapped: bool) -> None:
+    from qa.answer.keys import swapped_sector
+
+    assert swapped_sector(asked, name) is swapped

@@ -462,3 +462,20 @@ def test_english_growth_compared_with_a_year_is_the_change_since_then() -> None:
 
     ask, _ = read("By what percentage should Erenhot's total talent pool grow by 2015 compared with 2010?", _docs())
     assert (ask.role, ask.yearly) == ("growth", False), (ask.role, ask.yearly, ask.trace)
+
+
+def test_the_natural_growth_said_as_a_speed_is_the_rate_and_no_growth() -> None:
+    """人口自然增速要压在多少以内: the natural growth rate, a level (6‰), not the growth of something."""
+    ask = understand("各地规划里出生减去死亡那个人口自然增速要压在多少以内？", _docs())
+    assert [i.name for i in ask.indicators] == ["人口自然增长率"] and ask.role != "growth", (ask.indicators, ask.role)
+
+
+def test_urban_residents_named_anywhere_narrow_the_residents_figure_but_a_district_name_does_not() -> None:
+    """…disposable income target … for its urban residents: the urban residents' income; 双城区's 城区 is a place."""
+    from qa.answer.engine import read
+
+    ask, _ = read("What per-capita disposable income target does Datong District (Daqing) set for its urban residents?",
+                  _docs())
+    assert [i.name for i in ask.indicators] == ["城镇居民人均可支配收入"], ask.trace
+    ask = understand("哈尔滨市双城区居民人均可支配收入目标", _docs())
+    assert [i.name for i in ask.indicators] == ["居民人均可支配收入"], ask.trace

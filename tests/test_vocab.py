@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import qa.answer.crossplan  # noqa: F401 - the ranking rules
+import qa.answer.decide  # noqa: F401 - the decision rules
 import qa.answer.describe  # noqa: F401 - the descriptive rules
 import qa.answer.phrasing  # noqa: F401 - the question rules
 import qa.answer.understand  # noqa: F401

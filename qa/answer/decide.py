@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from qa.answer.lookup import LEAD_MIN, MATCH, Candidate
 from qa.answer.understand import Ask
+from qa.figures.vocab import rule
 from qa.models import Document
 
 ROLE_ZH = {"level": "总量", "growth": "增速", "change": "变化幅度", "share": "比重（比率）", "ratio": "结构比例"}
@@ -49,6 +50,8 @@ class Decision:
     loose: bool = False  # answered by the clear lead of a question in other words (not an indicator it named)
 
 
+STRETCH = rule("decide.stretch", r"力争|争取|努力", "a figure striven for beyond the plain goal of the same sentence",
+               ("区域工业增加值力争实现", "争取达到"), ("区域工业增加值实现",))
 LEAD_MARGIN = 0.4  # how far it must lead every other figure of the plan (about one agreeing role or kind)
 
 
@@ -80,6 +83,9 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
             agreeing = [c for c in agreeing if c.year_ok]
     if agreeing:
         best = agreeing[0]
+        # one figure stated twice, once with its bound (占到…的30% and 要占到…的30%以上): the bound is part of the answer
+        best = next((c for c in agreeing[1:] if _same_figure(c, best) and c.statement.qualifier
+                     and not best.statement.qualifier and c.indicator >= best.indicator - 0.05), best)
         rivals = [c for c in cands if not _same_figure(c, best)]
         margin = best.score - (rivals[0].score if rivals else 0.0)
         also = next((c for c in agreeing[1:] if not _same_figure(c, best) and c.indicator >= 0.9
@@ -92,7 +98,8 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     if lead is not None:
         top, margin = lead
         conf = 0.3 + 0.4 * top.indicator + 0.1 * min(margin, 1.0)
-        return Decision(top, confidence=round(min(conf, 0.6), 3), loose=True)
+        stretch = next((c for c in cands[1:] if _stretch_of(top, c)), None)
+        return Decision(top, confidence=round(min(conf, 0.6), 3), loose=True, also=stretch)
     if not about:
         near = [c for c in cands if c.indicator >= MATCH / 2][:3]
         conf = 1.0 - max((c.indicator for c in cands), default=0.0) / 2
@@ -137,9 +144,18 @@ def _clear_lead(ask: Ask, cands: list[Candidate]) -> tuple[Candidate, float] | N
         return None
     # a figure in another unit, or (when the question says which) another form than the one asked, is no rival
     rival = next((c for c in cands[1:] if not _same_figure(c, top) and not _its_change(ask, top, c)
+                  and not _stretch_of(top, c)
                   and c.unit_ok is not False and (ask.role is None or c.role_ok)), None)
     margin = top.score - (rival.score if rival else 0.0)
     return (top, margin) if rival is None or margin >= LEAD_MARGIN else None
+
+
+def _stretch_of(plain: Candidate, other: Candidate) -> bool:
+    """工业增加值实现23亿元…力争实现25亿元: the figure the same sentence strives for beyond the plain goal is that goal's
+    stretch, shown beside it (``also``), no rival that hides both."""
+    x, y = plain.statement, other.statement
+    return x.name == y.name and x.quote == y.quote and x.role == y.role and STRETCH.search(y.label) is not None \
+        and STRETCH.search(x.label) is None
 
 
 def _its_change(ask: Ask, level: Candidate, other: Candidate) -> bool:

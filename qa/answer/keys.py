@@ -61,6 +61,20 @@ def _sides(text: str) -> tuple[bool, bool]:
     return bool(V.URBAN_SIDE.search(plain)), bool(V.RURAL_SIDE.search(plain))
 
 
+SECTOR = re.compile(r"工业|农业|牧业|林业|渔业|服务业|建筑业|旅游业?|商贸|物流|科技|文化|教育|卫生|体育")
+
+
+def swapped_sector(asked: str, name: str) -> bool:
+    """The asked name's sector (工业 of 规模以上工业企业数) is missing from a name that prints words of its own in its
+    place (规模以上食品企业): a part of another sector, not the asked figure."""
+    from qa.figures.indicators import canon_text
+
+    asked, name = canon_text(asked), canon_text(name)  # 农业增加值 is 第一产业增加值: the same sector, said otherwise
+    lost = [w for w in SECTOR.findall(asked) if w not in name]
+    own = set(re.findall(r"[\u4e00-\u9fff]", name)) - set(asked)
+    return bool(lost) and len(own) >= 2
+
+
 def purpose_after(quote: str, offset: int) -> str:
     """What money is for when the sentence says it after the figure (计划投资16.8亿元用于城乡建设，其中7.6亿元用于
     公共设施建设; ``offset``: where the figure ends in the quote): then it, not the words before, says what it is."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer.keys import content_words, key_words, other_side, purpose_after
+from qa.answer.keys import content_words, key_words, other_side, purpose_after, swapped_sector
 from qa.answer.phrasing import NAME_GLUE_HEAD
 from qa.answer.question import bigrams, coverage
 from qa.answer.understand import Ask
@@ -172,14 +172,15 @@ def _names_fit(key: tuple, name: str) -> tuple[float, str]:
             if DIFFERENTIATOR.search(extra) or len(bare) < 3:
                 return 0.0, "near_miss"  # 工业固定资产投资 or a bare 投资 is not 全社会固定资产投资
             return 0.7, "ontology+modifier"  # 可自主支配的一般预算收入, 城市建成区绿化覆盖率
-    # a name the ontology does not know: how much of the asked indicator's names it prints
-    return max(_fit(n, name) for n in names), "words"
+    # a name the ontology does not know: how much of the asked indicator's names it prints, unless it puts another
+    fit, near = max((_fit(n, name), n) for n in names)  # sector for the asked one (规模以上食品企业: no 工业企业数)
+    return (0.0, "near_miss") if swapped_sector(near, name) else (fit, "words")
 
 
 def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     """The question names no ontology indicator: its words against the statement's name, label and context."""
     name = st.name or st.label
-    if other_side(ask.core, name):
+    if other_side(ask.core, name) or swapped_sector(ask.core, name):  # 文化投入 … is no 政府科技投入
         return 0.0, "other_indicator"
     st_ind = statement_indicator(name, st.label, st.indicator)
     # 风电装机规模 and 风电装机容量: a generic size word at the end names no quantity of its own
@@ -192,7 +193,10 @@ def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
             and max(_fit(v, name) for v in views) < 0.5 \
             and max(_concepts_fit(ask.concepts, n, ask.measures) for n in (st_ind.name, name)) < 0.5:
         return 0.0, "other_indicator"
-    best = max(max(_fit(v, name), 0.9 * _fit(v, st.label)) for v in views)
+    # 产值 of 规模以上食品企业发展到产值达到: a bare measure fits only as far as what its label says it measures does
+    bare = len(name) <= 3 and V.KEY_GENERIC.search(name) is not None and len(st.label) > len(name) + 1
+    best = max(min(_fit(v, name), _fit(v, st.label)) if bare else max(_fit(v, name), 0.9 * _fit(v, st.label))
+               for v in views)
     if ask.concepts:  # an English question's words, each by any of its translations (corn planting area: 玉米种植面积)
         best = max(best, _concepts_fit(ask.concepts, name, ask.measures),
                    0.9 * _concepts_fit(ask.concepts, st.label, ask.measures))

@@ -98,9 +98,9 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|现状值|现状水
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:\w+ )?(?:five-year )?(?:plans?|plan periods?)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bbaseline\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? (?:before|preceding) (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
-                     r"|过去五年|前五年|(?<![比较])上一(?:个|轮|部|期)?规划",
+                     r"|过去五年|前五年|(?<![比较])上一(?:个|轮|部|期)?规划|规划(?:刚|才)开始|(?:刚|才)开始(?:那会儿?|那阵子?|那年|的时候|时)",
                      "the year before the plan: its baseline (a table's 现状值 column)",
-                     ("基期值", "集中供热率 现状值", "编制时", "上一规划期末已实现的地区经济总量", "规划刚起步那年", "规划开头那年", "刚开始编规划那年",
+                     ("基期值", "集中供热率 现状值", "编制时", "上一规划期末已实现的地区经济总量", "规划刚开始那会儿经济盘子", "规划刚起步那年", "规划开头那年", "刚开始编规划那年",
                       "at the start of its plan", "the base-year GDP", "规划开局那年",
                       "At the start of their 11th five-year plans"),
                      ("期末", "起步区", "by the end of the plan", "发展现状", "开局之年", "比上一规划期末提高多少"), re.I)
@@ -132,9 +132,9 @@ MONEY_HEAD = V.rule("q.money_head", r"(?:产值|收入|投资|投资额|增加�
 LENGTH_HEAD = V.rule("q.length_head", r"(?:总长|长度|总长度|里程|总里程)$",
                      "a question ending on a length asks for one: a share printed beside it does not answer it",
                      ("天然气管道总长", "公路总里程"), ("管网覆盖率", "长度比例"))
-GROWTH_RATE = V.rule("q.growth_rate", r"增速|增幅|(?<!自然)增长率|\bgrowth rates?\b|\brates? of (?:growth|increase)\b",
+GROWTH_RATE = V.rule("q.growth_rate", r"(?<!自然)增速|增幅|(?<!自然)增长率|\bgrowth rates?\b|\brates? of (?:growth|increase)\b",
                      "a growth rate is a percentage: an amount added each year (年均增加450元) does not answer it",
-                     ("收入年均增速", "annual growth rate"), ("人口自然增长率", "年均增加多少元"), re.I)
+                     ("收入年均增速", "annual growth rate"), ("人口自然增长率", "人口自然增速", "年均增加多少元"), re.I)
 STRICT_TARGET = V.rule("q.strict_target", r"目标|计划|预期|力争|争取",
                        "a figure asked as a goal: a plan's record of a year before it is not its goal for that year",
                        ("2010年失业率控制目标", "预期目标"), ("2010年完成了多少", "2010年是多少"))

@@ -241,6 +241,10 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         ask.denominators = [i for i in ask.indicators if i.id in wholes]
         ask.indicators = [i for i in ask.indicators if i.id not in wholes]
         ask.trace.append(V.SHARE_OF.name)
+    if ask.indicators and (side := URBAN_OR_RURAL.search(ask.without_places())) and \
+            (narrow := ontology().by_name.get(("农村" if side.group(2) else "城镇") + ask.indicators[0].name)):
+        ask.indicators[0] = narrow  # per-capita disposable income … for its urban residents: the urban one
+        ask.trace.append(URBAN_OR_RURAL.name)
     named = _before_name(bare_text, found, ask.indicators)
     if _loosely_named(named):
         ask.indicators = ask.indicators[1:]
@@ -303,7 +307,8 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
                    and (RANKED.search(q) or NUMBER_BY_HOW.search(q)))):  # 五部规划中哪一部…最低: a ranking
         ask.answer_type = "describe"
     elif said(ASKS_NUMBER) or ask.indicators or RANKED.search(q) or NUMBER_GOAL.search(q) \
-            or TARGET_COMPARED.search(q) and ACROSS_PLANS.search(q) and not QUESTION_WORD.search(q):
+            or TARGET_COMPARED.search(q) and (ACROSS_PLANS.search(q) or len(ask.places.held) >= 2) \
+            and not QUESTION_WORD.search(q):  # 高中入学普及 目标 大同区 vs 二连浩特: the plans' targets side by side
         ask.answer_type = "number"
     elif (QUANTITY_HEAD.search(re.sub(r"(?:19|20)\d\d年?|\s", "", ask.head))
           or len(terms := question.split()) >= 2 and any(QUANTITY_HEAD.search(t) for t in terms)  # keyword query
@@ -381,7 +386,10 @@ def _core(q: str, places: PlaceReading) -> str:
     return re.sub(r"\s+", "", core)
 
 
-ASK_WORD = re.compile(r"是多少|为多少|有多少|多少|(?<!十)几(?![年十百千万])|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
+URBAN_OR_RURAL = V.rule("q.urban_or_rural", r"(?<!城乡)(城镇|城区|城市|\burban\b)|(农村|乡村|\brural\b)",
+                        "a residents' figure asked of town or country dwellers is theirs, wherever the words stand",
+                        ("for its urban residents", "农村"), ("居民", "城乡居民"), re.I)
+ASK_WORD = re.compile(r"是多少|为多少|(?:能|会|可|要)?有多少|多少|(?<!十)几(?![年十百千万])|是什么|是啥|啥|什么|目标|how much|how many|what", re.I)
 
 
 def _content(words: str) -> str:

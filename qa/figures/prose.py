@@ -469,6 +469,8 @@ def _kind(year: int | None, period: tuple[int, int] | None, sent_target: bool, s
         return out("target", V.SECTION_GOAL.name)
     if section_base and not section_target:
         return out("baseline", V.SECTION_RECORD.name)
+    if not sent_base and not section_base and V.GOAL_MOVE.search(before):
+        return out("target", V.GOAL_MOVE.name)  # 规模以上食品企业发展到50户，产值达到150亿元 in a chapter of plans
     return None
 
 

@@ -20,7 +20,7 @@ from qa.models import Chunk, Document, Statement
 from qa.text.chunk import blocks
 from qa.text.clean import Cleaned
 
-READER_VERSION = "r10"  # statements are keyed by it: bump it and `qa ingest` re-reads every document's statements
+READER_VERSION = "r11"  # statements are keyed by it: bump it and `qa ingest` re-reads every document's statements
 
 
 def indicator_name(label: str) -> str:

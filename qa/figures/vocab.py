@@ -185,9 +185,9 @@ INSTRUCTION = rule(
     ("到2010年，地区生产总值达到320亿元", "请各部门认真落实规划任务"), re.I)
 
 # --- growth, change, cumulative
-GROWTH_LABEL = rule("growth.label", r"(?:增长|增速|递增|增幅|涨幅|上涨|提高|下降|降低|减少|增加|共降|累计降)(?!到|至)",
+GROWTH_LABEL = rule("growth.label", r"(?:增长|增速|递增|增幅|涨幅|上涨|提高|下降|降低|减少|增加|共降|累计降)(?!到|至|值)",
                     "the words before a rate that make it a growth rate or a change",
-                    ("年均增长", "比2005年降低", "共降"), ("提高到", "增加到"))
+                    ("年均增长", "比2005年降低", "共降"), ("提高到", "增加到", "占到全区工业增加值的"))
 ABSOLUTE_CHANGE = rule("growth.absolute", r"(?:增加|减少|提高|下降|降低|增长|上涨|扩大|缩小)了?$",
                        "a verb right before an amount makes it a change (比2020年增加1170万袋, 年均增加450元), not a level",
                        ("比2020年增加", "年均增加", "减少了"), ("工业增加值实现", "增加到", "增加值"))
@@ -205,6 +205,9 @@ TABLE_CUMULATIVE_NOTE = rule("cumulative.table_note", r"\[\s*\]\s*为累计|带\
 # --- target or record of the past, from the sentence
 TARGET_CUES = rule("kind.target_cue", r"到\s*20\d\d|力争|预计|计划|预期|目标|争取|期末|将达|要达|确保|规划|要完成|将完成",
                    "words that state a goal", ("到2010年", "力争", "五年要完成"), ("已经完成",))
+GOAL_MOVE = rule("kind.move_to", r"(?:达到|提高[到至]|增加[到至]|发展到|提升[到至]|扩大[到至]|突破|增至|上升到)\s*$",
+                 "a figure a plan's sentence moves something to, with no year and no word of the past, is where the plan "
+                 "takes it: a goal", ("城市供水普及率达到", "大豆种植面积增加到 "), ("达到的水平", "生猪存栏"))
 BASELINE_CUES = rule(
     "kind.baseline_cue",
     r"(?<!累计)(?<!要)(?<!将)(?<!计划)(?<!力争)(?<!争取)完成|实现了|已达|已经|由.{0,25}(?:增至|增加到|提高到|上升到|发展到)"
