@@ -373,7 +373,7 @@ def test_who_is_lower_and_a_deeper_cut_rank_each_their_way(ask, question: str, w
 def test_a_ranking_no_plan_states_abstains_with_its_reason_not_one_plans_loose_figure(ask) -> None:
     """哪一部…最低 over five plans when none states the figure: no single plan's nearest figure can answer a
     ranking, so the answer says so (no_figure) instead of answering one plan's growth rate."""
-    a = ask("就城市夜景亮化工程的年均增速而言，五部规划中哪一部定得最低？")
+    a = ask("就无人机植保作业面积的年均增速而言，五部规划中哪一部定得最低？")
     assert a.abstained and a.reason == "no_figure" and "crossplan.none_stated" in a.trace, (a.text, a.trace)
 
 
