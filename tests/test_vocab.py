@@ -11,6 +11,7 @@ import pytest
 import qa.answer.crossplan  # noqa: F401 - the ranking rules
 import qa.answer.decide  # noqa: F401 - the decision rules
 import qa.answer.describe  # noqa: F401 - the descriptive rules
+import qa.answer.keys  # noqa: F401 - the sector rule
 import qa.answer.phrasing  # noqa: F401 - the question rules
 import qa.answer.understand  # noqa: F401
 import qa.brief.select  # noqa: F401 - registers its rules

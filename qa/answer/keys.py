@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from qa.figures import vocab as V
+from qa.figures.indicators import canon_text
 from qa.text.thesaurus import normalize
 
 KEY_MAX_NAMES = 3  # a word printed by more of a plan's figure names does not say which one is asked
@@ -61,16 +62,16 @@ def _sides(text: str) -> tuple[bool, bool]:
     return bool(V.URBAN_SIDE.search(plain)), bool(V.RURAL_SIDE.search(plain))
 
 
-SECTOR = re.compile(r"工业|农业|牧业|林业|渔业|服务业|建筑业|旅游业?|商贸|物流|科技|文化|教育|卫生|体育")
+SECTOR = V.rule("lookup.sector", r"工业|农业|牧业|林业|渔业|服务业|建筑业|旅游业?|商贸|物流|科技|文化|教育|卫生|体育",
+                "the sector a name is of: a name that puts another sector for the asked one is another figure",
+                ("规模以上工业企业数", "文化投入", "政府科技投入"), ("规模以上食品企业", "地区生产总值"))
 
 
 def swapped_sector(asked: str, name: str) -> bool:
     """The asked name's sector (工业 of 规模以上工业企业数) is missing from a name that prints words of its own in its
     place (规模以上食品企业): a part of another sector, not the asked figure."""
-    from qa.figures.indicators import canon_text
-
     asked, name = canon_text(asked), canon_text(name)  # 农业增加值 is 第一产业增加值: the same sector, said otherwise
-    lost = [w for w in SECTOR.findall(asked) if w not in name]
+    lost = [w for w in SECTOR.re.findall(asked) if w not in name]
     own = set(re.findall(r"[\u4e00-\u9fff]", name)) - set(asked)
     return bool(lost) and len(own) >= 2
 
