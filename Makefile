@@ -93,7 +93,7 @@ GATE_sealed-mixedAI ?= answer_accuracy=0.96 abstention_recall=1.00 false_abstent
 GATE_sealed-mixedAJ ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAK ?= answer_accuracy=0.93 abstention_recall=1.00 false_abstention=0.02
 GATE_sealed-mixedAL ?= answer_accuracy=0.84 abstention_recall=0.95 false_abstention=0.04
-GATE_sealed-mixedAM ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.04
+GATE_sealed-mixedAM ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedAN ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedAO ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.10
 GATE_sealed-mixedAP ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.04
