@@ -357,7 +357,7 @@ def list_items(text: str) -> list[str]:
     return [it + last[len(it):] if len(it) <= 3 < len(last) else it for it in items[:-1]] + [last]
 
 
-def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[str], run: list[str] = ()
+def _respective_labels(clause: str, matches: list[re.Match[str]], items: list[str], run: list[str]
                        ) -> tuple[list[str] | None, list[str]]:
     """Labels for “A、B、C分别实现x、y、z”, a following “年均增长p、q和r”, and “A达x，B达y，分别比…提高p和q”
     (the subjects of the clauses before, one figure each); None when no list applies.
