@@ -363,3 +363,48 @@ def test_one_figure_stated_twice_answers_with_the_bound_one_statement_gives(read
     """高新技术产业增加值占到全区工业增加值的30% and, later, 要占到…的30%以上: one figure; its answer says 以上."""
     a = answer_question("克拉玛依区 2010 高新技术产业增加值 占工业增加值比重", ready_store)
     assert (a.value, a.qualifier) == (30.0, "以上"), (a.text, a.trace)
+
+
+def test_one_figure_in_two_scales_answers_with_the_statement_that_gives_its_bound(ask) -> None:
+    """城镇新增就业人数 0.8 (万人) in the table and 新增城镇就业8000人左右 in the text are one figure: the answer
+    keeps the text's 左右 and says in its trace why it chose that statement."""
+    a = ask("双城区十四五城镇新增就业人数目标是多少？")
+    assert not a.abstained and a.qualifier == "左右" and a.value * (10000 if a.unit == "万人" else 1) == 8000, a
+    assert "decide.bound_twin" in a.trace, a.trace
+
+
+def test_a_count_printed_without_its_trailing_shu_resolves_to_its_indicator(ask) -> None:
+    """每千常住人口医疗卫生机构床位10: the plan's row lacks the 数 of 每千人口医疗卫生机构床位数 and says 常住."""
+    a = ask("双城区到2025年每千人口医疗卫生机构床位数要达到多少？")
+    assert not a.abstained and (a.value, a.unit) == (10.0, "张"), a
+
+
+def test_a_share_asked_as_x_in_the_whole_is_xs_share_of_it(ask) -> None:
+    """食品工业在地区生产总值中的占比 is 食品工业占GDP比重 (15%以上), not 工业增加值占GDP比重 (18%)."""
+    a = ask("双城区2025年食品工业在地区生产总值中的占比是多少？")
+    assert not a.abstained and a.value == pytest.approx(15) and a.qualifier == "以上", a
+
+
+def test_what_a_capacity_is_raised_to_from_the_present_is_the_goal(ask) -> None:
+    """由现状提升至多少: the figure moved to (11万吨), not the present one the question starts from."""
+    a = ask("双城污水处理厂的处理能力将由现状提升至多少？")
+    assert not a.abstained and (a.value, a.unit) == (11.0, "万吨"), a
+
+
+def test_a_plain_goal_named_by_the_ontology_shows_its_stretch_goal_beside_it(ask) -> None:
+    """工业增加值实现23亿元…力争实现25亿元, asked by the indicator's name: 23亿元, and 25亿元 as the stretch."""
+    a = ask("大同区2010年工业增加值目标是多少？")
+    assert (a.value, a.unit) == (23.0, "亿元") and [r.text for r in a.related] == ["25亿元"], a
+    assert "力争" in (a.note or ""), a.note
+
+
+def test_trade_asked_by_its_size_is_the_trade_value_not_the_number_of_trading_firms(ask) -> None:
+    """外贸进出口企业发展到20家，进出口额达到3000万美元: the trade's 规模 is 3000万美元."""
+    a = ask("大同区到2010年外贸进出口规模要达到多少？")
+    assert not a.abstained and (a.value, a.unit) == (3000.0, "万美元"), a
+
+
+def test_a_sectors_created_value_added_is_its_value_added(ask) -> None:
+    """工业部门创造的增加值 is 工业增加值 (23亿元), not 龙头企业…实现增加值8亿元."""
+    a = ask("大同区到2010年工业部门创造的增加值计划是多少？")
+    assert not a.abstained and (a.value, a.unit) == (23.0, "亿元"), a

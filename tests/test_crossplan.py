@@ -382,3 +382,18 @@ def test_the_last_plans_end_already_reached_is_each_plans_record(ask) -> None:
     a = ask("请分别列示五部规划所载上一规划期末已实现的地区经济总量。")
     rows = {r.doc_id[:3]: r.value for r in a.table}
     assert rows["003"] == 200.3 and rows["001"] == 120.88 and rows["004"] == 239.8, rows
+
+
+def test_a_cut_said_as_yajiang_is_a_change_over_the_period(ask) -> None:
+    """能耗累计压降目标: 压降 is the plans' word for cutting, so each plan's five-year cut is compared (克拉玛依区
+    降低20%左右, 阳泉 共降25%), not a share."""
+    a = ask("克拉玛依区和阳泉市十一五单位GDP能耗累计压降目标哪个更大？")
+    rows = {r.doc_id[:3]: r.value for r in a.table}
+    assert "crossplan.role=change" in a.trace and rows.get("001") == 20 and rows.get("003") == 25, (a.text, rows)
+
+
+def test_each_year_chang_is_growth_and_yichan_is_the_first_sector(ask) -> None:
+    """一产每年要长多少: 长 after 每年 is 增长; the first sector's yearly growth (大同区5.5%, 二连浩特9.9%)."""
+    a = ask("大同区和二连浩特一产每年要长多少，哪个低？")
+    rows = {r.doc_id[:3]: r.value for r in a.table}
+    assert rows.get("000") == 5.5 and rows.get("002") == 9.9, (a.text, rows)

@@ -28,10 +28,12 @@ candidate was the labelled figure in 26 of those 32.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from qa.answer.lookup import LEAD_MIN, MATCH, Candidate
 from qa.answer.understand import Ask
+from qa.figures import vocab as V
 from qa.figures.vocab import rule
 from qa.models import Document
 
@@ -48,6 +50,8 @@ class Decision:
     also: Candidate | None = None
     confidence: float = 0.0
     loose: bool = False  # answered by the clear lead of a question in other words (not an indicator it named)
+    also_stretch: bool = False  # ``also`` is the same sentence's stretch goal (力争) beside a plain one
+    trace: list[str] = field(default_factory=list)  # the decision's own rules that fired
 
 
 STRETCH = rule("decide.stretch", r"力争|争取|努力", "a figure striven for beyond the plain goal of the same sentence",
@@ -55,12 +59,27 @@ STRETCH = rule("decide.stretch", r"力争|争取|努力", "a figure striven for 
 LEAD_MARGIN = 0.4  # how far it must lead every other figure of the plan (about one agreeing role or kind)
 
 
+BOUND_TWIN = "decide.bound_twin"  # one figure stated twice: answered with the statement that gives its bound
+
+
+def _stretch_beside(best: Candidate, also: Candidate | None) -> bool:
+    """The related figure is a stretch goal (力争…) and the answer a plain one: shown as the goal striven for."""
+    return also is not None and bool(STRETCH.search(also.statement.label)) and not STRETCH.search(best.statement.label)
+
+
 def _same_figure(a: Candidate, b: Candidate) -> bool:
     """One figure stated twice: the same value, unit and role, and no year or kind that differs (高中毛入学率达92%
-    in the targets' list for 2015 and again, with no year, in the education chapter)."""
+    in the targets' list for 2015 and again, with no year, in the education chapter; 0.8万人 and 8000人)."""
     x, y = a.statement, b.statement
-    if (x.value, x.unit, x.role) != (y.value, y.unit, y.role):
+    if x.role != y.role:
         return False
+    if x.value is None or y.value is None:
+        return (x.value, x.unit) == (y.value, y.unit) and _same_time(x, y)
+    (sx, ux), (sy, uy) = V.normalize_unit(x.unit), V.normalize_unit(y.unit)  # 0.8万人 in the table, 8000人 in the text
+    return ux == uy and math.isclose(x.value * sx, y.value * sy, rel_tol=1e-9) and _same_time(x, y)
+
+
+def _same_time(x, y) -> bool:  # noqa: ANN001 - two Statements
     return (None in (x.year, y.year) or x.year == y.year) and (None in (x.kind, y.kind) or x.kind == y.kind)
 
 
@@ -84,14 +103,17 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     if agreeing:
         best = agreeing[0]
         # one figure stated twice, once with its bound (占到…的30% and 要占到…的30%以上): the bound is part of the answer
-        best = next((c for c in agreeing[1:] if _same_figure(c, best) and c.statement.qualifier
-                     and not best.statement.qualifier and c.indicator >= best.indicator - 0.05), best)
+        twin = next((c for c in agreeing[1:] if _same_figure(c, best) and c.statement.qualifier
+                     and not best.statement.qualifier and c.indicator >= best.indicator - 0.05), None)
+        best = twin or best
         rivals = [c for c in cands if not _same_figure(c, best)]
         margin = best.score - (rivals[0].score if rivals else 0.0)
         also = next((c for c in agreeing[1:] if not _same_figure(c, best) and c.indicator >= 0.9
-                     and best.score - c.score < 0.05 and c.statement.quote != best.statement.quote), None)
+                     and best.score - c.score < 0.05 and c.statement.quote != best.statement.quote), None) \
+            or next((c for c in agreeing[1:] if _stretch_of(best, c)), None)  # 力争实现25亿元 beside 实现23亿元
         conf = 0.35 + 0.4 * min(best.indicator, 1.0) + 0.25 * min(max(margin, 0.0), 1.0)
-        return Decision(best, also=also, confidence=round(min(conf, 0.99), 3))
+        return Decision(best, also=also, confidence=round(min(conf, 0.99), 3), also_stretch=_stretch_beside(best, also),
+                        trace=[BOUND_TWIN] if twin else [])
     about = [c for c in cands if c.about]
     what = _what(ask, about[0] if about else None)
     lead = _clear_lead(ask, cands) if not about else None
@@ -99,7 +121,8 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
         top, margin = lead
         conf = 0.3 + 0.4 * top.indicator + 0.1 * min(margin, 1.0)
         stretch = next((c for c in cands[1:] if _stretch_of(top, c)), None)
-        return Decision(top, confidence=round(min(conf, 0.6), 3), loose=True, also=stretch)
+        return Decision(top, confidence=round(min(conf, 0.6), 3), loose=True, also=stretch,
+                        also_stretch=_stretch_beside(top, stretch))
     if not about:
         near = [c for c in cands if c.indicator >= MATCH / 2][:3]
         conf = 1.0 - max((c.indicator for c in cands), default=0.0) / 2

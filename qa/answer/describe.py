@@ -115,6 +115,18 @@ def _unled(item: str) -> str:
 LEAD = re.compile(r"^.*(?:重点发展|大力发展|着力发展|发展|建设|打造|形成|包括|以)")
 
 
+SOME_KINDS = V.rule("describe.some_kinds", r"哪几([种类项条个大])",
+                    "a list asked by its classifier (哪几种房子): a sentence that counts its items with it (…、廉租房四种供应"
+                    "模式) answers it, whatever noun the question uses for them", ("主要靠哪几种房子来供应", "有哪几类"),
+                    ("有哪些", "多少种"))
+
+
+def _counts_as_asked(q: str, text: str) -> bool:
+    """The sentence lists items and counts them with the classifier the question asks by (哪几种 … 四种)."""
+    m = SOME_KINDS.search(q)
+    return m is not None and re.search(r"[^、，。]、[^、，。]+[两二三四五六七八九十]" + m.group(1), text) is not None
+
+
 def _counted_noun(words: str) -> str | None:
     """The noun a count is of: the last of the nouns right after it (三个主导工业产业是 → 产业, 三个园区撑起来的 →
     园区, 三个园区支撑 → 园区), as its last two characters; None when a verb comes first."""
@@ -333,7 +345,7 @@ def describe(ask: Ask, plans: list[Document], hits: list[Hit], corpus) -> Answer
         return a
     noun = counted or (re.sub(r"^[这那哪]?(?:[一二三四五六七八九十两几]+[个大项类种])?", "", nouns[-1]) if nouns else "")
     if kind == "list" and not terms and len(noun) >= 4 and not any(
-            noun[:2] in s.text and noun[-2:] in s.text for s in pool):
+            noun[:2] in s.text and noun[-2:] in s.text for s in pool) and not (best and _counts_as_asked(q, best[1].text)):
         # 高速公路有哪几条: no sentence of the plan speaks of 高速…公路 at all
         a = Answer.abstain(q, "extractive", note=f"规划里没有关于“{noun}”的段落")
         a.reason, a.confidence = "no_passage", 0.8

@@ -123,7 +123,8 @@ def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
         a.note = f"规划没有给出“{ask.indicators[0].name}”本身，这是其组成部分“{st.name or st.label}”的数字"
     if d.best.how == "stands_for" and ask.indicators:
         a.note = f"规划没有给出“{ask.indicators[0].name}”，这是与之对应的“{st.name or st.label}”的数字"
-    if d.also is not None and STRETCH.search(d.also.statement.label) and not STRETCH.search(st.label):
+    a.trace += d.trace
+    if d.also is not None and d.also_stretch:
         a.related = [_related(d.also, "同句中力争达到的更高目标")]
         a.note = (a.note + "；" if a.note else "") + f"同句另有力争目标{d.also.statement.text}，见“相关表述”"
         a.trace.append(STRETCH.name)

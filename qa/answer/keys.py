@@ -76,6 +76,18 @@ def swapped_sector(asked: str, name: str) -> bool:
     return bool(lost) and len(own) >= 2
 
 
+ENTITY_HEAD = V.rule("lookup.entity_head", r"(?:企业|公司|项目|园区|基地|合作社|协会|户|家)$",
+                     "a name that ends on counted things (外贸进出口企业: how many firms) is not the amount asked of their "
+                     "activity (外贸进出口规模), unless the question names those things too",
+                     ("外贸进出口企业", "农业产业化龙头企业", "重点项目"), ("进出口总额", "企业利润", "项目投资"))
+
+
+def counted_things(asked: str, name: str) -> bool:
+    """The name counts things (…企业, …项目) the question does not name: another figure than the one asked."""
+    m = ENTITY_HEAD.search(name)
+    return m is not None and m.group() not in asked and len(name) > len(m.group()) + 1
+
+
 def purpose_after(quote: str, offset: int) -> str:
     """What money is for when the sentence says it after the figure (计划投资16.8亿元用于城乡建设，其中7.6亿元用于
     公共设施建设; ``offset``: where the figure ends in the quote): then it, not the words before, says what it is."""

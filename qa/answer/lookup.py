@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer.keys import content_words, key_words, other_side, purpose_after, swapped_sector
+from qa.answer.keys import content_words, counted_things, key_words, other_side, purpose_after, swapped_sector
 from qa.answer.phrasing import NAME_GLUE_HEAD
 from qa.answer.question import bigrams, coverage
 from qa.answer.understand import Ask
@@ -180,7 +180,7 @@ def _names_fit(key: tuple, name: str) -> tuple[float, str]:
 def _asked_words(ask: Ask, st: Statement) -> tuple[float, str]:
     """The question names no ontology indicator: its words against the statement's name, label and context."""
     name = st.name or st.label
-    if other_side(ask.core, name) or swapped_sector(ask.core, name):  # 文化投入 … is no 政府科技投入
+    if other_side(ask.core, name) or swapped_sector(ask.core, name) or counted_things(ask.text, name):  # 文化投入: no 科技投入
         return 0.0, "other_indicator"
     st_ind = statement_indicator(name, st.label, st.indicator)
     # 风电装机规模 and 风电装机容量: a generic size word at the end names no quantity of its own

@@ -51,9 +51,9 @@ SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])(?<!地
 ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?:比重|比例|份额|占比|那一?块|那部分)",
                        "the economy as the whole of a share is GDP (三产在经济里占的比重 → 三产占GDP比重)",
                        ("三产在经济里占的比重", "服务业占经济的比重", "服务业在经济里占的那块"), ("经济增长速度", "在经济发展中的作用"))
-IN_WHOLE = V.rule("q.in_whole", r"在([^，,。？?在]{1,14}?)(?:里面|里|中|当中)所?占的?(?:比重|比例|份额|占比)",
-                  "X在Y中所占份额 is X占Y比重: Y is the whole a share is taken of",
-                  ("食品工业在地区生产总值中所占份额", "在财政支出里占的比例"), ("在经济发展中的作用", "占地区生产总值比重"))
+IN_WHOLE = V.rule("q.in_whole", r"在([^，,。？?在]{1,14}?)(?:里面|里|中|当中)(?:所?占的?|的)?(?:比重|比例|份额|占比)",
+                  "X在Y中所占份额 / X在Y中的占比 is X占Y比重: Y is the whole a share is taken of",
+                  ("食品工业在地区生产总值中所占份额", "在财政支出里占的比例", "食品工业在地区生产总值中的占比"), ("在经济发展中的作用", "占地区生产总值比重"))
 SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?"
                       r"(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比重|比例|份额)|"
                       r"第([一二三])产业(?:增加值)?(?:（[^（）]{1,8}）|\([^()]{1,8}\))?(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:占比|比例|份额)|"
@@ -75,6 +75,10 @@ NAME_ASIDE = V.rule("q.name_aside", r"(?<=[\u4e00-\u9fffA-Za-z])（[\u4e00-\u9ff
 SPOKEN_VO = V.rule("q.spoken_vo", r"([养种产出挖打])了?多少((?:万|亿)?[头只吨亩斤眼口]?)((?![啊呀呢吧嘛哈的了头只吨亩斤眼口个])[\u4e00-\u9fff])(?=[啊呀呢吧？?。，,]|$)",
                    "a verb and its one-character object split by 多少 (出多少煤, 养多少头猪) are read as one word (出煤, 养猪)",
                    ("一年出多少煤？", "养多少头猪啊"), ("出多少万吨原煤", "产多少粮食", "能养多少头呢", "打算养多少头啊"))
+SECTOR_CREATED = V.rule("q.sector_created", r"(工业|农业|服务业|建筑业|第[一二三]产业)(?:部门|领域|行业)?(?:所?创造|产生|实现)的?(?=增加值)",
+                        "the value added a sector creates (工业部门创造的增加值) is the sector's 增加值 as plans print it",
+                        ("工业部门创造的增加值", "服务业所创造的增加值", "农业领域实现的增加值"),
+                        ("工业增加值", "创造就业岗位", "工业部门"))
 SPENT_ON = V.rule("q.spent_on", r"在([\u4e00-\u9fff]{2,6})上(?=[准打要计花投砸用])",
                   "what money is spent on, said as 在X上 (在水利上准备砸多少钱), is read as X (水利准备砸多少钱)",
                   ("大同区在水利上准备砸多少钱？",), ("每千人能摊上几个医生", "在全市排名上"))
@@ -104,14 +108,17 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|现状值|现状水
                       "at the start of its plan", "the base-year GDP", "规划开局那年",
                       "At the start of their 11th five-year plans"),
                      ("期末", "起步区", "by the end of the plan", "发展现状", "开局之年", "比上一规划期末提高多少"), re.I)
-Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅",
-                  "a change over the period (降低20%, 提高3个百分点)", ("能耗降低多少", "提高几个百分点"), ("增长",))
+Q_CHANGE = V.rule("q.change", r"下降|降低|减少|降多少|降了|提高(?:多少|几)个?百分点|百分点|共降|降幅|压降|压减",
+                  "a change over the period (降低20%, 提高3个百分点; 压降 and 压减 are the plans' words for cutting)",
+                  ("能耗降低多少", "提高几个百分点", "单位产出能源消耗累计压降目标"), ("增长",))
 Q_SHARE_CHANGE = V.rule("q.share_change", r"(?:提高|提升|增加|上升|上涨|涨|下降|降低|减少)了?(?:百分之几|(?:多少|几)个?(?:百分)?点)|(?<!年均)(?<!每年)(?:提高|提升|增加|上升)的?幅度",
                         "a share or rate that rose by how many points is a change in points, not a growth rate",
                         ("第三产业占比提高了百分之几", "城镇化率提升几个点", "第三产业占比提升幅度"), ("增长百分之几", "提高到多少", "年均提高幅度"))
-Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨(?![到至])|增幅|翻番|翻一番|增速|多挣|多赚|增收|growth|grow|increase",
-                             "colloquial and English words for growth (涨到 is the level reached)", ("每年涨多少", "annual growth"),
-                             ("达到", "收入要涨到多少"), re.I)
+Q_COLLOQUIAL_GROWTH = V.rule("q.growth_colloquial", r"涨(?![到至])|增幅|翻番|翻一番|增速|多挣|多赚|增收|(?:每年|一年|年均)[要得能会]?长(?![到至期远效度大])|"
+                             r"growth|grow|increase",
+                             "colloquial and English words for growth (涨到 is the level reached; 每年要长多少 says 长 for 增长)",
+                             ("每年涨多少", "annual growth", "农业每年要长多少", "一年能长多少"),
+                             ("达到", "收入要涨到多少", "每年长期", "每年长到多少"), re.I)
 MONEY_ASKED = V.rule("q.money", r"多少钱|花多少|投多少|砸多少|投了多少|投入.{0,16}多少|投资.{0,8}多少|多少资金|多少投资|多少经费|挣多少|"
                               r"赚多少|资金(?:规模|总额|总量)?(?:为|是|有|达)?多少|\bhow much\b[^?]*\b(?:invest|spend|allocate)",
                      "a question about an amount of money (一共准备花多少钱)", ("一共投了多少钱", "投入多少资金", "投入城乡建设的资金规模为多少",

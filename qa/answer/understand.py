@@ -45,6 +45,7 @@ from qa.answer.phrasing import (
     QUANTITY_HEAD,
     QUESTION_WORD,
     RANKED,
+    SECTOR_CREATED,
     SECTOR_SHARE,
     SHARE_AFTER,
     SIZE_ASKED,
@@ -192,6 +193,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
     q = SPENT_ON.sub(r"\1", q)
+    q = SECTOR_CREATED.sub(r"\1", q)
     q = VERB_ADVERB.sub(r"\2\1\3", q)
     q = SPOKEN_VO.sub(r"\1\3多少\2", q)
     q = NAME_SPLIT.sub(_name_whole, q)

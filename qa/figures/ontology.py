@@ -161,7 +161,8 @@ def statement_indicator(name: str, label: str, stored: str | None) -> Indicator 
     o = ontology()
     if V.SHARE_OF.search(name) and not o.exact(name):
         return None  # 工业增加值占GDP比重 is a share of 工业增加值, not the indicator itself
-    for cand in (name, V.GROWTH_SUFFIX.sub("", name), re.sub(r"[（(][^（）()]*[)）]", "", name), stored or ""):
+    counted = f"{name}数" if name and not name.endswith("数") else ""  # 每千常住人口医疗卫生机构床位 names …床位数
+    for cand in (name, V.GROWTH_SUFFIX.sub("", name), re.sub(r"[（(][^（）()]*[)）]", "", name), stored or "", counted):
         if cand and (ind := o.exact(cand)):
             return ind
     for text in (name, label):
