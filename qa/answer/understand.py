@@ -189,7 +189,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = spoken_to_plan(_full_years(FINAL_PARTICLE.sub("", OPTIONAL_CHAR.sub(r"\1", q))))
     q = SHARE_AFTER.sub(r"占\1比重", q)
     q = ECONOMY_WHOLE.sub("占GDP比重", q)
-    q = IN_WHOLE.sub(r"占\1比重", q)
+    q = IN_WHOLE.sub(lambda m: f"占{m.group(1) or m.group(2)}比重", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
     q = SPENT_ON.sub(r"\1", q)
