@@ -56,7 +56,8 @@ GATE_sealed-crossplan34 ?= crossplan_accuracy=0.80 cells_uncited=0
 GATE_sealed-crossplan35 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan36 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan37 ?= crossplan_accuracy=0.65 cells_uncited=0
-GATE_sealed-crossplan38 ?= crossplan_accuracy=0.85 cells_uncited=0
+GATE_sealed-crossplan38 ?= crossplan_accuracy=1.0 cells_uncited=0
+GATE_sealed-crossplan39 ?= crossplan_accuracy=0.85 cells_uncited=0
 GATE_sealed-crossplan24 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.97 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01
@@ -102,7 +103,8 @@ GATE_sealed-mixedAQ ?= answer_accuracy=0.83 abstention_recall=0.95 false_abstent
 GATE_sealed-mixedAR ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAS ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAT ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.02
-GATE_sealed-mixedAU ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.04
+GATE_sealed-mixedAU ?= answer_accuracy=0.99 abstention_recall=0.95 false_abstention=0.01
+GATE_sealed-mixedAV ?= answer_accuracy=0.85 abstention_recall=0.95 false_abstention=0.10
 GATE_sealed-mixedAG ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstention=0.10
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1
@@ -110,8 +112,8 @@ GATE_briefs_sealed2 ?= brief_pass=1.0 summary_targets=4.0 industry_recall=0.85 b
 GATE_briefs_sealed3 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed4 ?= brief_pass=1.0 summary_targets=3.6 industry_recall=0.85 bare_sector_items=0 citation_exact=1
 EVAL_SETS ?= indicators holdout blind blind2 blind3 outside analyst english describe spoken traps keywords crossplan crossplan2 \
-	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN sealed-mixedO sealed-mixedQ sealed-mixedR sealed-mixedS sealed-mixedT sealed-mixedU sealed-mixedV sealed-mixedW sealed-mixedX sealed-mixedY sealed-mixedZ sealed-mixedAA sealed-mixedAB sealed-mixedAC sealed-mixedAD sealed-mixedAE sealed-mixedAF sealed-mixedAG sealed-mixedAH sealed-mixedAI sealed-mixedAJ sealed-mixedAK sealed-mixedAL sealed-mixedAM sealed-mixedAN sealed-mixedAO sealed-mixedAP sealed-mixedAQ sealed-mixedAR sealed-mixedAS sealed-mixedAT sealed-mixedAU \
-	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11 sealed-crossplan12 sealed-crossplan13 sealed-crossplan14 sealed-crossplan15 sealed-crossplan16 sealed-crossplan17 sealed-crossplan18 sealed-crossplan19 sealed-crossplan20 sealed-crossplan21 sealed-crossplan22 sealed-crossplan23 sealed-crossplan24 sealed-crossplan25 sealed-crossplan26 sealed-crossplan27 sealed-crossplan28 sealed-crossplan29 sealed-crossplan30 sealed-crossplan31 sealed-crossplan32 sealed-crossplan33 sealed-crossplan34 sealed-crossplan35 sealed-crossplan36 sealed-crossplan37 sealed-crossplan38
+	sealed-describe sealed-crossplan sealed-mixedA sealed-mixedB sealed-mixedC sealed-mixedD sealed-mixedE sealed-mixedF sealed-mixedG sealed-mixedH sealed-mixedI sealed-mixedJ sealed-mixedK sealed-mixedL sealed-mixedM sealed-mixedN sealed-mixedO sealed-mixedQ sealed-mixedR sealed-mixedS sealed-mixedT sealed-mixedU sealed-mixedV sealed-mixedW sealed-mixedX sealed-mixedY sealed-mixedZ sealed-mixedAA sealed-mixedAB sealed-mixedAC sealed-mixedAD sealed-mixedAE sealed-mixedAF sealed-mixedAG sealed-mixedAH sealed-mixedAI sealed-mixedAJ sealed-mixedAK sealed-mixedAL sealed-mixedAM sealed-mixedAN sealed-mixedAO sealed-mixedAP sealed-mixedAQ sealed-mixedAR sealed-mixedAS sealed-mixedAT sealed-mixedAU sealed-mixedAV \
+	sealed-crossplan3 sealed-crossplan4 sealed-crossplan5 sealed-crossplan6 sealed-crossplan7 sealed-crossplan8 sealed-crossplan9 sealed-crossplan10 sealed-crossplan11 sealed-crossplan12 sealed-crossplan13 sealed-crossplan14 sealed-crossplan15 sealed-crossplan16 sealed-crossplan17 sealed-crossplan18 sealed-crossplan19 sealed-crossplan20 sealed-crossplan21 sealed-crossplan22 sealed-crossplan23 sealed-crossplan24 sealed-crossplan25 sealed-crossplan26 sealed-crossplan27 sealed-crossplan28 sealed-crossplan29 sealed-crossplan30 sealed-crossplan31 sealed-crossplan32 sealed-crossplan33 sealed-crossplan34 sealed-crossplan35 sealed-crossplan36 sealed-crossplan37 sealed-crossplan38 sealed-crossplan39
 EVAL_HOME ?= .qa-eval
 
 .PHONY: install install-run ingest run test lint eval bench bench-scale bench-scale-large bench-library record-llm
