@@ -53,7 +53,7 @@ GATE_sealed-crossplan31 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan32 ?= crossplan_accuracy=0.85 cells_uncited=0
 GATE_sealed-crossplan33 ?= crossplan_accuracy=1.00 cells_uncited=0
 GATE_sealed-crossplan34 ?= crossplan_accuracy=0.80 cells_uncited=0
-GATE_sealed-crossplan35 ?= crossplan_accuracy=0.90 cells_uncited=0
+GATE_sealed-crossplan35 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan36 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan37 ?= crossplan_accuracy=0.65 cells_uncited=0
 GATE_sealed-crossplan38 ?= crossplan_accuracy=1.0 cells_uncited=0
@@ -79,7 +79,7 @@ GATE_sealed-mixedR ?= answer_accuracy=0.99 abstention_recall=0.95 false_abstenti
 GATE_sealed-mixedS ?= answer_accuracy=0.96 abstention_recall=1.00 false_abstention=0.00
 GATE_sealed-mixedT ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedU ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.04
-GATE_sealed-mixedV ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstention=0.08
+GATE_sealed-mixedV ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedX ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.04
 GATE_sealed-mixedY ?= answer_accuracy=0.73 abstention_recall=0.85 false_abstention=0.14
 GATE_sealed-mixedW ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
@@ -94,12 +94,12 @@ GATE_sealed-mixedAH ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstent
 GATE_sealed-mixedAI ?= answer_accuracy=0.96 abstention_recall=1.00 false_abstention=0.02
 GATE_sealed-mixedAJ ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAK ?= answer_accuracy=0.93 abstention_recall=1.00 false_abstention=0.02
-GATE_sealed-mixedAL ?= answer_accuracy=0.84 abstention_recall=0.95 false_abstention=0.04
+GATE_sealed-mixedAL ?= answer_accuracy=0.84 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedAM ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedAN ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.06
-GATE_sealed-mixedAO ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.10
+GATE_sealed-mixedAO ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.04
 GATE_sealed-mixedAP ?= answer_accuracy=0.93 abstention_recall=0.95 false_abstention=0.04
-GATE_sealed-mixedAQ ?= answer_accuracy=0.83 abstention_recall=0.95 false_abstention=0.10
+GATE_sealed-mixedAQ ?= answer_accuracy=0.86 abstention_recall=0.95 false_abstention=0.08
 GATE_sealed-mixedAR ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAS ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAT ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.02
