@@ -408,3 +408,15 @@ def test_a_sectors_created_value_added_is_its_value_added(ask) -> None:
     """工业部门创造的增加值 is 工业增加值 (23亿元), not 龙头企业…实现增加值8亿元."""
     a = ask("大同区到2010年工业部门创造的增加值计划是多少？")
     assert not a.abstained and (a.value, a.unit) == (23.0, "亿元"), a
+
+
+def test_a_share_of_the_regions_economy_is_a_share_of_gdp(ask) -> None:
+    """在地区经济总量中的占比 is 占GDP比重: 食品工业 15%以上, not 工业增加值's 18%."""
+    a = ask("双城区到2025年食品工业在地区经济总量中的占比是多少？")
+    assert not a.abstained and a.value == pytest.approx(15), a
+
+
+def test_minqi_is_the_private_economy(ask) -> None:
+    """民企增加值占GDP比重: 民营经济增加值占GDP比重 (65%)."""
+    a = ask("双城 十四五 民企增加值 占GDP比重 目标")
+    assert not a.abstained and a.value == pytest.approx(65), a

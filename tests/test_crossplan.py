@@ -397,3 +397,10 @@ def test_each_year_chang_is_growth_and_yichan_is_the_first_sector(ask) -> None:
     a = ask("大同区和二连浩特一产每年要长多少，哪个低？")
     rows = {r.doc_id[:3]: r.value for r in a.table}
     assert rows.get("000") == 5.5 and rows.get("002") == 9.9, (a.text, rows)
+
+
+def test_when_the_plans_were_drawn_up_asks_each_plans_record(ask) -> None:
+    """编规划那会儿 (spoken; its 那会儿 is rewritten away before reading): the year before each plan, its record."""
+    a = ask("大同区和阳泉，编规划那会儿农民一年人均纯收入谁低？")
+    rows = {r.doc_id[:3]: r.value for r in a.table}
+    assert "crossplan.kind=baseline" in a.trace and rows.get("000") == 3100 and rows.get("003") == 3748, (a.text, rows)

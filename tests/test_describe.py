@@ -159,3 +159,12 @@ def test_the_aspect_a_question_names_picks_the_sentences_under_that_heading(ask)
     assert not a.abstained and "卫星城" in a.text, a.text
     b = ask("双城十四五的发展定位是什么？")  # no aspect named: the plan's own positioning
     assert not b.abstained and "食品工业之都" in b.text, b.text
+
+
+def test_a_list_asked_by_its_classifier_is_answered_by_the_sentence_that_counts_with_it(ask) -> None:
+    """哪几种房子来供应: the plan's 商品房、经济适用房、公租房、廉租房四种供应模式 answers it, though it never says 房子
+    (before: 文档未提及, no passage about 房子来供应); 高速公路有哪几条 still has no passage in that plan."""
+    a = ask("二连以后住房主要靠哪几种房子来供应？")
+    assert not a.abstained and all(w in a.text for w in ("商品房", "经济适用房", "公租房", "廉租房")), a.text
+    b = ask("二连浩特的高速公路有哪几条？")
+    assert b.abstained and b.reason == "no_passage", b.text

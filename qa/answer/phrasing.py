@@ -48,9 +48,9 @@ NUMBER_GOAL = V.rule(
 SHARE_AFTER = V.rule("q.share_after", r"(?<=[\u4e00-\u9fff])(?<![占的])(?<!地区)\s*(GDP|地区生产总值|生产总值)\s*(?:占比|比重)",
                      "X GDP占比 (a keyword query) is X占GDP比重: GDP is the whole, X the part",
                      ("民营经济 GDP占比", "第三产业GDP比重"), ("GDP占比", "GDP增速", "研发经费占GDP比重", "服务业占地区生产总值比重"))
-ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗])?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?:比重|比例|份额|占比|那一?块|那部分)",
+ECONOMY_WHOLE = V.rule("q.economy_whole", r"(?:在|占)(?:整个|全[市区县旗]|地区)?经济(?:总量)?(?:里面|里|中|当中)?(?:所?占)?的?(?:比重|比例|份额|占比|那一?块|那部分)",
                        "the economy as the whole of a share is GDP (三产在经济里占的比重 → 三产占GDP比重)",
-                       ("三产在经济里占的比重", "服务业占经济的比重", "服务业在经济里占的那块"), ("经济增长速度", "在经济发展中的作用"))
+                       ("三产在经济里占的比重", "服务业占经济的比重", "服务业在经济里占的那块", "食品工业在地区经济总量中的占比"), ("经济增长速度", "在经济发展中的作用"))
 IN_WHOLE = V.rule("q.in_whole", r"在([^，,。？?在]{1,14}?)(?:里面|里|中|当中)所?占的?(?:比重|比例|份额|占比)|"
                   r"在(地区生产总值|生产总值|GDP)(?:里面|里|中|当中)的(?:比重|比例|份额|占比)",
                   "X在Y中所占份额 is X占Y比重: Y is the whole a share is taken of; without 占 (X在GDP中的占比) only of GDP",
@@ -103,9 +103,10 @@ BASE_PERIOD = V.rule("q.base_period", r"基期|基数|起点|现状值|现状水
                      r"|\b(?:start|beginning|outset|eve) of (?:its|the|each|their) (?:\w+ )?(?:five-year )?(?:plans?|plan periods?)\b"
                      r"|\bbase(?:line)?[- ]year\b|\bbaseline\b|\bwhen (?:its|the|each|their) plan (?:began|started)\b"
                      r"|\byears? (?:before|preceding) (?:its|the|each|their) plan\b|\b(?:previous|preceding|prior) (?:five-year )?(?:plan|period)\b"
-                     r"|过去五年|前五年|(?<![比较])上一(?:个|轮|部|期)?规划|规划(?:刚|才)开始|(?:刚|才)开始(?:那会儿?|那阵子?|那年|的时候|时)",
+                     r"|过去五年|前五年|(?<![比较])上一(?:个|轮|部|期)?规划|规划(?:刚|才)开始|(?:刚|才)开始(?:那会儿?|那阵子?|那年|的时候|时)"
+                     r"|编(?:制)?规划(?:那会儿?|那阵子?|那年|的时候|时)",
                      "the year before the plan: its baseline (a table's 现状值 column)",
-                     ("基期值", "集中供热率 现状值", "编制时", "上一规划期末已实现的地区经济总量", "规划刚开始那会儿经济盘子", "规划刚起步那年", "规划开头那年", "刚开始编规划那年",
+                     ("基期值", "集中供热率 现状值", "编制时", "上一规划期末已实现的地区经济总量", "规划刚开始那会儿经济盘子", "规划刚起步那年", "规划开头那年", "刚开始编规划那年", "编规划那会儿", "五个地方编规划时",
                       "at the start of its plan", "the base-year GDP", "规划开局那年",
                       "At the start of their 11th five-year plans"),
                      ("期末", "起步区", "by the end of the plan", "发展现状", "开局之年", "比上一规划期末提高多少"), re.I)

@@ -224,7 +224,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
         return bool(rule.search(q) or english and rule.search(question))
 
     ask.period_end = ask.period_end or said(PERIOD_END)
-    ask.base_period = said(BASE_PERIOD)
+    ask.base_period = said(BASE_PERIOD) or bool(BASE_PERIOD.search(question))  # 编规划那会儿: its 那会儿 is rewritten away
     # names are looked for without places, years and 的 inside them (农村人2020年人均可支配收入, 占生产总值的比重)
     bare = V.YEAR_TOKEN.sub("", _strip(q, ask.places.spans).replace(" ", ""))
     bare = re.sub(r"（[^（）]{1,12}）|\([^()]{1,12}\)", "", bare)  # 农民（农牧民）人均纯收入: an aside, not the name
