@@ -50,14 +50,14 @@ GATE_sealed-crossplan28 ?= crossplan_accuracy=1.00 cells_uncited=0
 GATE_sealed-crossplan29 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan30 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan31 ?= crossplan_accuracy=0.95 cells_uncited=0
-GATE_sealed-crossplan32 ?= crossplan_accuracy=0.85 cells_uncited=0
+GATE_sealed-crossplan32 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan33 ?= crossplan_accuracy=1.00 cells_uncited=0
 GATE_sealed-crossplan34 ?= crossplan_accuracy=0.80 cells_uncited=0
 GATE_sealed-crossplan35 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan36 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan37 ?= crossplan_accuracy=0.65 cells_uncited=0
 GATE_sealed-crossplan38 ?= crossplan_accuracy=1.0 cells_uncited=0
-GATE_sealed-crossplan39 ?= crossplan_accuracy=0.85 cells_uncited=0
+GATE_sealed-crossplan39 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan24 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.97 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01
@@ -73,7 +73,7 @@ GATE_sealed-mixedK ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstenti
 GATE_sealed-mixedL ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedM ?= answer_accuracy=0.90 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedN ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.10
-GATE_sealed-mixedO ?= answer_accuracy=0.95 abstention_recall=1.00 false_abstention=0.02
+GATE_sealed-mixedO ?= answer_accuracy=0.96 abstention_recall=1.00 false_abstention=0.01
 GATE_sealed-mixedQ ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedR ?= answer_accuracy=0.99 abstention_recall=0.95 false_abstention=0.01
 GATE_sealed-mixedS ?= answer_accuracy=0.96 abstention_recall=1.00 false_abstention=0.00
@@ -104,7 +104,7 @@ GATE_sealed-mixedAR ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstent
 GATE_sealed-mixedAS ?= answer_accuracy=0.95 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAT ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.02
 GATE_sealed-mixedAU ?= answer_accuracy=0.99 abstention_recall=0.95 false_abstention=0.01
-GATE_sealed-mixedAV ?= answer_accuracy=0.85 abstention_recall=0.95 false_abstention=0.10
+GATE_sealed-mixedAV ?= answer_accuracy=0.91 abstention_recall=0.95 false_abstention=0.06
 GATE_sealed-mixedAG ?= answer_accuracy=0.88 abstention_recall=0.95 false_abstention=0.10
 GATE_briefs ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.88 bare_sector_items=0 citation_exact=1
 GATE_briefs_sealed ?= brief_pass=1.0 summary_targets=4.8 industry_recall=0.82 bare_sector_items=0 citation_exact=1

@@ -420,3 +420,15 @@ def test_minqi_is_the_private_economy(ask) -> None:
     """民企增加值占GDP比重: 民营经济增加值占GDP比重 (65%)."""
     a = ask("双城 十四五 民企增加值 占GDP比重 目标")
     assert not a.abstained and a.value == pytest.approx(65), a
+
+
+def test_what_people_at_work_earn_is_the_average_wage(ask) -> None:
+    """上班的人一年平均能挣多少钱 at 十五末: 在岗职工平均工资 18323元 (not the farmers' or townspeople's income)."""
+    a = ask("阳泉十五末上班的人一年平均能挣多少钱？")
+    assert not a.abstained and (a.value, a.unit) == (18323.0, "元"), a
+
+
+def test_what_one_cow_yields_in_a_year_is_its_yield_per_head_not_a_capacity(ask) -> None:
+    """一头奶牛一年能产多少奶 is 奶牛单产 (突破8吨); 一年能产 is no 产能力 here."""
+    a = ask("双城到2025年一头奶牛一年能产多少奶？")
+    assert not a.abstained and (a.value, a.unit) == (8.0, "吨"), a

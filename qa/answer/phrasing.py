@@ -61,6 +61,9 @@ SECTOR_SHARE = V.rule("q.sector_share", r"(?<!第)([一二三])产(?:业)?(?:增
                       r"第([一二三])产业(?:增加值)?占(?:GDP|地区生产总值|生产总值)的比重",
                       "a sector's share in any of the ways people shorten it is the plan's 第N产业增加值占地区生产总值比重",
                       ("三产（服务业）占GDP比重", "第三产业占比", "二产比重", "三产业占GDP的比重"), ("第三产业增加值", "三产增加值", "第三产业比重"))
+PER_HEAD_YIELD = V.rule("q.per_head_yield", r"(?:一|每)(?:头|亩地?)([\u4e00-\u9fff]{0,3}?)(?:一年|每年)?(?:能够|能|可以|可|要)?产(?=多少|几)",
+                        "what one head or one mu yields is its 单产 (一头奶牛一年能产多少奶 → 奶牛单产), no capacity",
+                        ("一头奶牛一年能产多少奶", "一亩地能产多少粮食"), ("一年能产多少粮食", "每天能处理多少"))
 CAPACITY_SPOKEN = V.rule("q.capacity_spoken", r"(?:一天|每天|每日|一年|每年)(?:能够|能|可以|可)(供|处理|生产|产|发|运|接待|吞吐|装)(?=多少|几)",
                          "what can be done in a day or a year is a capacity (自来水一天能供多少吨 → 供能力)",
                          ("自来水一天能供多少吨", "污水一天能处理多少"), ("一年能挣多少", "每天供水"))

@@ -37,6 +37,7 @@ from qa.answer.phrasing import (
     NUMBER_BY_HOW,
     NUMBER_GOAL,
     OPTIONAL_CHAR,
+    PER_HEAD_YIELD,
     PERIOD_END,
     Q_CHANGE,
     Q_COLLOQUIAL_GROWTH,
@@ -190,6 +191,7 @@ def understand(question: str, docs: dict[str, Document], printed: Callable[[str]
     q = SHARE_AFTER.sub(r"占\1比重", q)
     q = ECONOMY_WHOLE.sub("占GDP比重", q)
     q = IN_WHOLE.sub(lambda m: f"占{m.group(1) or m.group(2)}比重", q)
+    q = PER_HEAD_YIELD.sub(r"\1单产", q)
     q = CAPACITY_SPOKEN.sub(r"\1能力", q)
     q = VERB_OBJECT.sub(r"\2\1量多少", q)
     q = SPENT_ON.sub(r"\1", q)

@@ -440,10 +440,13 @@ SPOKEN_URBAN = rule("q.spoken_urban", r"(?:住|生活|居住)(?:在|进)?(?:城�
                     ("住在城镇里的人能占到多少", "生活在城市的人口比例", "住城里的人占多少"),
                     ("城里人收入", "住在城里的人有多少", "城镇居民人均可支配收入"))
 # each spoken name and the indicator it says; the question word inside it (多少 …) is kept
+SPOKEN_WAGE = rule("q.spoken_wage", r"(?:上班|打工|在岗)的?(?:人|职工)们?(?:一年|每年)?(?:平均)?(?:收入|工资|挣|赚)",
+                   "what people at work earn is the average wage (上班的人一年平均能挣多少钱; 能挣 is read 收入 first)",
+                   ("上班的人一年平均收入多少钱", "上班的人工资多少"), ("上班的人有多少", "新添多少人上班", "农村人收入"))
 SPOKEN_NAMES: tuple[tuple[Rule, str], ...] = (
     (SPOKEN_FOREST, "森林覆盖率"), (SPOKEN_LIFESPAN, "人均预期寿命"), (SPOKEN_POPULATION, "总人口"),
     (SPOKEN_JOBS, "城镇新增就业人数"), (SPOKEN_TRADE, "进出口总额"), (SPOKEN_ECONOMY, "地区生产总值年均增长"),
-    (SPOKEN_ENERGY, "单位GDP能耗"), (SPOKEN_URBAN, "城镇化率"))
+    (SPOKEN_ENERGY, "单位GDP能耗"), (SPOKEN_URBAN, "城镇化率"), (SPOKEN_WAGE, "职工平均工资"))
 
 # --- key words: a question's content words a plan prints in the names of few of its figures (qa.answer.keys)
 KEY_GENERIC = rule("q.key_generic",
