@@ -67,7 +67,7 @@ def _stretch_beside(best: Candidate, also: Candidate | None) -> bool:
     return also is not None and bool(STRETCH.search(also.statement.label)) and not STRETCH.search(best.statement.label)
 
 
-def _same_figure(a: Candidate, b: Candidate) -> bool:
+def same_figure(a: Candidate, b: Candidate) -> bool:
     """One figure stated twice: the same value, unit and role, and no year or kind that differs (高中毛入学率达92%
     in the targets' list for 2015 and again, with no year, in the education chapter; 0.8万人 and 8000人)."""
     x, y = a.statement, b.statement
@@ -103,12 +103,12 @@ def decide(ask: Ask, doc: Document | None, cands: list[Candidate]) -> Decision:
     if agreeing:
         best = agreeing[0]
         # one figure stated twice, once with its bound (占到…的30% and 要占到…的30%以上): the bound is part of the answer
-        twin = next((c for c in agreeing[1:] if _same_figure(c, best) and c.statement.qualifier
+        twin = next((c for c in agreeing[1:] if same_figure(c, best) and c.statement.qualifier
                      and not best.statement.qualifier and c.indicator >= best.indicator - 0.05), None)
         best = twin or best
-        rivals = [c for c in cands if not _same_figure(c, best)]
+        rivals = [c for c in cands if not same_figure(c, best)]
         margin = best.score - (rivals[0].score if rivals else 0.0)
-        also = next((c for c in agreeing[1:] if not _same_figure(c, best) and c.indicator >= 0.9
+        also = next((c for c in agreeing[1:] if not same_figure(c, best) and c.indicator >= 0.9
                      and best.score - c.score < 0.05 and c.statement.quote != best.statement.quote), None) \
             or next((c for c in agreeing[1:] if _stretch_of(best, c)), None)  # 力争实现25亿元 beside 实现23亿元
         conf = 0.35 + 0.4 * min(best.indicator, 1.0) + 0.25 * min(max(margin, 0.0), 1.0)
@@ -166,7 +166,7 @@ def _clear_lead(ask: Ask, cands: list[Candidate]) -> tuple[Candidate, float] | N
             top.year_ok, top.kind_ok, top.unit_ok):
         return None
     # a figure in another unit, or (when the question says which) another form than the one asked, is no rival
-    rival = next((c for c in cands[1:] if not _same_figure(c, top) and not _its_change(ask, top, c)
+    rival = next((c for c in cands[1:] if not same_figure(c, top) and not _its_change(ask, top, c)
                   and not _stretch_of(top, c)
                   and c.unit_ok is not False and (ask.role is None or c.role_ok)), None)
     margin = top.score - (rival.score if rival else 0.0)

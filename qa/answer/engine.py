@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 
 from qa.answer.crossplan import answer_crossplan, is_crossplan
-from qa.answer.decide import STRETCH, Decision, decide
+from qa.answer.decide import STRETCH, Decision, decide, same_figure
 from qa.answer.describe import describe, ratio_answer
 from qa.answer.lookup import Candidate, candidates
 from qa.answer.phrasing import RANKED
@@ -104,8 +104,8 @@ def _answer(ask: Ask, d: Decision, cands: list[Candidate]) -> Answer:
     citations = [st.citation()]
     for c in cands:  # the same figure stated again elsewhere in the plan
         s2 = c.statement
-        if len(citations) >= MAX_CITATIONS or not c.agrees or s2.doc_id != st.doc_id \
-                or (s2.value, s2.unit, s2.year, s2.kind) != (st.value, st.unit, st.year, st.kind):
+        if len(citations) >= MAX_CITATIONS or not c.agrees or s2.doc_id != st.doc_id or not same_figure(c, d.best) \
+                or (s2.year, s2.kind) != (st.year, st.kind):  # 8000人左右 in the text and 0.8 (万人) in the table
             continue
         cit = s2.citation()
         if all(cit.end <= o.start or cit.start >= o.end for o in citations):
