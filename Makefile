@@ -57,7 +57,7 @@ GATE_sealed-crossplan35 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan36 ?= crossplan_accuracy=0.90 cells_uncited=0
 GATE_sealed-crossplan37 ?= crossplan_accuracy=0.65 cells_uncited=0
 GATE_sealed-crossplan38 ?= crossplan_accuracy=1.0 cells_uncited=0
-GATE_sealed-crossplan39 ?= crossplan_accuracy=0.90 cells_uncited=0
+GATE_sealed-crossplan39 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-crossplan24 ?= crossplan_accuracy=0.95 cells_uncited=0
 GATE_sealed-mixedA ?= answer_accuracy=0.97 abstention_recall=0.95 false_abstention=0.03
 GATE_sealed-mixedB ?= answer_accuracy=0.96 abstention_recall=0.95 false_abstention=0.01

@@ -404,3 +404,11 @@ def test_when_the_plans_were_drawn_up_asks_each_plans_record(ask) -> None:
     a = ask("大同区和阳泉，编规划那会儿农民一年人均纯收入谁低？")
     rows = {r.doc_id[:3]: r.value for r in a.table}
     assert "crossplan.kind=baseline" in a.trace and rows.get("000") == 3100 and rows.get("003") == 3748, (a.text, rows)
+
+
+def test_a_record_asked_with_no_year_is_each_plans_base_year(ask) -> None:
+    """集中供热率 现状: 阳泉's record is 79.2% (2005, the year before its plan), not the 32% of 九五末 (2000) that the
+    same sentence moves from."""
+    a = ask("二连 vs 阳泉 集中供热率 现状 谁高")
+    rows = {r.doc_id[:3]: r.value for r in a.table}
+    assert rows.get("003") == 79.2, (a.text, rows)

@@ -135,8 +135,8 @@ class Ask:
         if self.years:
             return self.years
         if doc and doc.period_start and doc.period_end:
-            if self.base_period:
-                return [doc.period_start - 1]
+            if self.base_period or (self.kind_words == "baseline" and not self.period_end and not self.plans):
+                return [doc.period_start - 1]  # 集中供热率 现状: the record the plan starts from, not an older one
             past = [PLAN_PERIODS[p] for p in self._past_plans(doc)]
             if past and self.period_end:
                 return [past[0][1]]  # 十五末 → 2005
